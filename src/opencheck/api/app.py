@@ -1,0 +1,47 @@
+"""The ASGI application: routers, error handlers, request ids."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from opencheck import __version__
+from opencheck.api import errors
+from opencheck.api.middleware import RequestIdMiddleware
+from opencheck.api.routes import executions, health, iam, tasks_v1, tasks_v2
+from opencheck.runtime import Runtime
+
+log = logging.getLogger("opencheck")
+
+ROUTERS = (health.router, iam.router, tasks_v2.router, executions.router, tasks_v1.router)
+
+
+def create_app(runtime: Runtime, *, start_queue: bool = True) -> FastAPI:
+    """Build the app around an existing runtime; the queue starts with the app."""
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if start_queue and runtime.queue is None:
+            runtime.start_queue()
+        try:
+            yield
+        finally:
+            if runtime.queue is not None:
+                runtime.queue.shutdown()
+                runtime.queue = None
+
+    app = FastAPI(
+        title="OpenCheck",
+        version=__version__,
+        description="Self-hosted code check service, wire-compatible with CodeArts Check.",
+        lifespan=lifespan,
+    )
+    app.state.runtime = runtime
+    for router in ROUTERS:
+        app.include_router(router)
+    errors.install(app)
+    app.add_middleware(RequestIdMiddleware)
+    return app

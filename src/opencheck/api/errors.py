@@ -1,0 +1,63 @@
+"""Every failure becomes the CodeArts body `{"error_code", "error_msg"}` with its status."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from opencheck.errors import InvalidParameter, NotFound, OpenCheckError
+
+_HTTP_CODES = {
+    401: "CC.00000003",
+    403: "CC.00050010",
+    404: NotFound.error_code,
+    405: "CC.00050405",
+    413: "CC.00050413",
+    415: "CC.00050415",
+}
+
+
+def error_response(status: int, code: str, message: str) -> JSONResponse:
+    return JSONResponse(status_code=status, content={"error_code": code, "error_msg": message})
+
+
+def _describe(error: dict[str, Any]) -> str:
+    loc = [str(p) for p in error.get("loc", ()) if p not in ("body", "query", "path", "header")]
+    where = ".".join(loc) or "request body"
+    if error.get("type") == "json_invalid":
+        return "request body is not valid JSON"
+    if error.get("type") == "missing":
+        return f"{where} is required"
+    return f"{where}: {error.get('msg', 'invalid value')}"
+
+
+async def _opencheck_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, OpenCheckError)
+    return error_response(exc.status, exc.error_code, exc.message)
+
+
+async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    messages = [_describe(e) for e in exc.errors()[:3]]
+    return error_response(
+        400, InvalidParameter.error_code, "Invalid parameter: " + "; ".join(messages)
+    )
+
+
+async def _http_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    code = _HTTP_CODES.get(exc.status_code, InvalidParameter.error_code)
+    detail = exc.detail if isinstance(exc.detail, str) else "request failed"
+    if exc.status_code == 404 and detail == "Not Found":
+        detail = "The requested resource does not exist"
+    return error_response(exc.status_code, code, detail)
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(OpenCheckError, _opencheck_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)

@@ -1,0 +1,44 @@
+"""Parsing of query parameters with CodeArts-style messages (name and allowed range)."""
+
+from __future__ import annotations
+
+from opencheck.errors import InvalidParameter
+
+
+def int_param(value: str | None, name: str, *, low: int, high: int | None, default: int) -> int:
+    """An integer query parameter within [low, high]; out of range is a 400, never clamped."""
+    if value is None:
+        return default
+    allowed = f"{low}-{high}" if high is not None else f">= {low}"
+    try:
+        number = int(value.strip())
+    except ValueError:
+        raise InvalidParameter(f"{name} must be an integer in the range {allowed}") from None
+    if number < low or (high is not None and number > high):
+        raise InvalidParameter(f"{name} must be in the range {allowed}, got {number}")
+    return number
+
+
+def bool_param(value: str | None, name: str, *, default: bool) -> bool:
+    if value is None or value == "":
+        return default
+    lowered = value.strip().lower()
+    if lowered not in ("true", "false"):
+        raise InvalidParameter(f"{name} must be true or false")
+    return lowered == "true"
+
+
+def choice_param(value: str | None, name: str, allowed: tuple[str, ...]) -> str | None:
+    if value is None or value == "":
+        return None
+    if value not in allowed:
+        raise InvalidParameter(f"{name} must be one of {', '.join(allowed)}")
+    return value
+
+
+def str_param(value: str | None, name: str, *, max_len: int) -> str | None:
+    if value is None:
+        return None
+    if len(value) > max_len:
+        raise InvalidParameter(f"{name} must be at most {max_len} characters")
+    return value

@@ -1,0 +1,71 @@
+"""The `opencheck` command: serve, worker, db and admin sub-commands."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from opencheck import __version__
+from opencheck.cli import admin, serve
+from opencheck.config import Settings, from_env
+from opencheck.errors import OpenCheckError
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--data-dir", type=Path, help="data directory (SQLite, clones, keys)")
+    parser.add_argument("--database-url", help="SQLAlchemy URL; overrides OPENCHECK_DATABASE_URL")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="opencheck", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"opencheck {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve.add_parsers(sub, _common)
+    db = sub.add_parser("db", help="database maintenance")
+    db_sub = db.add_subparsers(dest="db_command", required=True)
+    _common(db_sub.add_parser("upgrade", help="apply Alembic migrations up to head"))
+    admin.add_parsers(sub, _common)
+    return parser
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    """Environment first, then flags."""
+    return from_env().with_overrides(
+        data_dir=getattr(args, "data_dir", None),
+        database_url=getattr(args, "database_url", None),
+        host=getattr(args, "host", None),
+        port=getattr(args, "port", None),
+        workers=getattr(args, "workers", None),
+        queue_backend=getattr(args, "queue", None),
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; returns the process exit code."""
+    logging.basicConfig(
+        stream=sys.stderr,
+        level=logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s %(message)s",
+    )
+    args = build_parser().parse_args(argv)
+    settings = settings_from(args)
+    try:
+        if args.command == "serve":
+            return serve.serve(settings)
+        if args.command == "worker":
+            return serve.worker(settings)
+        if args.command == "db":
+            return serve.upgrade(settings)
+        return admin.run(args, settings)
+    except OpenCheckError as exc:
+        print(f"opencheck: {exc.message}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

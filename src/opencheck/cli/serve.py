@@ -1,0 +1,92 @@
+"""`opencheck serve`, `opencheck worker` and `opencheck db upgrade`."""
+
+from __future__ import annotations
+
+import argparse
+import secrets
+import sys
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import func, select
+
+from opencheck.config import Settings
+from opencheck.runtime import Runtime
+from opencheck.services import auth
+from opencheck.store.db import unit_of_work
+from opencheck.store.models import User
+
+ADMIN_NAME = "admin"
+
+
+def add_parsers(sub: Any, common: Callable[[argparse.ArgumentParser], None]) -> None:
+    p = sub.add_parser("serve", help="run the API with embedded scan workers")
+    common(p)
+    p.add_argument("--host", help="listen address (default 127.0.0.1)")
+    p.add_argument("--port", type=int, help="listen port (default 8040)")
+    p.add_argument("--workers", type=int, help="embedded scan workers (default 2)")
+    p.add_argument("--queue", choices=("embedded", "celery"), help="job queue backend")
+    w = sub.add_parser("worker", help="run a Celery scan worker (queue backend celery)")
+    common(w)
+    w.add_argument("--workers", type=int, help="concurrent checks in this worker")
+
+
+def upgrade(settings: Settings) -> int:
+    runtime = Runtime.build(settings)
+    runtime.close()
+    print("database is up to date", file=sys.stderr)
+    return 0
+
+
+def ensure_admin(runtime: Runtime) -> str | None:
+    """On an empty database create the administrator; returns its one-time password."""
+    with unit_of_work(runtime.sessions) as session:
+        if session.scalar(select(func.count()).select_from(User)):
+            return None
+        password = secrets.token_urlsafe(12)
+        auth.create_user(session, name=ADMIN_NAME, password=password, is_admin=True)
+        return password
+
+
+def _announce_admin(password: str, settings: Settings) -> None:
+    url = f"http://{settings.host}:{settings.port}"
+    print(
+        f"\nCreated the administrator '{ADMIN_NAME}' with password: {password}\n"
+        "This is shown once. Get a token with:\n"
+        f"  curl -si -X POST {url}/v3/auth/tokens -H 'Content-Type: application/json' \\\n"
+        f'    -d \'{{"auth":{{"identity":{{"methods":["password"],"password":'
+        f'{{"user":{{"name":"{ADMIN_NAME}","password":"{password}"}}}}}}}}}}\' '
+        "| grep -i x-subject-token\n"
+        f"or: opencheck admin create-token {ADMIN_NAME} --data-dir {settings.data_dir}\n",
+        file=sys.stderr,
+        flush=True,
+    )
+
+
+def serve(settings: Settings) -> int:
+    import uvicorn
+
+    from opencheck.api.app import create_app
+
+    runtime = Runtime.build(settings)
+    password = ensure_admin(runtime)
+    if password:
+        _announce_admin(password, settings)
+    app = create_app(runtime)
+    try:
+        uvicorn.run(
+            app, host=settings.host, port=settings.port, log_level="warning", access_log=False
+        )
+    finally:
+        runtime.close()
+    return 0
+
+
+def worker(settings: Settings) -> int:
+    from opencheck.queue.celery_app import make_celery
+
+    Runtime.build(settings).close()
+    app = make_celery(settings)
+    argv = ["worker", "--loglevel=INFO", f"--concurrency={settings.workers}", "--pool=threads"]
+    app.worker_main(argv)
+    return 0

@@ -1,0 +1,70 @@
+"""One settings object, built from command-line flags and the environment."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+DEFAULT_DATA_DIR = Path("./opencheck-data")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable about one OpenCheck process."""
+
+    data_dir: Path = DEFAULT_DATA_DIR
+    database_url: str = ""
+    host: str = "127.0.0.1"
+    port: int = 8040
+    workers: int = 2
+    queue_backend: str = "embedded"
+    broker_url: str = "redis://127.0.0.1:6379/0"
+    token_ttl_seconds: int = 24 * 3600
+    region: str = "local"
+    fetch_timeout: float = 600.0
+    analyzer_timeout: float = 900.0
+    analyzer_memory_mb: int = 2048
+    poll_interval: float = 0.5
+    secret_key: str = field(default="", repr=False)
+
+    @property
+    def db_url(self) -> str:
+        """The SQLAlchemy URL: the configured one, else SQLite in the data dir."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'opencheck.db').resolve()}"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.data_dir / "repos"
+
+    @property
+    def work_dir(self) -> Path:
+        return self.data_dir / "work"
+
+    def with_overrides(self, **changes: object) -> Settings:
+        """A copy with the given fields replaced, ignoring None values (unset flags)."""
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})  # type: ignore[arg-type]
+
+
+def from_env(env: Mapping[str, str] | None = None) -> Settings:
+    """Build settings from OPENCHECK_* environment variables."""
+    env = os.environ if env is None else env
+    base = Settings()
+    return Settings(
+        data_dir=Path(env.get("OPENCHECK_DATA_DIR", str(base.data_dir))),
+        database_url=env.get("OPENCHECK_DATABASE_URL", ""),
+        host=env.get("OPENCHECK_HOST", base.host),
+        port=int(env.get("OPENCHECK_PORT", base.port)),
+        workers=int(env.get("OPENCHECK_WORKERS", base.workers)),
+        queue_backend=env.get("OPENCHECK_QUEUE", base.queue_backend),
+        broker_url=env.get("OPENCHECK_BROKER_URL", base.broker_url),
+        token_ttl_seconds=int(env.get("OPENCHECK_TOKEN_TTL", base.token_ttl_seconds)),
+        region=env.get("OPENCHECK_REGION", base.region),
+        fetch_timeout=float(env.get("OPENCHECK_FETCH_TIMEOUT", base.fetch_timeout)),
+        analyzer_timeout=float(env.get("OPENCHECK_ANALYZER_TIMEOUT", base.analyzer_timeout)),
+        analyzer_memory_mb=int(env.get("OPENCHECK_ANALYZER_MEMORY_MB", base.analyzer_memory_mb)),
+        secret_key=env.get("OPENCHECK_SECRET_KEY", ""),
+    )

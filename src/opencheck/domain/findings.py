@@ -1,0 +1,21 @@
+"""A defect as an analyser reports it, before it is stored."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from opencheck.domain.severity import Severity
+
+
+class Finding(NamedTuple):
+    """One defect found by one rule at one place; immutable and minimal."""
+
+    rule_id: str
+    severity: Severity
+    path: str
+    line: int
+    column: int
+    message: str
+    code_line: str
+    fingerprint: str
+    language: str

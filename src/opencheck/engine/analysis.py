@@ -1,0 +1,159 @@
+"""The analyse step: every applicable analyser over batches of files, in parallel threads."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from opencheck.domain.severity import Severity
+from opencheck.engine.analyzers.base import (
+    Analyzer,
+    BatchResult,
+    Limits,
+    RawFinding,
+    RuleSelection,
+    batches,
+    default_selection,
+    run_batch,
+)
+from opencheck.engine.errors import ScanCancelled
+from opencheck.engine.inventory import Inventory
+
+CANCEL_POLL = 0.2
+
+
+@dataclass
+class _Tally:
+    """What one analyser did over all its batches."""
+
+    files: int = 0
+    defects: int = 0
+    duration: float = 0.0
+    failed_files: int = 0
+    reasons: list[str] = field(default_factory=list)
+
+
+@dataclass
+class AnalysisOutcome:
+    """Raw findings with the severity their rule was selected with, and who failed."""
+
+    findings: list[RawFinding] = field(default_factory=list)
+    severities: dict[str, Severity] = field(default_factory=dict)
+    failed: list[str] = field(default_factory=list)
+    log: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Job:
+    analyzer: Analyzer
+    files: list[str]
+    selection: RuleSelection
+
+
+def _plan(
+    inventory: Inventory,
+    languages: Sequence[str],
+    rule_type: str,
+    analyzers: Mapping[str, Analyzer],
+    outcome: AnalysisOutcome,
+) -> list[_Job]:
+    """One job per batch of files per applicable analyser; unavailable analysers are failures."""
+    jobs: list[_Job] = []
+    for name, analyzer in analyzers.items():
+        covered = [lang for lang in languages if lang in analyzer.languages]
+        files = sorted(path for lang in covered for path in inventory.files.get(lang, ()))
+        if not files:
+            continue
+        selection = default_selection(analyzer, rule_type, covered)
+        if not selection.severities:
+            continue
+        reason = analyzer.available()
+        if reason is not None:
+            outcome.failed.append(name)
+            outcome.log.append(f"{name} failed on {len(files)} files: {reason}")
+            continue
+        outcome.severities.update(selection.severities)
+        jobs.extend(_Job(analyzer, batch, selection) for batch in batches(files))
+    return jobs
+
+
+def analyze(
+    root: Path,
+    inventory: Inventory,
+    languages: Sequence[str],
+    rule_type: str,
+    *,
+    limits: Limits,
+    jobs: int,
+    analyzers: Mapping[str, Analyzer],
+    progress: Callable[[float], None] = lambda fraction: None,
+) -> AnalysisOutcome:
+    """Run the analysers of `languages` over the inventory; `limits.cancelled` is polled here.
+
+    Worker threads never call `limits.cancelled` themselves (the observer may not be
+    thread-safe): this thread polls it and tells them through an event.
+    """
+    outcome = AnalysisOutcome()
+    planned = _plan(inventory, languages, rule_type, analyzers, outcome)
+    stop = threading.Event()
+    worker_limits = Limits(limits.timeout, limits.memory_mb, stop.is_set)
+    tallies = {job.analyzer.name: _Tally() for job in planned}  # in registry order
+    with ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="analyse") as pool:
+        futures = {pool.submit(_run_job, root, job, worker_limits): job for job in planned}
+        try:
+            _collect(futures, limits.cancelled, stop, tallies, outcome, progress)
+        except BaseException:
+            stop.set()  # running batches notice within a poll interval and kill their process
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+    _log_tallies(tallies, outcome)
+    return outcome
+
+
+def _run_job(root: Path, job: _Job, limits: Limits) -> BatchResult:
+    if limits.cancelled():
+        raise ScanCancelled("the scan was cancelled")
+    return run_batch(job.analyzer, root, job.files, job.selection, limits)
+
+
+def _collect(
+    futures: dict[Future[BatchResult], _Job],
+    cancelled: Callable[[], bool],
+    stop: threading.Event,
+    tallies: dict[str, _Tally],
+    outcome: AnalysisOutcome,
+    progress: Callable[[float], None],
+) -> None:
+    pending = set(futures)
+    while pending:
+        done, pending = wait(pending, timeout=CANCEL_POLL, return_when=FIRST_COMPLETED)
+        if cancelled():
+            raise ScanCancelled("the scan was cancelled")
+        for future in done:
+            result = future.result()
+            tally = tallies[futures[future].analyzer.name]
+            tally.duration += result.duration
+            if result.error is None:
+                tally.files += len(result.files)
+                tally.defects += len(result.findings)
+                outcome.findings.extend(result.findings)
+            else:
+                tally.failed_files += len(result.files)
+                if result.error not in tally.reasons:
+                    tally.reasons.append(result.error)
+        progress(1 - len(pending) / len(futures))
+
+
+def _log_tallies(tallies: Mapping[str, _Tally], outcome: AnalysisOutcome) -> None:
+    for name, tally in tallies.items():
+        if tally.files:
+            outcome.log.append(
+                f"{name}: {tally.files} files, {tally.defects} defects, {tally.duration:.1f}s"
+            )
+        if tally.failed_files:
+            outcome.failed.append(name)
+            reasons = "; ".join(tally.reasons)
+            outcome.log.append(f"{name} failed on {tally.failed_files} files: {reasons}")

@@ -1,0 +1,187 @@
+"""The analyser interface, rule metadata, and the one helper that runs analysers in batches."""
+
+from __future__ import annotations
+
+import signal
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import NamedTuple, Protocol
+
+from opencheck.domain.severity import Severity
+from opencheck.engine import runner
+from opencheck.engine.errors import AnalyzerError, EngineError, ScanCancelled
+
+RULE_TYPES = ("basic", "security")
+# Every analyser names its parse failures `<tool>:syntax-error`; they are kept in every selection
+# because a file that does not parse has not been checked by any rule.
+SYNTAX_ERROR = "syntax-error"
+MAX_BATCH_FILES = 200
+MAX_BATCH_CHARS = 100_000
+
+
+class RawFinding(NamedTuple):
+    """One result as an analyser reports it: before severity, source line and fingerprint."""
+
+    rule_id: str
+    path: str
+    line: int
+    column: int
+    message: str
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Metadata of one rule; `id` is namespaced by tool (`ruff:F821`)."""
+
+    id: str
+    name: str
+    language: str
+    severity: Severity
+    tags: tuple[str, ...] = ()
+    security: bool = False
+    description: str = ""
+
+    @property
+    def code(self) -> str:
+        """The id without its tool prefix, as the tool itself spells it."""
+        return self.id.split(":", 1)[1]
+
+
+@dataclass(frozen=True)
+class RuleSelection:
+    """The rules to run and their severities (which the services layer may override)."""
+
+    severities: Mapping[str, Severity] = field(default_factory=dict)
+
+    @property
+    def ids(self) -> frozenset[str]:
+        return frozenset(self.severities)
+
+    @classmethod
+    def of(cls, rules: Iterable[Rule]) -> RuleSelection:
+        return cls({rule.id: rule.severity for rule in rules})
+
+
+class Analyzer(Protocol):
+    """One external tool: what it checks, how to call it, how to read its output."""
+
+    name: str
+    languages: frozenset[str]
+    rules: tuple[Rule, ...]
+
+    def available(self) -> str | None:
+        """None when the tool can run here, else the reason it cannot."""
+        ...
+
+    def command(self, files: Sequence[str], rules: RuleSelection) -> list[str]:
+        """argv checking `files` (relative to the worktree, which is the cwd) with `rules`."""
+        ...
+
+    def parse(self, raw: bytes, root: Path) -> list[RawFinding]:
+        """Findings in the tool's stdout; pure. Raises AnalyzerError on unreadable output."""
+        ...
+
+
+def default_selection(
+    analyzer: Analyzer, rule_type: str, languages: Iterable[str] | None = None
+) -> RuleSelection:
+    """The analyser's rules for `rule_type` ("basic": all, "security": security rules only)."""
+    if rule_type not in RULE_TYPES:
+        raise ValueError(f"rule type must be one of {', '.join(RULE_TYPES)}, not {rule_type!r}")
+    wanted = None if languages is None else set(languages)
+    return RuleSelection.of(
+        rule
+        for rule in analyzer.rules
+        if (wanted is None or rule.language in wanted)
+        and (rule_type == "basic" or rule.security or rule.code == SYNTAX_ERROR)
+    )
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What every analyser process is allowed: time, address space, and when to stop."""
+
+    timeout: float
+    memory_mb: int | None
+    cancelled: Callable[[], bool]
+
+
+@dataclass
+class BatchResult:
+    """The outcome of one analyser process over one batch of files."""
+
+    files: Sequence[str]
+    findings: list[RawFinding]
+    duration: float
+    error: str | None = None
+
+
+def batches(
+    files: Sequence[str], max_files: int = MAX_BATCH_FILES, max_chars: int = MAX_BATCH_CHARS
+) -> list[list[str]]:
+    """Split `files` into batches short enough for one command line each."""
+    result: list[list[str]] = []
+    current: list[str] = []
+    size = 0
+    for path in files:
+        if current and (len(current) >= max_files or size + len(path) + 1 > max_chars):
+            result.append(current)
+            current, size = [], 0
+        current.append(path)
+        size += len(path) + 1
+    if current:
+        result.append(current)
+    return result
+
+
+def run_batch(
+    analyzer: Analyzer,
+    root: Path,
+    files: Sequence[str],
+    selection: RuleSelection,
+    limits: Limits,
+) -> BatchResult:
+    """Run `analyzer` over one batch; a crash, timeout or bad output becomes `error`, not a raise.
+
+    Only `ScanCancelled` propagates, so that a stop request ends the whole scan.
+    """
+    try:
+        result = runner.run(
+            analyzer.command(files, selection),
+            cwd=root,
+            timeout=limits.timeout,
+            memory_mb=limits.memory_mb,
+            cancelled=limits.cancelled,
+        )
+    except ScanCancelled:
+        raise
+    except EngineError as exc:  # the tool could not even start
+        return BatchResult(files, [], 0.0, str(exc))
+    if result.timed_out:
+        return BatchResult(files, [], result.duration, f"timed out after {limits.timeout:g}s")
+    if result.returncode < 0:
+        return BatchResult(files, [], result.duration, _signal_reason(-result.returncode))
+    try:
+        findings = analyzer.parse(result.stdout, root)
+    except AnalyzerError as exc:
+        detail = _last_line(result.stderr) or str(exc)
+        return BatchResult(files, [], result.duration, f"exit code {result.returncode}: {detail}")
+    # Never report a file we did not ask for, nor a rule that was not selected.
+    wanted = set(files)
+    findings = [f for f in findings if f.path in wanted and f.rule_id in selection.severities]
+    return BatchResult(files, findings, result.duration)
+
+
+def _signal_reason(number: int) -> str:
+    try:
+        name = signal.Signals(number).name
+    except ValueError:
+        name = str(number)
+    hint = " (out of memory?)" if name in ("SIGKILL", "SIGABRT", "SIGSEGV") else ""
+    return f"killed by {name}{hint}"
+
+
+def _last_line(stderr: bytes) -> str:
+    lines = [ln.strip() for ln in stderr.decode(errors="replace").splitlines() if ln.strip()]
+    return lines[-1][:300] if lines else ""

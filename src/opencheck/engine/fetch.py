@@ -1,0 +1,330 @@
+"""Git, safely: one cached bare clone per repository and one clean worktree per execution."""
+
+from __future__ import annotations
+
+import base64
+import fcntl
+import hashlib
+import re
+import shutil
+import time
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import NoReturn
+
+from opencheck.engine import runner
+from opencheck.engine.errors import EngineError, FetchError, ScanCancelled, redact
+from opencheck.engine.repo_urls import (
+    normalize_repo_url,
+    repo_type_of,
+    strip_userinfo,
+    validate_repo_url,
+)
+
+__all__ = [
+    "Checkout",
+    "RepoCache",
+    "RepoCredentials",
+    "normalize_repo_url",
+    "redact",
+    "repo_type_of",
+    "validate_repo_url",
+]
+
+# Every git call: no hooks, no fsmonitor, no LFS or other smudge filters, no submodules, and only
+# the plain transports (`ext::` and friends run arbitrary commands).
+SAFE_CONFIG: tuple[str, ...] = tuple(
+    arg
+    for setting in (
+        "core.hooksPath=/dev/null",
+        "core.fsmonitor=false",
+        "protocol.allow=never",
+        "protocol.file.allow=always",
+        "protocol.http.allow=always",
+        "protocol.https.allow=always",
+        "protocol.ssh.allow=always",
+        "protocol.git.allow=always",
+        "protocol.ext.allow=never",
+        "filter.lfs.smudge=",
+        "filter.lfs.process=",
+        "filter.lfs.required=false",
+        "submodule.recurse=false",
+        "credential.helper=",
+        "gc.autoDetach=false",  # a detached gc would outlive the runner's process group
+        "advice.detachedHead=false",
+    )
+    for arg in ("-c", setting)
+)
+GIT_ENV: Mapping[str, str] = {
+    "GIT_TERMINAL_PROMPT": "0",
+    "GIT_CONFIG_NOSYSTEM": "1",
+    "GIT_CONFIG_GLOBAL": "/dev/null",
+    "GIT_ASKPASS": "/bin/true",
+    "SSH_ASKPASS": "/bin/true",
+    "GIT_SSH_COMMAND": "ssh -o BatchMode=yes -o StrictHostKeyChecking=accept-new"
+    " -o ConnectTimeout=20",
+}
+CLEANUP_TIMEOUT = 120.0
+_EXECUTION_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
+
+# First match wins; the needle is searched in git's lower-cased stderr.
+_FAILURE_REASONS: tuple[tuple[str, str], ...] = (
+    ("couldn't find remote ref", "remote branch not found"),
+    ("authentication failed", "authentication failed"),
+    ("could not read username", "authentication failed"),
+    ("could not read password", "authentication failed"),
+    ("permission denied (publickey", "authentication failed"),
+    ("the requested url returned error: 401", "authentication failed"),
+    ("the requested url returned error: 403", "access denied"),
+    ("could not resolve host", "host not found"),
+    ("connection refused", "connection refused"),
+    ("timed out", "connection timed out"),
+    ("repository not found", "repository not found or not accessible"),
+    ("does not appear to be a git repository", "repository not found or not accessible"),
+    ("the requested url returned error: 404", "repository not found or not accessible"),
+    ("not found", "repository not found or not accessible"),
+)
+
+
+@dataclass(frozen=True)
+class RepoCredentials:
+    """HTTP(S) credentials: a user name and a password or access token."""
+
+    username: str
+    secret: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class Checkout:
+    """A clean worktree of one commit, owned by one execution."""
+
+    path: Path
+    commit: str
+
+
+class RepoCache:
+    """Cached bare clones under `cache_dir`, worktrees under `work_dir`; safe across processes."""
+
+    def __init__(
+        self,
+        cache_dir: Path,
+        work_dir: Path,
+        *,
+        timeout: float,
+        cancelled: Callable[[], bool],
+    ) -> None:
+        # Absolute, because git runs inside the bare clone and would resolve relative paths there.
+        self.cache_dir = cache_dir.resolve()
+        self.work_dir = work_dir.resolve()
+        self.timeout = timeout
+        self.cancelled = cancelled
+
+    @contextmanager
+    def checkout(
+        self,
+        url: str,
+        branch: str,
+        credentials: RepoCredentials | None,
+        execution_id: str,
+    ) -> Iterator[Checkout]:
+        """Fetch `branch` of `url` and yield a worktree of its head; always removed afterwards."""
+        session = _Session.open(self, url, branch, credentials, execution_id)
+        try:
+            with session.locked(self.cancelled):
+                commit = session.fetch()
+                path = session.add_worktree(commit)
+            yield Checkout(path, commit)
+        finally:
+            # Also after a cancelled or failed `worktree add`, which may leave a partial tree.
+            if session.worktree.exists():
+                session.discard_worktree()
+
+
+def _never() -> bool:
+    return False
+
+
+@dataclass
+class _Session:
+    """One checkout of one repository: the git calls, their environment and their secrets."""
+
+    cache: RepoCache
+    url: str
+    branch: str
+    bare: Path
+    worktree: Path
+    auth_env: dict[str, str]
+    secrets: tuple[str, ...]
+
+    @classmethod
+    def open(
+        cls,
+        cache: RepoCache,
+        url: str,
+        branch: str,
+        credentials: RepoCredentials | None,
+        execution_id: str,
+    ) -> _Session:
+        try:
+            clean_url, user, password = strip_userinfo(validate_repo_url(url))
+        except ValueError as exc:
+            raise FetchError(f"Invalid repository URL: {exc}") from None
+        if credentials is None and password:
+            credentials = RepoCredentials(user or "", password)
+        secrets = tuple(s for s in (password, credentials and credentials.secret) if s)
+        auth_env: dict[str, str] = {}
+        # SSH authenticates with the service's keys; only HTTP(S) takes a user and a token.
+        if credentials is not None and clean_url.lower().startswith(("http://", "https://")):
+            auth_env, token = _basic_auth_env(credentials)
+            secrets += (token,)
+        if not _EXECUTION_ID.match(execution_id):
+            raise EngineError(f"invalid execution id {execution_id!r}")
+        cache.cache_dir.mkdir(parents=True, exist_ok=True)
+        key = hashlib.sha256(clean_url.encode()).hexdigest()[:24]
+        bare = cache.cache_dir / f"{key}.git"
+        worktree = cache.work_dir / execution_id
+        session = cls(cache, clean_url, branch, bare, worktree, auth_env, secrets)
+        session.check_branch()
+        return session
+
+    @contextmanager
+    def locked(self, cancelled: Callable[[], bool], timeout: float | None = None) -> Iterator[None]:
+        """Hold the per-repository lock, polling so that a cancellation is still noticed."""
+        deadline = time.monotonic() + (self.cache.timeout if timeout is None else timeout)
+        with open(self.bare.with_suffix(".lock"), "a") as lock:
+            while True:
+                try:
+                    fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    self._wait_for_lock(cancelled, deadline)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+    def _wait_for_lock(self, cancelled: Callable[[], bool], deadline: float) -> None:
+        if cancelled():
+            raise ScanCancelled("the scan was cancelled")
+        if time.monotonic() > deadline:
+            raise FetchError(f"Failed to fetch {self.url}: the repository cache is busy")
+        time.sleep(runner.POLL_INTERVAL)
+
+    def check_branch(self) -> None:
+        """Refuse names git would not accept as a branch, or would expand (`@{-1}`)."""
+        valid = False
+        if not self.branch.startswith("-"):
+            result = self._run("check-ref-format", "--branch", self.branch)
+            valid = result.returncode == 0 and result.stdout.strip() == self.branch.encode()
+        if not valid:
+            raise FetchError(f"Invalid branch name {self.branch!r}", self.secrets)
+
+    def fetch(self) -> str:
+        """Update the cached clone's `branch` from the remote and return its head commit."""
+        if not (self.bare / "HEAD").exists():
+            self.bare.mkdir(parents=True, exist_ok=True)
+            self._git("init", "--bare", "--quiet", ".", what="initialise the cache")
+        self._git("config", "remote.origin.url", self.url, what="configure the cache")
+        ref = f"refs/heads/{self.branch}"
+        result = self._run(
+            "fetch", "--prune", "--no-tags", "--quiet", "origin", f"+{ref}:{ref}", env=self.auth_env
+        )
+        if result.timed_out:
+            self._fail(f"timed out after {self.cache.timeout:g}s")
+        if result.returncode != 0:
+            self._fail(_failure_reason(result.stderr.decode(errors="replace")))
+        out = self._git("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", what="resolve")
+        return out.strip()
+
+    def add_worktree(self, commit: str) -> Path:
+        """Create a clean, detached worktree of `commit` for this execution."""
+        self.cache.work_dir.mkdir(parents=True, exist_ok=True)
+        if self.worktree.exists():  # left over by a crashed run with the same id
+            self.remove_worktree(self.worktree)
+        self._git("worktree", "prune", what="prune worktrees")
+        add = ("worktree", "add", "--detach", "--force", "--quiet", str(self.worktree), commit)
+        self._git(*add, what=f"check out commit {commit}")
+        return self.worktree
+
+    def discard_worktree(self) -> None:
+        """Remove this execution's worktree; without git if the lock stays busy too long."""
+        try:
+            with self.locked(_never, CLEANUP_TIMEOUT):
+                self.remove_worktree(self.worktree)
+        except FetchError:
+            shutil.rmtree(self.worktree, ignore_errors=True)  # `worktree prune` tidies up later
+
+    def remove_worktree(self, path: Path) -> None:
+        """Remove the worktree even when git cannot; never raises for a missing one."""
+        self._run("worktree", "remove", "--force", str(path), cancelled=_never)
+        if path.exists():
+            shutil.rmtree(path, ignore_errors=True)
+        self._run("worktree", "prune", cancelled=_never)
+
+    def _git(self, *args: str, what: str) -> str:
+        result = self._run(*args)
+        if result.timed_out or result.returncode != 0:
+            tail = _tail(result.stderr.decode(errors="replace")) or "timed out"
+            raise FetchError(f"Failed to {what} for {self.url}: {tail}", self.secrets)
+        return result.stdout.decode(errors="replace")
+
+    def _run(
+        self,
+        *args: str,
+        env: Mapping[str, str] | None = None,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> runner.RunResult:
+        argv = ["git", *SAFE_CONFIG, *args]
+        timeout = self.cache.timeout if cancelled is None else CLEANUP_TIMEOUT
+        cwd = self.bare if self.bare.exists() else self.cache.cache_dir
+        try:
+            return runner.run(
+                argv,
+                cwd=cwd,
+                timeout=timeout,
+                memory_mb=None,
+                cancelled=cancelled or self.cache.cancelled,
+                env={**GIT_ENV, **(env or {})},
+            )
+        except ScanCancelled:
+            raise
+        except EngineError as exc:  # git could not even start
+            raise FetchError(f"Failed to run git for {self.url}: {exc}", self.secrets) from None
+
+    def _fail(self, reason: str) -> NoReturn:
+        message = f"Failed to fetch branch '{self.branch}' of {self.url}: {reason}"
+        raise FetchError(message, self.secrets)
+
+
+def _basic_auth_env(credentials: RepoCredentials) -> tuple[dict[str, str], str]:
+    """Environment passing `Authorization: Basic …` to git: never in argv or the remote URL."""
+    pair = f"{credentials.username}:{credentials.secret}".encode()
+    token = base64.b64encode(pair).decode()
+    env = {
+        "GIT_CONFIG_COUNT": "1",
+        "GIT_CONFIG_KEY_0": "http.extraHeader",
+        "GIT_CONFIG_VALUE_0": f"Authorization: Basic {token}",
+    }
+    return env, token
+
+
+def _failure_reason(stderr: str) -> str:
+    tail = _tail(stderr)
+    lowered = stderr.lower()
+    for needle, reason in _FAILURE_REASONS:
+        if needle in lowered:
+            return f"{reason} ({tail})" if tail and tail.lower() != reason else reason
+    return tail or "git fetch failed"
+
+
+def _tail(stderr: str) -> str:
+    """The last meaningful line of git's stderr, without the `fatal: ` prefix."""
+    meaningful = [ln.strip() for ln in stderr.splitlines() if ln.strip()]
+    if not meaningful:
+        return ""
+    last = meaningful[-1]
+    for prefix in ("fatal: ", "error: ", "remote: "):
+        last = last.removeprefix(prefix)
+    return last[:300]

@@ -1,0 +1,94 @@
+"""Which system language a file is written in, from its extension, name or shebang."""
+
+from __future__ import annotations
+
+import re
+from pathlib import PurePosixPath
+
+EXTENSIONS: dict[str, str] = {
+    **dict.fromkeys((".py", ".pyi"), "Python"),
+    **dict.fromkeys((".js", ".mjs", ".cjs", ".jsx"), "JavaScript"),
+    **dict.fromkeys((".ts", ".tsx", ".mts", ".cts"), "TypeScript"),
+    ".ets": "ArkTS",
+    ".cj": "Cangjie",
+    **dict.fromkeys((".c", ".cc", ".cpp", ".cxx", ".h", ".hh", ".hpp", ".hxx"), "C++"),
+    ".cs": "C#",
+    **dict.fromkeys((".css", ".scss", ".less"), "CSS"),
+    ".go": "Go",
+    **dict.fromkeys((".html", ".htm"), "HTML"),
+    ".java": "Java",
+    **dict.fromkeys((".kt", ".kts"), "Kotlin"),
+    ".lua": "Lua",
+    ".php": "PHP",
+    ".rs": "Rust",
+    **dict.fromkeys((".scala", ".sc"), "Scala"),
+    **dict.fromkeys((".sh", ".bash", ".zsh", ".ksh"), "Shell"),
+    ".sql": "SQL",
+    **dict.fromkeys((".tf", ".tfvars"), "Terraform"),
+}
+
+# Whole file names that say their language without an extension.
+FILE_NAMES: dict[str, str] = {
+    ".bashrc": "Shell",
+    ".bash_profile": "Shell",
+    ".profile": "Shell",
+    ".zshrc": "Shell",
+}
+
+# The interpreter named by a `#!` line (after `env` and without a version suffix).
+INTERPRETERS: dict[str, str] = {
+    "python": "Python",
+    "pypy": "Python",
+    "sh": "Shell",
+    "bash": "Shell",
+    "dash": "Shell",
+    "zsh": "Shell",
+    "ksh": "Shell",
+    "ash": "Shell",
+    "node": "JavaScript",
+    "nodejs": "JavaScript",
+    "deno": "TypeScript",
+    "ts-node": "TypeScript",
+    "lua": "Lua",
+    "php": "PHP",
+    "scala": "Scala",
+}
+
+_VERSION_SUFFIX = re.compile(r"[\d.]+$")
+
+
+def language_of_name(path: str) -> str | None:
+    """The language a path's name implies, or None when it needs its content (or has none)."""
+    name = PurePosixPath(path).name
+    if name in FILE_NAMES:
+        return FILE_NAMES[name]
+    suffix = PurePosixPath(name).suffix
+    return EXTENSIONS.get(suffix.lower()) if suffix else None
+
+
+def needs_shebang(path: str) -> bool:
+    """Only files without an extension are looked at for a `#!` line."""
+    name = PurePosixPath(path).name
+    return not PurePosixPath(name).suffix and name not in FILE_NAMES
+
+
+def language_of_shebang(first_line: bytes) -> str | None:
+    """The language of the interpreter a `#!` line names (`#!/usr/bin/env python3` → Python)."""
+    if not first_line.startswith(b"#!"):
+        return None
+    words = first_line[2:].decode("utf-8", errors="replace").split()
+    if words and words[0].rsplit("/", 1)[-1] == "env":
+        # `env -S interp args`: skip env's own options.
+        words = [w for w in words[1:] if not w.startswith("-")]
+    if not words:
+        return None
+    interpreter = _VERSION_SUFFIX.sub("", words[0].rsplit("/", 1)[-1])
+    return INTERPRETERS.get(interpreter)
+
+
+def detect_language(path: str, head: bytes = b"") -> str | None:
+    """The system language of `path`, using `head` (the file's first bytes) for shebangs."""
+    language = language_of_name(path)
+    if language is None and needs_shebang(path) and head:
+        language = language_of_shebang(head.split(b"\n", 1)[0])
+    return language

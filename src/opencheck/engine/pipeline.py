@@ -1,0 +1,231 @@
+"""One scan as a short sequence of steps: fetch, inventory, count lines, analyse, report."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from opencheck.domain.findings import Finding
+from opencheck.domain.languages import canonical_language, upper_code
+from opencheck.engine.analysis import AnalysisOutcome, analyze
+from opencheck.engine.analyzers.base import RULE_TYPES, Analyzer, Limits, RawFinding
+from opencheck.engine.analyzers.registry import ANALYZERS
+from opencheck.engine.errors import ScanCancelled, redact
+from opencheck.engine.fetch import Checkout, RepoCache, RepoCredentials
+from opencheck.engine.fingerprint import fingerprints
+from opencheck.engine.inventory import Inventory, build_inventory, clean_relative
+from opencheck.engine.loc import LanguageStats, count_lines
+
+__all__ = [
+    "EngineSettings",
+    "RepoCredentials",
+    "ScanObserver",
+    "ScanResult",
+    "ScanSpec",
+    "run_scan",
+]
+
+MAX_CODE_LINE = 500
+ANALYSIS_START, ANALYSIS_END = 50, 95
+
+
+@dataclass(frozen=True)
+class ScanSpec:
+    """What to scan and with which rules."""
+
+    repo_url: str
+    branch: str
+    credentials: RepoCredentials | None
+    include_paths: tuple[str, ...]
+    excludes: tuple[str, ...]
+    rule_languages: tuple[str, ...]  # system language names the task's rule sets cover
+    rule_type: str = "basic"  # "basic" | "security"
+
+
+@dataclass(frozen=True)
+class EngineSettings:
+    """Where the engine keeps clones and worktrees, and its limits."""
+
+    cache_dir: Path
+    work_dir: Path
+    fetch_timeout: float = 600
+    analyzer_timeout: float = 900
+    analyzer_memory_mb: int = 2048
+    jobs: int = 2
+
+
+class ScanObserver(Protocol):
+    """How a scan reports to its caller; `cancelled` is polled about ten times a second."""
+
+    def log(self, message: str) -> None:
+        """One line, no timestamp (the caller adds it)."""
+        ...
+
+    def progress(self, percent: int) -> None: ...
+
+    def cancelled(self) -> bool: ...
+
+
+@dataclass
+class ScanResult:
+    """Everything one scan found out about one commit."""
+
+    commit: str
+    languages: dict[str, LanguageStats]
+    findings: list[Finding]
+    partial: bool
+    failed_analyzers: list[str]
+    skipped: dict[str, int]
+
+
+def run_scan(
+    spec: ScanSpec,
+    settings: EngineSettings,
+    observer: ScanObserver,
+    execution_id: str,
+    *,
+    analyzers: Mapping[str, Analyzer] = ANALYZERS,
+) -> ScanResult:
+    """Fetch, inventory, count and analyse; the worktree is always removed afterwards.
+
+    Raises FetchError, ScanCancelled, or ValueError for a bad spec.
+    """
+    if spec.rule_type not in RULE_TYPES:
+        raise ValueError(f"rule type must be one of {', '.join(RULE_TYPES)}")
+    for path in (*spec.include_paths, *spec.excludes):
+        clean_relative(path)  # fail before fetching, not after
+    progress = _Progress(observer)
+    progress(5)
+    _check_cancelled(observer)
+    cache = RepoCache(
+        settings.cache_dir,
+        settings.work_dir,
+        timeout=settings.fetch_timeout,
+        cancelled=observer.cancelled,
+    )
+    secrets = (spec.credentials.secret,) if spec.credentials else ()
+    observer.log(f"Fetching {redact(spec.repo_url, secrets)} branch {spec.branch}")
+    with cache.checkout(spec.repo_url, spec.branch, spec.credentials, execution_id) as checkout:
+        observer.log(f"Checked out commit {checkout.commit}")
+        progress(30)
+        result = _scan_worktree(checkout, spec, settings, observer, progress, analyzers)
+    progress(ANALYSIS_END)
+    return result
+
+
+def _scan_worktree(
+    checkout: Checkout,
+    spec: ScanSpec,
+    settings: EngineSettings,
+    observer: ScanObserver,
+    progress: _Progress,
+    analyzers: Mapping[str, Analyzer],
+) -> ScanResult:
+    """Inventory, line counts and analysis of one checked-out commit."""
+    _check_cancelled(observer)
+    inventory = build_inventory(checkout.path, spec.include_paths, spec.excludes)
+    _log_inventory(inventory, observer)
+    progress(40)
+    _check_cancelled(observer)
+    languages = count_lines(inventory)
+    progress(50)
+    _check_cancelled(observer)
+    outcome = analyze(
+        checkout.path,
+        inventory,
+        _checked_languages(languages, spec.rule_languages, observer),
+        spec.rule_type,
+        limits=Limits(settings.analyzer_timeout, settings.analyzer_memory_mb, observer.cancelled),
+        jobs=settings.jobs,
+        analyzers=analyzers,
+        progress=lambda f: progress(ANALYSIS_START + (ANALYSIS_END - ANALYSIS_START) * f),
+    )
+    for line in outcome.log:
+        observer.log(line)
+    return ScanResult(
+        commit=checkout.commit,
+        languages=languages,
+        findings=to_findings(checkout.path, inventory, outcome),
+        partial=bool(outcome.failed),
+        failed_analyzers=outcome.failed,
+        skipped=dict(inventory.skipped),
+    )
+
+
+class _Progress:
+    """Forwards progress to the observer only when it grows, so it is monotonic."""
+
+    def __init__(self, observer: ScanObserver) -> None:
+        self.observer = observer
+        self.last = -1
+
+    def __call__(self, percent: float) -> None:
+        value = int(percent)
+        if value > self.last:
+            self.last = value
+            self.observer.progress(value)
+
+
+def _check_cancelled(observer: ScanObserver) -> None:
+    if observer.cancelled():
+        raise ScanCancelled("the scan was cancelled")
+
+
+def _log_inventory(inventory: Inventory, observer: ScanObserver) -> None:
+    counts = ", ".join(f"{lang} {len(paths)}" for lang, paths in sorted(inventory.files.items()))
+    observer.log(f"Found {inventory.total_files} files to check ({counts or 'none'})")
+    if inventory.skipped:
+        reasons = ", ".join(f"{reason} {n}" for reason, n in sorted(inventory.skipped.items()))
+        observer.log(f"Skipped {sum(inventory.skipped.values())} files: {reasons}")
+
+
+def _checked_languages(
+    languages: Mapping[str, LanguageStats], rule_languages: Sequence[str], observer: ScanObserver
+) -> list[str]:
+    """Languages both in the code and in the rules; warns about the code languages left out."""
+    in_rules = list(dict.fromkeys(filter(None, map(canonical_language, rule_languages))))
+    by_size = sorted(languages, key=lambda lang: (-languages[lang].code, lang))
+    unchecked = [lang for lang in by_size if lang not in in_rules]
+    if unchecked:
+        observer.log(
+            "[WARNING]  : Some languages in the code are not checked! "
+            f"Languages in code: [{', '.join(map(upper_code, unchecked))}], "
+            f"while in rules: [{', '.join(map(upper_code, in_rules))}]"
+        )
+    return [lang for lang in by_size if lang in in_rules]
+
+
+def to_findings(root: Path, inventory: Inventory, outcome: AnalysisOutcome) -> list[Finding]:
+    """Domain findings in file order, with source line, language, severity and fingerprint."""
+    raw = sorted(outcome.findings, key=lambda f: (f.path, f.line, f.column, f.rule_id))
+    language_of = inventory.language_of()
+    sources: dict[str, list[str]] = {}
+    lines = [_source_line(root, f, sources) for f in raw]
+    prints = fingerprints((f.rule_id, f.path, line) for f, line in zip(raw, lines, strict=True))
+    return [
+        Finding(
+            rule_id=f.rule_id,
+            severity=outcome.severities[f.rule_id],
+            path=f.path,
+            line=f.line,
+            column=f.column,
+            message=f.message,
+            code_line=line.rstrip()[:MAX_CODE_LINE],
+            fingerprint=fp,
+            language=language_of.get(f.path, ""),
+        )
+        for f, line, fp in zip(raw, lines, prints, strict=True)
+    ]
+
+
+def _source_line(root: Path, finding: RawFinding, cache: dict[str, list[str]]) -> str:
+    if finding.path not in cache:
+        try:
+            text = (root / finding.path).read_bytes().decode("utf-8", errors="replace")
+        except OSError:
+            text = ""
+        cache[finding.path] = text.splitlines()
+    lines = cache[finding.path]
+    return lines[finding.line - 1] if 0 < finding.line <= len(lines) else ""

@@ -1,0 +1,154 @@
+"""The one subprocess runner: process groups, time and memory limits, cancellation."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import resource
+import signal
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from opencheck.engine.errors import EngineError, ScanCancelled
+
+POLL_INTERVAL = 0.1
+TERM_GRACE = 1.0
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """What one finished (or timed-out) process left behind."""
+
+    returncode: int
+    stdout: bytes
+    stderr: bytes
+    duration: float
+    timed_out: bool
+
+
+def minimal_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """PATH, HOME and a UTF-8 locale plus `extra`: the service's own secrets never reach a child."""
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/local/bin:/usr/bin:/bin"),
+        "HOME": os.environ.get("HOME", "/nonexistent"),
+        "LANG": "C.UTF-8",
+    }
+    env.update(extra or {})
+    return env
+
+
+def run(
+    argv: Sequence[str],
+    *,
+    cwd: Path,
+    timeout: float,
+    memory_mb: int | None,
+    cancelled: Callable[[], bool],
+    env: Mapping[str, str] | None = None,
+    stdin: bytes | None = None,
+) -> RunResult:
+    """Run `argv` in its own session; kill the whole group on timeout or cancellation.
+
+    Raises `ScanCancelled` when `cancelled()` turns true, `EngineError` when it cannot start.
+    """
+    with contextlib.ExitStack() as files:
+        # Files rather than pipes: a chatty child can never block on a full pipe.
+        out = files.enter_context(tempfile.TemporaryFile())
+        err = files.enter_context(tempfile.TemporaryFile())
+        inp = None
+        if stdin is not None:
+            inp = files.enter_context(tempfile.TemporaryFile())
+            inp.write(stdin)
+            inp.seek(0)
+        start = time.monotonic()
+        proc = _spawn(argv, cwd, memory_mb, env, inp, out, err)
+        timed_out = _supervise(proc, start + timeout, cancelled)
+        duration = time.monotonic() - start
+        out.seek(0)
+        err.seek(0)
+        return RunResult(proc.returncode, out.read(), err.read(), duration, timed_out)
+
+
+def _spawn(
+    argv: Sequence[str],
+    cwd: Path,
+    memory_mb: int | None,
+    env: Mapping[str, str] | None,
+    stdin: IO[bytes] | None,
+    stdout: IO[bytes],
+    stderr: IO[bytes],
+) -> subprocess.Popen[bytes]:
+    limit = None if memory_mb is None else memory_mb * 1024 * 1024
+
+    def set_limits() -> None:
+        if limit is not None:
+            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+    try:
+        return subprocess.Popen(
+            list(argv),
+            cwd=cwd,
+            env=minimal_env(env),
+            stdin=subprocess.DEVNULL if stdin is None else stdin,
+            stdout=stdout,
+            stderr=stderr,
+            start_new_session=True,
+            preexec_fn=set_limits if limit is not None else None,
+            close_fds=True,
+        )
+    except OSError as exc:
+        where = f" ({exc.filename})" if exc.filename else ""
+        raise EngineError(f"cannot run {argv[0]}: {exc.strerror or exc}{where}") from exc
+
+
+def _supervise(
+    proc: subprocess.Popen[bytes], deadline: float, cancelled: Callable[[], bool]
+) -> bool:
+    """Wait for `proc`; return True when it had to be killed for running past `deadline`."""
+    delay = 0.002  # short commands (most git calls) finish in milliseconds: back off from there
+    try:
+        while not _exited(proc.pid):
+            if cancelled():
+                raise ScanCancelled("the scan was cancelled")
+            if time.monotonic() >= deadline:
+                _kill_group(proc)
+                return True
+            time.sleep(delay)
+            delay = min(delay * 2, POLL_INTERVAL)
+    except BaseException:  # cancelled, or the callback itself failed: nothing may outlive us
+        _kill_group(proc)
+        raise
+    # The leader is a zombie until reaped, so its id cannot be reused yet: background
+    # children it left in the group can be killed without hitting a stranger.
+    _signal_group(proc.pid, signal.SIGKILL)
+    proc.wait()
+    return False
+
+
+def _exited(pid: int) -> bool:
+    """Has `pid` exited? Leaves it unreaped (WNOWAIT) so its process group id stays ours."""
+    try:
+        info = os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT)
+    except ChildProcessError:
+        return True
+    return info is not None and info.si_pid == pid
+
+
+def _kill_group(proc: subprocess.Popen[bytes]) -> None:
+    """SIGTERM the group, give it a second, then SIGKILL whatever is left and reap the leader."""
+    _signal_group(proc.pid, signal.SIGTERM)
+    grace_end = time.monotonic() + TERM_GRACE
+    while not _exited(proc.pid) and time.monotonic() < grace_end:
+        time.sleep(0.05)
+    _signal_group(proc.pid, signal.SIGKILL)
+    proc.wait()
+
+
+def _signal_group(pgid: int, sig: signal.Signals) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pgid, sig)

@@ -1,0 +1,70 @@
+"""The composition root: settings → database, cipher, engine settings, queue."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from opencheck.config import Settings
+from opencheck.engine.pipeline import EngineSettings
+from opencheck.queue.base import JobQueue
+from opencheck.services.checks import CheckContext
+from opencheck.services.secrets import Cipher, load_cipher
+from opencheck.store import migrate
+from opencheck.store.db import make_engine, make_session_factory
+
+
+@dataclass
+class Runtime:
+    """Everything long-lived that one OpenCheck process shares."""
+
+    settings: Settings
+    db: Engine
+    sessions: sessionmaker[Session]
+    cipher: Cipher
+    check_context: CheckContext
+    queue: JobQueue | None = None
+
+    @classmethod
+    def build(cls, settings: Settings, *, upgrade: bool = True) -> Runtime:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        db = make_engine(settings.db_url)
+        if upgrade:
+            migrate.upgrade(db, settings.data_dir)
+        sessions = make_session_factory(db)
+        cipher = load_cipher(settings.secret_key, settings.data_dir)
+        engine_settings = EngineSettings(
+            cache_dir=settings.cache_dir,
+            work_dir=settings.work_dir,
+            fetch_timeout=settings.fetch_timeout,
+            analyzer_timeout=settings.analyzer_timeout,
+            analyzer_memory_mb=settings.analyzer_memory_mb,
+        )
+        ctx = CheckContext(sessions, cipher, engine_settings, settings.poll_interval)
+        return cls(settings, db, sessions, cipher, ctx)
+
+    @classmethod
+    def for_worker(cls, settings: Settings) -> Runtime:
+        """One runtime per worker process, built on first use."""
+        return _worker_runtime(settings)
+
+    def start_queue(self) -> JobQueue:
+        from opencheck.queue.factory import make_queue
+
+        self.queue = make_queue(self.settings, self.check_context)
+        self.queue.start()
+        return self.queue
+
+    def close(self) -> None:
+        if self.queue is not None:
+            self.queue.shutdown()
+            self.queue = None
+        self.db.dispose()
+
+
+@functools.cache
+def _worker_runtime(settings: Settings) -> Runtime:
+    return Runtime.build(settings)

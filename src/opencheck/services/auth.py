@@ -1,0 +1,123 @@
+"""Users, tokens and access keys: who the caller is."""
+
+from __future__ import annotations
+
+import secrets as pysecrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from opencheck.errors import Conflict, InvalidParameter, NotFound, Unauthenticated
+from opencheck.services.secrets import (
+    Cipher,
+    hash_password,
+    hash_token,
+    new_token,
+    verify_password,
+)
+from opencheck.store.models import AccessKey, AuthToken, User, utcnow
+
+EXPIRED_MESSAGE = "Authentication information expired."
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The authenticated caller."""
+
+    user_id: str
+    name: str
+    is_admin: bool
+
+
+def create_user(session: Session, *, name: str, password: str, is_admin: bool = False) -> User:
+    """Create a user; names are unique."""
+    name = name.strip()
+    if not name or len(name) > 128:
+        raise InvalidParameter("user name must be 1-128 characters")
+    if session.scalar(select(User).where(User.name == name)) is not None:
+        raise Conflict(f"user '{name}' already exists")
+    user = User(name=name, password_hash=hash_password(password), is_admin=is_admin)
+    session.add(user)
+    session.flush()
+    return user
+
+
+def get_user_by_name_or_raise(session: Session, *, name: str) -> User:
+    user = session.scalar(select(User).where(User.name == name))
+    if user is None:
+        raise NotFound(f"user '{name}' not found")
+    return user
+
+
+def get_user_by_name(session: Session, *, name: str) -> User | None:
+    return session.scalar(select(User).where(User.name == name))
+
+
+def authenticate_password(session: Session, *, name: str, password: str) -> User:
+    """Check a name and password; raises Unauthenticated on any mismatch."""
+    user = session.scalar(select(User).where(User.name == name))
+    if user is None or not verify_password(password, user.password_hash):
+        raise Unauthenticated("The username or password is incorrect.")
+    return user
+
+
+def issue_token(session: Session, *, user: User, ttl: timedelta) -> tuple[str, datetime]:
+    """Create a bearer token; only its hash is stored. Returns the token and its expiry."""
+    if ttl <= timedelta(0):
+        raise InvalidParameter("token ttl must be positive")
+    token = new_token()
+    expires = utcnow() + ttl
+    session.add(AuthToken(user_id=user.id, token_hash=hash_token(token), expires_at=expires))
+    session.flush()
+    return token, expires
+
+
+def resolve_token(session: Session, *, token: str) -> Principal:
+    """Find the user of a valid, unexpired, unrevoked token."""
+    row = session.execute(
+        select(AuthToken, User)
+        .join(User, User.id == AuthToken.user_id)
+        .where(AuthToken.token_hash == hash_token(token))
+    ).first()
+    if row is None:
+        raise Unauthenticated(EXPIRED_MESSAGE)
+    tok, user = row
+    if tok.revoked_at is not None or tok.expires_at <= utcnow():
+        raise Unauthenticated(EXPIRED_MESSAGE)
+    return Principal(user.id, user.name, user.is_admin)
+
+
+def revoke_tokens(session: Session, *, user: User) -> int:
+    """Revoke every live token of a user; returns how many."""
+    tokens = session.scalars(
+        select(AuthToken).where(AuthToken.user_id == user.id, AuthToken.revoked_at.is_(None))
+    ).all()
+    for tok in tokens:
+        tok.revoked_at = utcnow()
+    return len(tokens)
+
+
+def create_access_key(session: Session, *, user: User, cipher: Cipher) -> tuple[str, str]:
+    """Create an AK/SK pair for SDK signing; the SK is stored encrypted and shown once."""
+    ak = "OC" + pysecrets.token_hex(9).upper()
+    sk = pysecrets.token_urlsafe(30)
+    session.add(AccessKey(user_id=user.id, access_key=ak, secret_enc=cipher.encrypt(sk)))
+    session.flush()
+    return ak, sk
+
+
+def resolve_access_key(
+    session: Session, *, access_key: str, cipher: Cipher
+) -> tuple[Principal, str]:
+    """The owner and secret of a live access key; Unauthenticated when unknown."""
+    row = session.execute(
+        select(AccessKey, User)
+        .join(User, User.id == AccessKey.user_id)
+        .where(AccessKey.access_key == access_key)
+    ).first()
+    if row is None or row[0].revoked_at is not None:
+        raise Unauthenticated("Incorrect IAM authentication information: ak not exist")
+    key, user = row
+    return Principal(user.id, user.name, user.is_admin), cipher.decrypt(key.secret_enc)

@@ -1,0 +1,201 @@
+"""Carrying out one execution: claim it, scan, store the results, judge the gate."""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from opencheck.domain.executions import ExecutionStatus
+from opencheck.engine.errors import FetchError, ScanCancelled
+from opencheck.engine.pipeline import (
+    EngineSettings,
+    RepoCredentials,
+    ScanResult,
+    ScanSpec,
+    run_scan,
+)
+from opencheck.services import results
+from opencheck.services.executions import log_line
+from opencheck.services.secrets import Cipher
+from opencheck.store.db import unit_of_work
+from opencheck.store.models import ConfigTemplate, Execution, Task, TemplateRuleSet, utcnow
+
+log = logging.getLogger("opencheck.checks")
+
+
+@dataclass
+class CheckContext:
+    """What a worker needs to carry out executions."""
+
+    sessions: sessionmaker[Session]
+    cipher: Cipher
+    engine: EngineSettings
+    poll_interval: float = 0.5
+
+
+class ExecutionObserver:
+    """Writes the log and progress of one execution, and notices stop requests."""
+
+    def __init__(self, ctx: CheckContext, execution_id: str, stop: threading.Event) -> None:
+        self._ctx = ctx
+        self._id = execution_id
+        self._stop = stop
+        self._checked_at = 0.0
+        self._last_progress = -1
+
+    def log(self, message: str) -> None:
+        self._update(message=Execution.message + log_line(message))
+
+    def progress(self, percent: int) -> None:
+        percent = max(0, min(99, int(percent)))
+        if percent > self._last_progress:
+            self._last_progress = percent
+            self._update(progress=percent)
+
+    def cancelled(self) -> bool:
+        if self._stop.is_set():
+            return True
+        now = time.monotonic()
+        if now - self._checked_at >= self._ctx.poll_interval:
+            self._checked_at = now
+            with unit_of_work(self._ctx.sessions) as s:
+                if s.scalar(select(Execution.cancel_requested).where(Execution.id == self._id)):
+                    self._stop.set()
+        return self._stop.is_set()
+
+    def _update(self, **values: object) -> None:
+        with unit_of_work(self._ctx.sessions) as s:
+            s.execute(update(Execution).where(Execution.id == self._id).values(**values))
+
+
+def claim(ctx: CheckContext, execution_id: str) -> bool:
+    """Move a queued execution to running; False if another worker has it or it was stopped."""
+    with unit_of_work(ctx.sessions) as s:
+        res = s.execute(
+            update(Execution)
+            .where(Execution.id == execution_id, Execution.status == ExecutionStatus.QUEUED.value)
+            .values(
+                status=ExecutionStatus.RUNNING.value,
+                started_at=utcnow(),
+                progress=1,
+                message=Execution.message + log_line(f"Running on server: {_hostname()}"),
+            )
+        )
+        return res.rowcount == 1  # type: ignore[attr-defined]
+
+
+def _hostname() -> str:
+    import socket
+
+    return socket.gethostname()
+
+
+def _spec(ctx: CheckContext, s: Session, execution: Execution) -> ScanSpec:
+    task = s.get(Task, execution.task_id)
+    assert task is not None  # the foreign key guarantees it
+    template = s.get(ConfigTemplate, task.template_id)
+    assert template is not None
+    languages = tuple(
+        s.scalars(
+            select(TemplateRuleSet.language).where(TemplateRuleSet.template_id == template.id)
+        )
+    )
+    creds = None
+    if execution.credentials_enc:
+        pair = json.loads(ctx.cipher.decrypt(execution.credentials_enc))
+        creds = RepoCredentials(pair["username"], pair["secret"])
+    return ScanSpec(
+        repo_url=execution.git_url,
+        branch=execution.git_branch,
+        credentials=creds,
+        include_paths=_split(template.include_paths),
+        excludes=_split(template.exclude),
+        rule_languages=languages,
+        rule_type=template.rule_type,
+    )
+
+
+def _split(value: str) -> tuple[str, ...]:
+    return tuple(p.strip() for p in value.replace(";", ",").split(",") if p.strip())
+
+
+def finish(ctx: CheckContext, execution_id: str, status: ExecutionStatus, message: str) -> None:
+    """End an execution without results (failed or aborted)."""
+    with unit_of_work(ctx.sessions) as s:
+        s.execute(
+            update(Execution)
+            .where(Execution.id == execution_id)
+            .values(
+                status=status.value,
+                finished_at=utcnow(),
+                message=Execution.message + log_line(message),
+            )
+        )
+
+
+def process(ctx: CheckContext, execution_id: str, stop: threading.Event | None = None) -> None:
+    """Carry out one queued execution from start to end; never raises."""
+    stop = stop or threading.Event()
+    if not claim(ctx, execution_id):
+        return
+    observer = ExecutionObserver(ctx, execution_id, stop)
+    try:
+        with unit_of_work(ctx.sessions) as s:
+            execution = s.get(Execution, execution_id)
+            assert execution is not None
+            spec = _spec(ctx, s, execution)
+        result = run_scan(spec, ctx.engine, observer, execution_id)
+        if observer.cancelled():
+            raise ScanCancelled("stopped")
+        _store(ctx, execution_id, result)
+    except ScanCancelled:
+        finish(ctx, execution_id, ExecutionStatus.ABORTED, "Check aborted by user")
+    except FetchError as exc:
+        finish(ctx, execution_id, ExecutionStatus.FAILED, f"[ERROR] {exc}")
+    except Exception:
+        log.exception("execution %s failed", execution_id)
+        finish(
+            ctx, execution_id, ExecutionStatus.FAILED, "[ERROR] internal error; see the server log"
+        )
+
+
+def _store(ctx: CheckContext, execution_id: str, result: ScanResult) -> None:
+    with unit_of_work(ctx.sessions) as s:
+        results.store(s, execution_id=execution_id, result=result)
+
+
+def recover_interrupted(sessions: sessionmaker[Session]) -> int:
+    """Mark executions left running by a previous process as failed; returns how many."""
+    with unit_of_work(sessions) as s:
+        res = s.execute(
+            update(Execution)
+            .where(Execution.status == ExecutionStatus.RUNNING.value)
+            .values(
+                status=ExecutionStatus.FAILED.value,
+                finished_at=utcnow(),
+                message=Execution.message
+                + log_line("[ERROR] The check was interrupted by a restart of the service"),
+            )
+        )
+        return int(res.rowcount)  # type: ignore[attr-defined]
+
+
+def next_queued(sessions: sessionmaker[Session]) -> str | None:
+    """The oldest queued execution, if any."""
+    with unit_of_work(sessions) as s:
+        return s.scalar(
+            select(Execution.id)
+            .where(Execution.status == ExecutionStatus.QUEUED.value)
+            .order_by(Execution.created_at, Execution.id)
+            .limit(1)
+        )
+
+
+Processor = Callable[[str, threading.Event], None]

@@ -1,0 +1,151 @@
+"""Starting, stopping and following executions of a task (the API side)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from opencheck.domain.executions import ExecutionStatus, JobType
+from opencheck.errors import InvalidParameter, NotFound, TaskRunning
+from opencheck.services.auth import Principal
+from opencheck.services.permissions import Action
+from opencheck.services.projects import check_id
+from opencheck.services.secrets import Cipher
+from opencheck.services.tasks import (
+    active_execution,
+    get_task_for,
+    validate_branch,
+    validate_git_url,
+)
+from opencheck.store.models import Execution, Task, utcnow
+
+REFS = ("pull", "merge_request")
+
+
+@dataclass
+class RunOptions:
+    """The run body: the seed's `ref` and the SDK's deprecated one-off repository fields."""
+
+    ref: str | None = None
+    git_url: str | None = None
+    git_branch: str | None = None
+    username: str | None = None
+    access_token: str | None = None
+
+
+def log_line(message: str, at: datetime | None = None) -> str:
+    """One line of an execution's message log, in the style of seed 004."""
+    stamp = (at or utcnow()).strftime("%Y/%m/%d %H:%M:%S")
+    return f"{stamp} GMT+00:00 {message}\n"
+
+
+def _credentials(task: Task, options: RunOptions, cipher: Cipher) -> str | None:
+    if options.username or options.access_token:
+        if not (options.username and options.access_token):
+            raise InvalidParameter("username and access_token must be given together")
+        pair = {"username": options.username, "secret": options.access_token}
+        return cipher.encrypt(json.dumps(pair))
+    if options.git_url or not task.username_enc or not task.access_token_enc:
+        return None
+    pair = {
+        "username": cipher.decrypt(task.username_enc),
+        "secret": cipher.decrypt(task.access_token_enc),
+    }
+    return cipher.encrypt(json.dumps(pair))
+
+
+def run_task(
+    session: Session, *, principal: Principal, task_id: str, options: RunOptions, cipher: Cipher
+) -> Execution:
+    """Queue a full check of the task; at most one queued or running check per task."""
+    task = get_task_for(session, principal=principal, task_id=task_id, action=Action.EXECUTE)
+    if options.ref is not None and options.ref not in REFS:
+        raise InvalidParameter("ref must be one of pull, merge_request")
+    git_url = validate_git_url(options.git_url) if options.git_url else task.git_url
+    branch = validate_branch(options.git_branch) if options.git_branch else task.git_branch
+    # The first write takes the task row's lock (PostgreSQL) or the database write lock (SQLite),
+    # so two concurrent run requests cannot both see "nothing running".
+    session.execute(update(Task).where(Task.id == task.id).values(updated_at=utcnow()))
+    running = active_execution(session, task_id=task.id)
+    if running is not None:
+        raise TaskRunning(f"task is running, retry later (running execution: {running.id})")
+    execution = Execution(
+        task_id=task.id,
+        job_type=JobType.FULL.value,
+        status=ExecutionStatus.QUEUED.value,
+        progress=0,
+        executor=principal.name,
+        git_url=git_url,
+        git_branch=branch,
+        credentials_enc=_credentials(task, options, cipher),
+        ref=options.ref,
+        message=log_line(f"Check queued by {principal.name}"),
+    )
+    session.add(execution)
+    session.flush()
+    session.execute(update(Task).where(Task.id == task.id).values(last_execution_id=execution.id))
+    return execution
+
+
+def stop_task(session: Session, *, principal: Principal, task_id: str) -> Execution | None:
+    """Ask the active execution to stop; a queued one is aborted at once."""
+    task = get_task_for(session, principal=principal, task_id=task_id, action=Action.EXECUTE)
+    execution = active_execution(session, task_id=task.id)
+    if execution is None:
+        return None
+    line = log_line(f"Stop requested by {principal.name}")
+    if execution.status == ExecutionStatus.QUEUED:
+        result = session.execute(
+            update(Execution)
+            .where(Execution.id == execution.id, Execution.status == ExecutionStatus.QUEUED.value)
+            .values(
+                status=ExecutionStatus.ABORTED.value,
+                finished_at=utcnow(),
+                cancel_requested=True,
+                message=Execution.message + line + log_line("Check aborted before it started"),
+            )
+        )
+        if result.rowcount == 1:  # type: ignore[attr-defined]
+            return execution
+    session.execute(
+        update(Execution)
+        .where(Execution.id == execution.id)
+        .values(cancel_requested=True, message=Execution.message + line)
+    )
+    return execution
+
+
+def get_execution_or_raise(
+    session: Session, *, task_id: str, execution_id: str | None
+) -> Execution:
+    """The named execution of the task, else its latest one."""
+    query = select(Execution).where(Execution.task_id == task_id)
+    if execution_id:
+        check_id(execution_id, "job_id")
+        query = query.where(Execution.id == execution_id)
+    execution = session.scalar(query.order_by(Execution.created_at.desc()).limit(1))
+    if execution is None:
+        raise NotFound(
+            f"no execution of task {task_id}" + (f" with id {execution_id}" if execution_id else "")
+        )
+    return execution
+
+
+def progress(
+    session: Session, *, principal: Principal, task_id: str, execution_id: str | None
+) -> Execution:
+    """The execution whose progress the caller asked for."""
+    task = get_task_for(session, principal=principal, task_id=task_id, action=Action.GET)
+    return get_execution_or_raise(session, task_id=task.id, execution_id=execution_id)
+
+
+def last_log_message(execution: Execution) -> str:
+    lines = [ln for ln in execution.message.splitlines() if ln.strip()]
+    if not lines:
+        return ""
+    # Drop the "YYYY/MM/DD HH:MM:SS GMT+00:00 " prefix.
+    return lines[-1].split(" ", 3)[-1]

@@ -1,0 +1,155 @@
+"""Storing an execution's results: defects in bulk, counts, new/fixed, the gate."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+
+from sqlalchemy import and_, exists, func, insert, select, update
+from sqlalchemy.orm import Session, aliased
+
+from opencheck.domain import gate
+from opencheck.domain.executions import ExecutionStatus
+from opencheck.domain.findings import Finding
+from opencheck.domain.severity import Severity
+from opencheck.engine.analyzers.registry import is_security_rule
+from opencheck.engine.pipeline import ScanResult
+from opencheck.services.executions import log_line
+from opencheck.store.models import (
+    ConfigTemplate,
+    Defect,
+    Execution,
+    ExecutionLanguage,
+    Task,
+    utcnow,
+)
+
+BATCH = 5000
+UNRESOLVED = 0
+
+
+def _unique(findings: Iterable[Finding]) -> list[Finding]:
+    seen: dict[str, Finding] = {}
+    for f in findings:
+        seen.setdefault(f.fingerprint, f)
+    return list(seen.values())
+
+
+def _insert_defects(session: Session, execution_id: str, findings: list[Finding]) -> None:
+    rows = [
+        {
+            "execution_id": execution_id,
+            "rule_id": f.rule_id,
+            "severity": int(f.severity),
+            "language": f.language,
+            "file_path": f.path,
+            "line": f.line,
+            "column": f.column,
+            "message": f.message,
+            "code_line": f.code_line,
+            "fingerprint": f.fingerprint,
+            "status": UNRESOLVED,
+        }
+        for f in findings
+    ]
+    for start in range(0, len(rows), BATCH):
+        session.execute(insert(Defect), rows[start : start + BATCH])
+
+
+def previous_success(session: Session, execution: Execution) -> str | None:
+    """The task's last successful execution before this one: the baseline for new/fixed."""
+    return session.scalar(
+        select(Execution.id)
+        .where(
+            Execution.task_id == execution.task_id,
+            Execution.status == ExecutionStatus.SUCCESS.value,
+            Execution.id != execution.id,
+            Execution.created_at <= execution.created_at,
+        )
+        .order_by(Execution.created_at.desc())
+        .limit(1)
+    )
+
+
+def count_not_in(session: Session, execution_id: str, baseline_id: str) -> int:
+    """Defects of one execution whose fingerprint the other execution lacks (set difference)."""
+    other = aliased(Defect)
+    return int(
+        session.scalar(
+            select(func.count())
+            .select_from(Defect)
+            .where(
+                Defect.execution_id == execution_id,
+                ~exists().where(
+                    and_(other.execution_id == baseline_id, other.fingerprint == Defect.fingerprint)
+                ),
+            )
+        )
+        or 0
+    )
+
+
+def store(session: Session, *, execution_id: str, result: ScanResult) -> None:
+    """Write everything a successful scan produced, in the caller's transaction."""
+    execution = session.get(Execution, execution_id)
+    assert execution is not None
+    findings = _unique(result.findings)
+    _insert_defects(session, execution_id, findings)
+    for language, stats in result.languages.items():
+        session.add(
+            ExecutionLanguage(
+                execution_id=execution_id,
+                language=language,
+                files=stats.files,
+                code_lines=stats.code,
+                comment_lines=stats.comments,
+                blank_lines=stats.blanks,
+            )
+        )
+    counts = Counter(f.severity for f in findings)
+    baseline = previous_success(session, execution)
+    new = count_not_in(session, execution_id, baseline) if baseline else len(findings)
+    fixed = count_not_in(session, baseline, execution_id) if baseline else 0
+    task = session.get(Task, execution.task_id)
+    template = session.get(ConfigTemplate, task.template_id) if task else None
+    items = gate.from_json(template.review_data) if template else gate.DEFAULT_GATE
+    verdict = gate.evaluate(items, counts)
+    lines = [
+        f"{len(findings)} defects stored"
+        f" ({new} new, {fixed} fixed since the last successful check)",
+        f"Quality gate {'passed' if verdict == gate.GATE_PASSED else 'failed'}",
+    ]
+    if result.partial:
+        lines.insert(
+            0, "[WARNING] Partial result: analysers failed: " + ", ".join(result.failed_analyzers)
+        )
+    lines.append("all subJob finish!")
+    session.execute(
+        update(Task)
+        .where(Task.id == execution.task_id)
+        .values(last_result_execution_id=execution_id)
+    )
+    session.execute(
+        update(Execution)
+        .where(Execution.id == execution_id)
+        .values(
+            status=ExecutionStatus.SUCCESS.value,
+            progress=100,
+            finished_at=utcnow(),
+            commit_sha=result.commit,
+            partial=result.partial,
+            review_result=verdict,
+            critical_count=counts[Severity.CRITICAL],
+            major_count=counts[Severity.MAJOR],
+            minor_count=counts[Severity.MINOR],
+            suggestion_count=counts[Severity.SUGGESTION],
+            info_count=counts[Severity.INFO],
+            security_count=sum(1 for f in findings if is_security_rule(f.rule_id)),
+            code_lines=sum(s.code for s in result.languages.values()),
+            file_total=sum(s.files for s in result.languages.values()),
+            defect_count=len(findings),
+            new_count=new,
+            fixed_count=fixed,
+            message=Execution.message + "".join(log_line(line) for line in lines),
+        )
+    )

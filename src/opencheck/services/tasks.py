@@ -1,0 +1,232 @@
+"""Check tasks and their configuration templates: create, find, delete, follow."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from opencheck.domain import gate
+from opencheck.domain.executions import ACTIVE_STATUSES
+from opencheck.domain.languages import canonical_language
+from opencheck.engine.repo_urls import normalize_repo_url, repo_type_of, validate_repo_url
+from opencheck.errors import InvalidParameter, NotFound, TaskRunning
+from opencheck.services import rulesets
+from opencheck.services.auth import Principal
+from opencheck.services.permissions import Action
+from opencheck.services.projects import check_id, get_group_or_raise, get_project_or_raise, require
+from opencheck.services.secrets import Cipher
+from opencheck.store.models import (
+    ConfigTemplate,
+    Execution,
+    Task,
+    TaskFollower,
+    TemplateRuleSet,
+    utcnow,
+)
+
+_BRANCH_RE = re.compile(r"^(?!-)(?!.*\.\.)(?!.*//)[^\x00-\x20~^:?*\[\\]{1,255}(?<!/)(?<!\.lock)$")
+RULE_TYPES = ("basic", "security")
+
+
+@dataclass
+class NewTask:
+    """What a caller asks for when creating a task (internal names)."""
+
+    git_url: str
+    git_branch: str
+    languages: list[str] = field(default_factory=list)
+    rule_sets: dict[str, str | None] = field(default_factory=dict)
+    task_name: str | None = None
+    task_group_id: str | None = None
+    username: str | None = None
+    access_token: str | None = None
+    resource_pool_id: str = ""
+    rule_type: str = "basic"
+    include_paths: str = ""
+    exclude: str = ""
+
+
+def validate_branch(branch: str, name: str = "git_branch") -> str:
+    if not isinstance(branch, str) or not _BRANCH_RE.match(branch):
+        raise InvalidParameter(f"{name} is not a valid git branch name")
+    return branch
+
+
+def validate_git_url(url: str, name: str = "git_url") -> str:
+    if not isinstance(url, str) or not url.strip():
+        raise InvalidParameter(f"{name} is required")
+    try:
+        return validate_repo_url(url.strip())
+    except ValueError as exc:
+        raise InvalidParameter(f"{name} is invalid: {exc}") from exc
+
+
+def default_task_name(git_url: str, branch: str) -> str:
+    """`<repository name>_<branch>` as decided for tasks created without a name."""
+    tail = re.split(r"[/:]", git_url.rstrip("/"))[-1]
+    repo = tail[:-4] if tail.endswith(".git") else tail
+    return f"{repo or 'repository'}_{branch}"
+
+
+def _languages(new: NewTask) -> dict[str, str | None]:
+    chosen: dict[str, str | None] = {}
+    for code in new.languages:
+        lang = canonical_language(code) if isinstance(code, str) else None
+        if lang is None:
+            raise InvalidParameter(f"language '{code}' is not supported")
+        chosen.setdefault(lang, None)
+    for code, ruleset_id in new.rule_sets.items():
+        lang = canonical_language(code)
+        if lang is None:
+            raise InvalidParameter(f"rule_sets language '{code}' is not supported")
+        chosen[lang] = ruleset_id
+    if not chosen:
+        raise InvalidParameter("language or rule_sets must name at least one language")
+    return chosen
+
+
+def create_task(
+    session: Session, *, principal: Principal, project_id: str, new: NewTask, cipher: Cipher
+) -> Task:
+    """Create a task and its configuration template; returns the task."""
+    project = get_project_or_raise(session, project_id=project_id)
+    require(session, principal=principal, project_id=project_id, action=Action.CREATE)
+    url = validate_git_url(new.git_url)
+    branch = validate_branch(new.git_branch)
+    if new.rule_type not in RULE_TYPES:
+        raise InvalidParameter("rule_type must be basic or security")
+    if bool(new.username) != bool(new.access_token):
+        raise InvalidParameter("username and access_token must be given together")
+    chosen = _languages(new)
+    group_id = None
+    if new.task_group_id:
+        group_id = get_group_or_raise(session, group_id=new.task_group_id, project_id=project.id).id
+    name = (new.task_name or "").strip() or default_task_name(url, branch)
+    if len(name) > 512:
+        raise InvalidParameter("task_name must be at most 512 characters")
+    template = ConfigTemplate(
+        project_id=project.id,
+        name="",
+        repo_url=url,
+        repo_type=repo_type_of(url),
+        branch=branch,
+        include_paths=new.include_paths,
+        exclude=new.exclude,
+        rule_type=new.rule_type,
+        resource_pool_id=new.resource_pool_id or "",
+        review_data=gate.to_json(gate.DEFAULT_GATE),
+        creator=principal.name,
+        last_reviser=principal.name,
+    )
+    session.add(template)
+    session.flush()
+    template.name = f"template_{template.id}"
+    for lang, ruleset_id in chosen.items():
+        rs = rulesets.resolve_for_task(
+            session, project_id=project.id, language=lang, ruleset_id=ruleset_id
+        )
+        session.add(TemplateRuleSet(template_id=template.id, language=lang, ruleset_id=rs.id))
+    task = Task(
+        project_id=project.id,
+        template_id=template.id,
+        group_id=group_id,
+        name=name,
+        creator_id=principal.user_id,
+        git_url=url,
+        git_url_key=normalize_repo_url(url),
+        git_branch=branch,
+        username_enc=cipher.encrypt(new.username) if new.username else None,
+        access_token_enc=cipher.encrypt(new.access_token) if new.access_token else None,
+    )
+    session.add(task)
+    session.flush()
+    return task
+
+
+def get_task_or_raise(session: Session, *, task_id: str) -> Task:
+    check_id(task_id, "task_id")
+    task = session.get(Task, task_id)
+    if task is None:
+        raise NotFound(f"task {task_id} not found")
+    return task
+
+
+def get_task_for(session: Session, *, principal: Principal, task_id: str, action: Action) -> Task:
+    """A task the caller may act on, or NotFound / PermissionDenied."""
+    task = get_task_or_raise(session, task_id=task_id)
+    require(session, principal=principal, project_id=task.project_id, action=action)
+    return task
+
+
+def active_execution(session: Session, *, task_id: str) -> Execution | None:
+    return session.scalar(
+        select(Execution)
+        .where(Execution.task_id == task_id, Execution.status.in_(ACTIVE_STATUSES))
+        .order_by(Execution.created_at.desc())
+        .limit(1)
+    )
+
+
+def delete_task(session: Session, *, principal: Principal, task_id: str) -> None:
+    """Delete a task with its executions and results; refused while a check runs."""
+    task = get_task_for(session, principal=principal, task_id=task_id, action=Action.DELETE)
+    running = active_execution(session, task_id=task.id)
+    if running is not None:
+        raise TaskRunning(f"task is running (execution {running.id}), retry later")
+    template_id = task.template_id
+    session.delete(task)
+    session.flush()
+    still_used = session.scalar(select(func.count()).where(Task.template_id == template_id))
+    if not still_used:
+        session.execute(delete(TemplateRuleSet).where(TemplateRuleSet.template_id == template_id))
+        session.execute(delete(ConfigTemplate).where(ConfigTemplate.id == template_id))
+
+
+def list_project_tasks(
+    session: Session, *, principal: Principal, project_id: str, offset: int, limit: int
+) -> tuple[list[tuple[Task, datetime | None]], int]:
+    """A page of a project's tasks with each task's last check time, newest task first."""
+    get_project_or_raise(session, project_id=project_id)
+    require(session, principal=principal, project_id=project_id, action=Action.GET)
+    total = session.scalar(
+        select(func.count()).select_from(Task).where(Task.project_id == project_id)
+    )
+    last_check = (
+        select(func.max(func.coalesce(Execution.started_at, Execution.created_at)))
+        .where(Execution.task_id == Task.id)
+        .correlate(Task)
+        .scalar_subquery()
+    )
+    rows = session.execute(
+        select(Task, last_check)
+        .where(Task.project_id == project_id)
+        .order_by(Task.created_at.desc(), Task.id)
+        .offset(offset)
+        .limit(limit)
+    ).all()
+    return [(t, last) for t, last in rows], int(total or 0)
+
+
+def set_followed(session: Session, *, principal: Principal, task_id: str, followed: bool) -> None:
+    """Follow or unfollow a task for the caller."""
+    task = get_task_for(session, principal=principal, task_id=task_id, action=Action.GET)
+    row = session.get(TaskFollower, (task.id, principal.user_id))
+    if followed and row is None:
+        session.add(TaskFollower(task_id=task.id, user_id=principal.user_id))
+    elif not followed and row is not None:
+        session.delete(row)
+    session.flush()
+
+
+def review_data_json(template: ConfigTemplate) -> str:
+    """Gate configuration as stored, for logs and diagnostics."""
+    return json.dumps(template.review_data, separators=(",", ":"))
+
+
+def touch(task: Task) -> None:
+    task.updated_at = utcnow()

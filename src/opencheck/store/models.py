@@ -1,0 +1,273 @@
+"""ORM tables. Ids are 32-char lower-case hex strings (uuid4 without dashes)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def new_id() -> str:
+    """A fresh 32-hex id."""
+    return uuid.uuid4().hex
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC datetimes on both SQLite (which drops tzinfo) and PostgreSQL."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("naive datetime")
+        return value.astimezone(UTC) if value is not None else None
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def _id() -> Mapped[str]:
+    return mapped_column(String(32), primary_key=True, default=new_id)
+
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[str] = _id()
+    name: Mapped[str] = mapped_column(String(128), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(256))
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class AuthToken(Base):
+    __tablename__ = "auth_tokens"
+    id: Mapped[str] = _id()
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class AccessKey(Base):
+    """An AK/SK pair for SDK-HMAC-SHA256 signatures; the secret is stored encrypted."""
+
+    __tablename__ = "access_keys"
+    id: Mapped[str] = _id()
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    access_key: Mapped[str] = mapped_column(String(64), unique=True)
+    secret_enc: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class Project(Base):
+    __tablename__ = "projects"
+    id: Mapped[str] = _id()
+    name: Mapped[str] = mapped_column(String(256))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ProjectMember(Base):
+    __tablename__ = "project_members"
+    project_id: Mapped[str] = mapped_column(
+        ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[str] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    role: Mapped[str] = mapped_column(String(32))
+
+
+class TaskGroup(Base):
+    __tablename__ = "task_groups"
+    id: Mapped[str] = _id()
+    project_id: Mapped[str] = mapped_column(
+        ForeignKey("projects.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(256))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class RuleSet(Base):
+    """A named selection of rules for one language; system sets have no project."""
+
+    __tablename__ = "rule_sets"
+    id: Mapped[str] = _id()
+    project_id: Mapped[str | None] = mapped_column(
+        ForeignKey("projects.id", ondelete="CASCADE"), nullable=True, index=True
+    )
+    name: Mapped[str] = mapped_column(String(512))
+    language: Mapped[str] = mapped_column(String(64))
+    is_system: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ConfigTemplate(Base):
+    """A task's check configuration (CodeArts `configTemplate`)."""
+
+    __tablename__ = "config_templates"
+    id: Mapped[str] = _id()
+    project_id: Mapped[str] = mapped_column(
+        ForeignKey("projects.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(256))
+    repo_url: Mapped[str] = mapped_column(String(2048))
+    repo_type: Mapped[str] = mapped_column(String(32))
+    branch: Mapped[str] = mapped_column(String(512))
+    include_paths: Mapped[str] = mapped_column(Text, default="")
+    exclude: Mapped[str] = mapped_column(Text, default="")
+    arch: Mapped[str] = mapped_column(String(16), default="x86")
+    rule_type: Mapped[str] = mapped_column(String(16), default="basic")
+    resource_pool_id: Mapped[str] = mapped_column(String(128), default="")
+    resource_pool_name: Mapped[str] = mapped_column(String(256), default="")
+    resource_pool_type: Mapped[str] = mapped_column(String(32), default="default")
+    review_data: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    creator: Mapped[str] = mapped_column(String(128))
+    last_reviser: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class TemplateRuleSet(Base):
+    __tablename__ = "template_rule_sets"
+    template_id: Mapped[str] = mapped_column(
+        ForeignKey("config_templates.id", ondelete="CASCADE"), primary_key=True
+    )
+    language: Mapped[str] = mapped_column(String(64), primary_key=True)
+    ruleset_id: Mapped[str] = mapped_column(ForeignKey("rule_sets.id"), index=True)
+
+
+class Task(Base):
+    __tablename__ = "tasks"
+    id: Mapped[str] = _id()
+    project_id: Mapped[str] = mapped_column(
+        ForeignKey("projects.id", ondelete="CASCADE"), index=True
+    )
+    template_id: Mapped[str] = mapped_column(ForeignKey("config_templates.id"), index=True)
+    group_id: Mapped[str | None] = mapped_column(
+        ForeignKey("task_groups.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    name: Mapped[str] = mapped_column(String(512), index=True)
+    creator_id: Mapped[str] = mapped_column(ForeignKey("users.id"))
+    git_url: Mapped[str] = mapped_column(String(2048))
+    git_url_key: Mapped[str] = mapped_column(String(2048), index=True)
+    git_branch: Mapped[str] = mapped_column(String(512))
+    username_enc: Mapped[str | None] = mapped_column(Text, nullable=True)
+    access_token_enc: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # Denormalised pointers for the task list: the latest execution and the latest successful one.
+    last_execution_id: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)
+    last_result_execution_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class TaskFollower(Base):
+    __tablename__ = "task_followers"
+    task_id: Mapped[str] = mapped_column(
+        ForeignKey("tasks.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[str] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+
+
+class Execution(Base):
+    """One run of a task; keeps its own results forever."""
+
+    __tablename__ = "executions"
+    __table_args__ = (Index("ix_executions_status_created", "status", "created_at"),)
+    id: Mapped[str] = _id()
+    task_id: Mapped[str] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), index=True)
+    job_type: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16))
+    progress: Mapped[int] = mapped_column(Integer, default=0)
+    message: Mapped[str] = mapped_column(Text, default="")
+    executor: Mapped[str] = mapped_column(String(128))
+    git_url: Mapped[str] = mapped_column(String(2048))
+    git_branch: Mapped[str] = mapped_column(String(512))
+    credentials_enc: Mapped[str | None] = mapped_column(Text, nullable=True)
+    ref: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    commit_sha: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    cancel_requested: Mapped[bool] = mapped_column(Boolean, default=False)
+    partial: Mapped[bool] = mapped_column(Boolean, default=False)
+    review_result: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    critical_count: Mapped[int] = mapped_column(Integer, default=0)
+    major_count: Mapped[int] = mapped_column(Integer, default=0)
+    minor_count: Mapped[int] = mapped_column(Integer, default=0)
+    suggestion_count: Mapped[int] = mapped_column(Integer, default=0)
+    info_count: Mapped[int] = mapped_column(Integer, default=0)
+    security_count: Mapped[int] = mapped_column(Integer, default=0)
+    code_lines: Mapped[int] = mapped_column(Integer, default=0)
+    file_total: Mapped[int] = mapped_column(Integer, default=0)
+    defect_count: Mapped[int] = mapped_column(Integer, default=0)
+    new_count: Mapped[int] = mapped_column(Integer, default=0)
+    fixed_count: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class ExecutionLanguage(Base):
+    __tablename__ = "execution_languages"
+    execution_id: Mapped[str] = mapped_column(
+        ForeignKey("executions.id", ondelete="CASCADE"), primary_key=True
+    )
+    language: Mapped[str] = mapped_column(String(64), primary_key=True)
+    files: Mapped[int] = mapped_column(Integer)
+    code_lines: Mapped[int] = mapped_column(Integer)
+    comment_lines: Mapped[int] = mapped_column(Integer)
+    blank_lines: Mapped[int] = mapped_column(Integer)
+
+
+class Defect(Base):
+    __tablename__ = "defects"
+    __table_args__ = (
+        UniqueConstraint("execution_id", "fingerprint", name="uq_defects_execution_fingerprint"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    execution_id: Mapped[str] = mapped_column(ForeignKey("executions.id", ondelete="CASCADE"))
+    rule_id: Mapped[str] = mapped_column(String(128))
+    severity: Mapped[int] = mapped_column(Integer)
+    language: Mapped[str] = mapped_column(String(64))
+    file_path: Mapped[str] = mapped_column(String(2048))
+    line: Mapped[int] = mapped_column(Integer)
+    column: Mapped[int] = mapped_column(Integer)
+    message: Mapped[str] = mapped_column(Text)
+    code_line: Mapped[str] = mapped_column(Text)
+    fingerprint: Mapped[str] = mapped_column(String(80))
+    status: Mapped[int] = mapped_column(Integer, default=0)

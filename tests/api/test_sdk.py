@@ -1,0 +1,80 @@
+"""The official huaweicloudsdkcodeartscheck client against a live OpenCheck, signed with AK/SK."""
+
+from __future__ import annotations
+
+import pytest
+from huaweicloudsdkcodeartscheck.v2 import (
+    CodeArtsCheckClient,
+    CreateTaskRequest,
+    CreateTaskRequestV2,
+    DeleteTaskRequest,
+    RuleSetV2,
+    RunTaskRequest,
+    ShowProgressDetailRequest,
+    ShowTaskListByProjectIdRequest,
+)
+from huaweicloudsdkcore.auth.credentials import BasicCredentials
+from huaweicloudsdkcore.exceptions import exceptions
+from huaweicloudsdkcore.http.http_config import HttpConfig
+
+from opencheck.services import auth
+from opencheck.store.db import unit_of_work
+from tests.conftest import Api
+
+pytestmark = pytest.mark.slow
+
+
+def _client(api: Api, project_id: str) -> CodeArtsCheckClient:
+    caller = api.user()
+    with unit_of_work(api.runtime.sessions) as s:
+        user = auth.get_user_by_name_or_raise(s, name=caller.name)
+        ak, sk = auth.create_access_key(s, user=user, cipher=api.runtime.cipher)
+    from opencheck.services import projects
+
+    with unit_of_work(api.runtime.sessions) as s:
+        user = auth.get_user_by_name_or_raise(s, name=caller.name)
+        projects.add_member(s, project_id=project_id, user=user, role="owner")
+    config = HttpConfig.get_default_config()
+    config.timeout = (5, 60)
+    return (
+        CodeArtsCheckClient.new_builder()
+        .with_http_config(config)
+        .with_credentials(BasicCredentials(ak, sk, project_id))
+        .with_endpoints([str(api.http.base_url).rstrip("/")])
+        .build()
+    )
+
+
+def test_sdk_create_run_list_progress_delete(api: Api, repo_factory) -> None:  # type: ignore[no-untyped-def]
+    repo = repo_factory({"m.py": "import os\n"})
+    pid = api.project()
+    client = _client(api, pid)
+    body = CreateTaskRequestV2(git_url=str(repo), git_branch="main", language=["python"],
+                               rule_sets=[RuleSetV2(language="python")])  # fmt: skip
+    task_id = client.create_task(CreateTaskRequest(project_id=pid, body=body)).task_id
+    exec_id = client.run_task(RunTaskRequest(task_id=task_id)).exec_id
+    assert len(exec_id) == 32
+    status = api.wait(task_id, exec_id)["task_status"]
+    progress = client.show_progress_detail(ShowProgressDetailRequest(task_id=task_id))
+    assert progress.task_status == status == 2
+    page = client.show_task_list_by_project_id(
+        ShowTaskListByProjectIdRequest(project_id=pid, offset=0, limit=10)
+    )
+    assert page.total == 1 and page.tasks[0].task_id == task_id
+    assert page.tasks[0].task_name == "repo_main"
+    client.delete_task(DeleteTaskRequest(task_id=task_id))
+    with pytest.raises(exceptions.ClientRequestException) as err:
+        client.run_task(RunTaskRequest(task_id=task_id))
+    assert err.value.status_code == 404
+    assert err.value.error_code.startswith("CC.")
+    assert err.value.request_id
+
+
+def test_sdk_validation_error_reaches_the_client(api: Api) -> None:
+    pid = api.project()
+    client = _client(api, pid)
+    with pytest.raises(exceptions.ClientRequestException) as err:
+        client.create_task(CreateTaskRequest(project_id=pid, body=CreateTaskRequestV2()))
+    assert err.value.status_code == 400
+    assert err.value.error_code == "CC.00050000"
+    assert "git_url" in err.value.error_msg

@@ -1,0 +1,211 @@
+"""GET /v1/tasks: every filter, ordering and paging edge, permissions and the field set."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import update
+
+from opencheck.store.db import unit_of_work
+from opencheck.store.models import Execution, Task, utcnow
+from tests.conftest import Api
+
+
+def _finish(
+    api: Api, task_id: str, status: str, review: str | None = None, minutes_ago: int = 0
+) -> str:
+    """Give a task a last execution in a given state (setup through the database)."""
+    when = utcnow() - timedelta(minutes=minutes_ago)
+    with unit_of_work(api.runtime.sessions) as s:
+        e = Execution(task_id=task_id, job_type="FULL", status=status, executor="admin",
+                      git_url="x", git_branch="main", review_result=review, progress=100,
+                      created_at=when, started_at=when, finished_at=when)  # fmt: skip
+        s.add(e)
+        s.flush()
+        values: dict[str, object] = {"last_execution_id": e.id}
+        if status == "success":
+            values["last_result_execution_id"] = e.id
+        s.execute(update(Task).where(Task.id == task_id).values(**values))
+        return e.id
+
+
+def _ids(api: Api, **params: object) -> list[str]:
+    r = api.http.get("/v1/tasks", params=params, headers=api.admin.headers)
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["httpStatus"] == "OK" and body["status"] == "success"
+    return [t["id"] for t in body["result"]["info"]]
+
+
+@pytest.fixture
+def fleet(api: Api) -> dict[str, str]:
+    """Six tasks in one project, one per run state."""
+    pid = api.project()
+    gid = api.group(pid)
+    t = {
+        "never": api.create_task(pid, task_name="alpha never", git_url="git@git.example.com:team/alpha.git"),
+        "ok": api.create_task(pid, task_name="beta ok", git_url="https://git.example.com/team/beta.git",
+                              task_group_id=gid),
+        "gate_error": api.create_task(pid, task_name="gamma_gate", git_url="ssh://git@git.example.com/team/beta",
+                                      git_branch="dev"),
+        "failed": api.create_task(pid, task_name="delta 100%", git_branch="dev"),
+        "aborted": api.create_task(pid, task_name="epsilon"),
+        "running": api.create_task(pid, task_name="zeta"),
+    }  # fmt: skip
+    _finish(api, t["ok"], "success", "success", minutes_ago=50)
+    _finish(api, t["gate_error"], "success", "error", minutes_ago=40)
+    _finish(api, t["failed"], "failed", minutes_ago=30)
+    _finish(api, t["aborted"], "aborted", minutes_ago=20)
+    _finish(api, t["running"], "running", minutes_ago=10)
+    t["pid"], t["gid"] = pid, gid
+    return t
+
+
+def test_job_status_filters(api: Api, fleet: dict[str, str]) -> None:
+    pid = fleet["pid"]
+    assert _ids(api, project_id=pid, job_status_types="never_execute") == [fleet["never"]]
+    assert _ids(api, project_id=pid, job_status_types="failed") == [fleet["failed"]]
+    assert _ids(api, project_id=pid, job_status_types="aborted") == [fleet["aborted"]]
+    assert _ids(api, project_id=pid, job_status_types="executing") == [fleet["running"]]
+    assert set(_ids(api, project_id=pid, job_status_types="success")) == {
+        fleet["ok"],
+        fleet["gate_error"],
+    }
+    both = _ids(api, project_id=pid, job_status_types="failed,never_execute")
+    assert set(both) == {fleet["failed"], fleet["never"]}
+
+
+def test_review_result_filter(api: Api, fleet: dict[str, str]) -> None:
+    pid = fleet["pid"]
+    assert _ids(api, project_id=pid, review_result_types="success") == [fleet["ok"]]
+    assert _ids(api, project_id=pid, review_result_types="error") == [fleet["gate_error"]]
+    assert len(_ids(api, project_id=pid, review_result_types="success,error")) == 2
+
+
+def test_order_by_execute_time(api: Api, fleet: dict[str, str]) -> None:
+    pid = fleet["pid"]
+    ran = ["ok", "gate_error", "failed", "aborted", "running"]
+    assert _ids(api, project_id=pid, order_by_execute_time="up") == [fleet[k] for k in ran] + [
+        fleet["never"]
+    ]
+    down = [fleet[k] for k in reversed(ran)] + [fleet["never"]]
+    assert _ids(api, project_id=pid, order_by_execute_time="down") == down
+
+
+def test_search_group_branch(api: Api, fleet: dict[str, str]) -> None:
+    pid = fleet["pid"]
+    assert _ids(api, project_id=pid, search="BETA") == [fleet["ok"]]
+    assert _ids(api, project_id=pid, search="100%") == [fleet["failed"]]  # % is literal
+    assert _ids(api, project_id=pid, search="a_g") == [fleet["gate_error"]]  # _ is literal
+    assert _ids(api, project_id=pid, task_classification_id=fleet["gid"]) == [fleet["ok"]]
+    assert set(_ids(api, project_id=pid, branch="dev")) == {fleet["gate_error"], fleet["failed"]}
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["https://git.example.com/team/beta.git", "git@git.example.com:team/beta.git",
+     "ssh://git@GIT.example.com:22/team/beta", "http://git.example.com/team/beta/"],
+)  # fmt: skip
+def test_repo_url_matches_ssh_and_https_forms(api: Api, fleet: dict[str, str], url: str) -> None:
+    pid = fleet["pid"]
+    got = set(_ids(api, project_id=pid, repo_url=url))
+    assert got == {fleet["ok"], fleet["gate_error"]}
+    assert set(_ids(api, project_id=pid, repo_url=url, repo_url_full_match="false")) == got
+
+
+def test_repo_url_full_match(api: Api, fleet: dict[str, str]) -> None:
+    pid = fleet["pid"]
+    url = "https://git.example.com/team/beta.git"
+    assert _ids(api, project_id=pid, repo_url=url, repo_url_full_match="true") == [fleet["ok"]]
+    assert _ids(api, project_id=pid, repo_url=url + "x", repo_url_full_match="true") == []
+
+
+def test_paging(api: Api, fleet: dict[str, str]) -> None:
+    pid = fleet["pid"]
+    everything = _ids(api, project_id=pid, page_size=200)
+    assert len(everything) == 6
+    pages = [_ids(api, project_id=pid, page=p, page_size=4) for p in (1, 2, 3)]
+    assert pages[0] + pages[1] == everything and pages[2] == []
+    r = api.http.get(
+        "/v1/tasks", params={"project_id": pid, "page_size": 1}, headers=api.admin.headers
+    )
+    assert r.json()["result"]["total"] == 6 and len(r.json()["result"]["info"]) == 1
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"page": 0}, {"page": "a"}, {"page_size": 0}, {"page_size": 201}, {"project_id": "xyz"},
+     {"review_result_types": "maybe"}, {"job_status_types": "success,done"},
+     {"order_by_execute_time": "sideways"}, {"repo_url_full_match": "yes"}],
+)  # fmt: skip
+def test_bad_parameters_are_400(api: Api, params: dict[str, object]) -> None:
+    r = api.http.get("/v1/tasks", params=params, headers=api.admin.headers)
+    assert r.status_code == 400
+    assert r.json()["error_code"] == "CC.00050000"
+    assert next(iter(params)) in r.json()["error_msg"]
+
+
+def test_unknown_project_and_operator_header(api: Api) -> None:
+    r = api.http.get("/v1/tasks", params={"project_id": "a" * 32}, headers=api.admin.headers)
+    assert r.status_code == 404
+    r = api.http.get("/v1/tasks", headers={**api.admin.headers, "operator": "x" * 129})
+    assert r.status_code == 400
+
+
+def test_visibility_and_permissions_for_operator(api: Api) -> None:
+    owner, viewer, outsider = api.user(), api.user(), api.user()
+    pid = api.project({"owner": owner, "viewer": viewer})
+    tid = api.create_task(pid, owner)
+    r = api.http.get("/v1/tasks", headers=owner.headers)
+    [info] = r.json()["result"]["info"]
+    assert info["id"] == tid
+    assert (info["canRead"], info["canEdit"], info["canExecute"], info["canDelete"]) == (True,) * 4
+    r = api.http.get("/v1/tasks", headers={**owner.headers, "operator": viewer.name})
+    [info] = r.json()["result"]["info"]
+    assert (info["canRead"], info["canEdit"], info["canExecute"], info["canDelete"]) == (
+        True, False, False, False)  # fmt: skip
+    assert api.http.get("/v1/tasks", headers=outsider.headers).json()["result"] == {
+        "info": [],
+        "total": 0,
+    }
+    r = api.http.get("/v1/tasks", params={"project_id": pid}, headers=outsider.headers)
+    assert r.status_code == 403
+
+
+def test_followed_is_per_user(api: Api) -> None:
+    a, b = api.user(), api.user()
+    pid = api.project({"developer": a, "viewer": b})
+    tid = api.create_task(pid, a)
+    assert api.http.put(f"/v2/tasks/{tid}/follow", headers=a.headers).status_code == 200
+    fa = api.http.get("/v1/tasks", headers=a.headers).json()["result"]["info"][0]["isFollowed"]
+    fb = api.http.get("/v1/tasks", headers=b.headers).json()["result"]["info"][0]["isFollowed"]
+    assert (fa, fb) == (True, False)
+    api.http.delete(f"/v2/tasks/{tid}/follow", headers=a.headers)
+    assert (
+        api.http.get("/v1/tasks", headers=a.headers).json()["result"]["info"][0]["isFollowed"]
+        is False
+    )
+
+
+def test_field_set_of_a_never_run_task(api: Api) -> None:
+    pid = api.project()
+    tid = api.create_task(pid, git_url="https://github.com/team/repo.git")
+    info = api.v1_task(tid, pid)
+    template = info["configTemplate"]
+    assert info["lastJob"] is None
+    assert info["ruleType"] == "basic"
+    assert info["region"] == "test-region"
+    assert template["repoType"] == "GitHub"
+    assert template["resource_pool_type"] == "default"
+    assert template["id"] == info["configTemplateId"]
+    assert [
+        (g["name"], g["isCheck"], g["value"], g["compareType"]) for g in template["reviewData"]
+    ] == [
+        ("Number of critical issues.", 1, 0, "≤"),
+        ("Number of major issues.", 1, 0, "≤"),
+        ("Number of minor issues.", 0, 0, "≤"),
+        ("Number of suggestions.", 0, 0, "≤"),
+    ]
+    assert '"isCheck":1' in template["reviewDataJson"]
+    assert info["jobResult"]["reviewResult"] == "" and info["jobResult"]["codeLine"] == 0

@@ -1,0 +1,95 @@
+"""The `opencheck` console script, run as a subprocess as a user would."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.support import free_port
+
+OPENCHECK = [sys.executable, "-m", "opencheck.cli.main"]
+
+
+def oc(*args: str, data_dir: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OPENCHECK_")}
+    return subprocess.run(
+        [*OPENCHECK, *args, "--data-dir", str(data_dir)],
+        input=stdin, capture_output=True, text=True, env=env, timeout=120,
+    )  # fmt: skip
+
+
+def test_admin_commands(tmp_path: Path) -> None:
+    r = oc("admin", "create-user", "alice", "--password-stdin", data_dir=tmp_path, stdin="pw\n")
+    assert r.returncode == 0, r.stderr
+    r = oc("admin", "create-project", "Demo", data_dir=tmp_path)
+    pid = r.stdout.strip()
+    assert re.fullmatch(r"[0-9a-f]{32}", pid), r.stdout + r.stderr
+    assert oc("admin", "add-member", pid, "alice", "developer", data_dir=tmp_path).returncode == 0
+    r = oc("admin", "add-member", pid, "alice", "emperor", data_dir=tmp_path)
+    assert r.returncode == 2 and "role must be one of" in r.stderr
+    r = oc("admin", "add-member", pid, "nobody", "viewer", data_dir=tmp_path)
+    assert r.returncode == 2 and "nobody" in r.stderr
+    r = oc("admin", "create-token", "alice", "--ttl", "2h", data_dir=tmp_path)
+    assert r.returncode == 0 and r.stdout.startswith("oc_")
+    assert oc("admin", "create-token", "alice", "--ttl", "soon", data_dir=tmp_path).returncode == 2
+    r = oc("admin", "create-group", pid, "nightly", data_dir=tmp_path)
+    assert re.fullmatch(r"[0-9a-f]{32}\n", r.stdout)
+    r = oc("admin", "create-access-key", "alice", data_dir=tmp_path)
+    assert "AK=" in r.stdout and "SK=" in r.stdout
+    r = oc("admin", "create-user", "alice", "--password-stdin", data_dir=tmp_path, stdin="x\n")
+    assert r.returncode == 2 and "already exists" in r.stderr
+    assert oc("db", "upgrade", data_dir=tmp_path).returncode == 0
+
+
+@pytest.mark.slow
+def test_serve_creates_the_admin_once_and_serves_http(tmp_path: Path) -> None:
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OPENCHECK_")}
+    cmd = [*OPENCHECK, "serve", "--port", str(port), "--data-dir", str(tmp_path), "--workers", "1"]
+    proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        lines = []
+        deadline = time.monotonic() + 60
+        while not any("with password:" in ln for ln in lines):
+            assert time.monotonic() < deadline and proc.poll() is None, "".join(lines)
+            lines.append(proc.stderr.readline())  # type: ignore[union-attr]
+        password = re.search(r"with password: (\S+)", "".join(lines)).group(1)  # type: ignore[union-attr]
+        base = f"http://127.0.0.1:{port}"
+        while True:
+            try:
+                if httpx.get(base + "/health").status_code == 200:
+                    break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline
+                time.sleep(0.2)
+        body = {"auth": {"identity": {"methods": ["password"],
+                "password": {"user": {"name": "admin", "password": password}}}}}  # fmt: skip
+        r = httpx.post(base + "/v3/auth/tokens", json=body)
+        assert r.status_code == 201 and r.headers["X-Subject-Token"]
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=30)
+    r = oc("admin", "create-token", "admin", data_dir=tmp_path)
+    assert r.returncode == 0
+    proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/health").status_code == 200:
+                    break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline
+                time.sleep(0.2)
+    finally:
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=30)
+    assert "with password:" not in err

@@ -1,0 +1,165 @@
+"""The ruff adapter: parsing recorded output, real rule ids, and findings on a fixture file."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from opencheck.domain.severity import Severity
+from opencheck.engine.analyzers.base import Limits, RuleSelection, default_selection, run_batch
+from opencheck.engine.analyzers.ruff import RUFF, RULES, ruff_binary
+from opencheck.engine.errors import AnalyzerError
+
+# Recorded from `ruff check --isolated --output-format json` 0.17.6 (trimmed to the fields it had).
+RECORDED = b"""[
+  {"cell": null, "code": "invalid-syntax", "end_location": {"column": 8, "row": 2},
+   "filename": "/work/repo/pkg/bad.py", "fix": null, "location": {"column": 7, "row": 2},
+   "message": "Expected a parameter or the end of the parameter list", "name": "invalid-syntax",
+   "noqa_row": null, "severity": "error", "url": null},
+  {"cell": null, "code": "invalid-syntax", "end_location": {"column": 1, "row": 3},
+   "filename": "/work/repo/pkg/bad.py", "fix": null, "location": {"column": 8, "row": 2},
+   "message": "Expected `)`, found newline", "name": "invalid-syntax", "noqa_row": null,
+   "severity": "error", "url": null},
+  {"cell": null, "code": "F401", "end_location": {"column": 10, "row": 1},
+   "filename": "/work/repo/good.py",
+   "fix": {"applicability": "safe", "edits": [{"content": "",
+           "end_location": {"column": 1, "row": 2}, "location": {"column": 1, "row": 1}}],
+           "message": "Remove unused import: `os`"},
+   "location": {"column": 8, "row": 1}, "message": "`os` imported but unused",
+   "name": "unused-import", "noqa_row": 1, "severity": "error",
+   "url": "https://docs.astral.sh/ruff/rules/unused-import"},
+  {"cell": null, "code": "S307", "end_location": {"column": 14, "row": 2},
+   "filename": "/work/repo/good.py", "fix": null, "location": {"column": 5, "row": 2},
+   "message": "Use of possibly insecure function; consider using `ast.literal_eval`",
+   "name": "suspicious-eval-usage", "noqa_row": 2, "severity": "error",
+   "url": "https://docs.astral.sh/ruff/rules/suspicious-eval-usage"}
+]"""
+
+DEFECTS = """import os
+import pickle
+import subprocess
+import hashlib
+
+import yaml
+
+
+def handler(items=[]):
+    try:
+        return undefined_thing
+    except:
+        pass
+
+
+def query(cursor, name):
+    password = "hunter2"
+    cursor.execute("SELECT * FROM users WHERE name = '%s'" % name)
+    subprocess.Popen("ls " + name, shell=True)
+    eval(name)
+    exec(name)
+    pickle.loads(name)
+    yaml.load(name)
+    hashlib.md5(name)
+    if name == None:
+        unused = 1
+    return password
+
+
+def compare(l):
+    return type(l) == type(1)
+"""
+
+EXPECTED = {
+    ("syntax-error", "broken.py", 1, Severity.CRITICAL),
+    ("F401", "pkg/defects.py", 1, Severity.MINOR),
+    ("B006", "pkg/defects.py", 9, Severity.MAJOR),
+    ("F821", "pkg/defects.py", 11, Severity.CRITICAL),
+    ("E722", "pkg/defects.py", 12, Severity.MAJOR),
+    ("S105", "pkg/defects.py", 17, Severity.MAJOR),
+    ("S608", "pkg/defects.py", 18, Severity.CRITICAL),
+    ("S602", "pkg/defects.py", 19, Severity.CRITICAL),
+    ("S307", "pkg/defects.py", 20, Severity.CRITICAL),
+    ("S102", "pkg/defects.py", 21, Severity.CRITICAL),
+    ("S301", "pkg/defects.py", 22, Severity.MAJOR),
+    ("S506", "pkg/defects.py", 23, Severity.MAJOR),
+    ("S324", "pkg/defects.py", 24, Severity.MAJOR),
+    ("E711", "pkg/defects.py", 25, Severity.SUGGESTION),
+    ("F841", "pkg/defects.py", 26, Severity.MINOR),
+    ("E741", "pkg/defects.py", 30, Severity.SUGGESTION),
+    ("E721", "pkg/defects.py", 31, Severity.SUGGESTION),
+}
+
+
+def test_parse_recorded_output() -> None:
+    findings = RUFF.parse(RECORDED, Path("/work/repo"))
+    assert [(f.rule_id, f.path, f.line, f.column) for f in findings] == [
+        ("ruff:syntax-error", "pkg/bad.py", 2, 7),  # the echo on the same line is dropped
+        ("ruff:F401", "good.py", 1, 8),
+        ("ruff:S307", "good.py", 2, 5),
+    ]
+    assert findings[1].message == "`os` imported but unused"
+
+
+@pytest.mark.parametrize("raw", [b"", b"not json", b'{"a": 1}'])
+def test_parse_rejects_unreadable_output(raw: bytes) -> None:
+    with pytest.raises(AnalyzerError):
+        RUFF.parse(raw, Path("/work/repo"))
+
+
+def test_every_default_rule_is_a_real_ruff_rule() -> None:
+    binary = ruff_binary()
+    assert binary is not None and RUFF.available() is None
+    listing = subprocess.run(
+        [binary, "rule", "--all", "--output-format", "json"], capture_output=True, check=True
+    )
+    names = {item["code"]: item["name"] for item in json.loads(listing.stdout)}
+    for rule in RULES:
+        if rule.code != "syntax-error":
+            assert names.get(rule.code) == rule.name, rule.id
+    assert len({rule.id for rule in RULES}) == len(RULES)
+
+
+def test_security_rules_carry_a_cwe() -> None:
+    for rule in RULES:
+        is_bandit = rule.code.startswith("S") and rule.code[1:].isdigit()
+        has_cwe = any(tag.startswith("CWE-") for tag in rule.tags)
+        assert rule.security == has_cwe == is_bandit, rule.id
+
+
+def test_fixture_file_yields_exactly_the_expected_findings(tmp_path: Path) -> None:
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "defects.py").write_text(DEFECTS)
+    (tmp_path / "broken.py").write_text("def broken(:\n    pass\n")
+    selection = default_selection(RUFF, "basic")
+    result = run_batch(
+        RUFF, tmp_path, ["pkg/defects.py", "broken.py"], selection, Limits(60, 2048, lambda: False)
+    )
+    assert result.error is None
+    got = {
+        (f.rule_id.removeprefix("ruff:"), f.path, f.line, selection.severities[f.rule_id])
+        for f in result.findings
+    }
+    assert got == EXPECTED
+
+
+def test_security_selection_runs_only_security_rules(tmp_path: Path) -> None:
+    (tmp_path / "defects.py").write_text(DEFECTS)
+    selection = default_selection(RUFF, "security")
+    assert all(RUFF_RULE[r].security or r == "ruff:syntax-error" for r in selection.ids)
+    result = run_batch(RUFF, tmp_path, ["defects.py"], selection, Limits(60, 2048, lambda: False))
+    codes = {f.rule_id for f in result.findings}
+    assert codes == {
+        f"ruff:{c}" for c in ("S105", "S608", "S602", "S307", "S102", "S301", "S506", "S324")
+    }
+
+
+def test_command_never_reads_the_repository_config() -> None:
+    argv = RUFF.command(["-weird.py", "a.py"], RuleSelection.of(RULES[:3]))
+    assert "--isolated" in argv and "--no-cache" in argv
+    assert argv[-3:] == ["--", "-weird.py", "a.py"]
+    assert "--select=F821,F823" in argv  # the syntax-error pseudo rule is not passed to ruff
+
+
+RUFF_RULE = {rule.id: rule for rule in RULES}

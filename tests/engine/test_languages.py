@@ -1,0 +1,87 @@
+"""File → system language, by extension, file name and shebang."""
+
+from __future__ import annotations
+
+import pytest
+
+from opencheck.domain.languages import SYSTEM_LANGUAGES
+from opencheck.engine.languages import EXTENSIONS, INTERPRETERS, detect_language
+
+
+@pytest.mark.parametrize(
+    ("path", "language"),
+    [
+        ("a.py", "Python"),
+        ("pkg/stubs.pyi", "Python"),
+        ("web/app.js", "JavaScript"),
+        ("a.mjs", "JavaScript"),
+        ("a.cjs", "JavaScript"),
+        ("a.jsx", "JavaScript"),
+        ("a.ts", "TypeScript"),
+        ("a.tsx", "TypeScript"),
+        ("a.mts", "TypeScript"),
+        ("a.cts", "TypeScript"),
+        ("entry/Index.ets", "ArkTS"),
+        ("main.cj", "Cangjie"),
+        *((f"x{ext}", "C++") for ext in (".c", ".cc", ".cpp", ".cxx", ".h", ".hh", ".hpp")),
+        ("x.hxx", "C++"),
+        ("Program.cs", "C#"),
+        ("a.css", "CSS"),
+        ("a.scss", "CSS"),
+        ("a.less", "CSS"),
+        ("main.go", "Go"),
+        ("index.html", "HTML"),
+        ("index.htm", "HTML"),
+        ("Main.java", "Java"),
+        ("a.kt", "Kotlin"),
+        ("build.gradle.kts", "Kotlin"),
+        ("a.lua", "Lua"),
+        ("index.php", "PHP"),
+        ("lib.rs", "Rust"),
+        ("A.scala", "Scala"),
+        ("a.sc", "Scala"),
+        ("run.sh", "Shell"),
+        ("run.bash", "Shell"),
+        ("run.zsh", "Shell"),
+        ("run.ksh", "Shell"),
+        ("schema.sql", "SQL"),
+        ("main.tf", "Terraform"),
+        ("prod.tfvars", "Terraform"),
+        ("UPPER.PY", "Python"),
+        ("Dockerfile", None),
+        ("Makefile", None),
+        ("README.md", None),
+        ("image.png", None),
+        ("noext", None),
+    ],
+)
+def test_language_by_name(path: str, language: str | None) -> None:
+    assert detect_language(path) == language
+
+
+@pytest.mark.parametrize(
+    ("head", "language"),
+    [
+        (b"#!/usr/bin/env python3\nprint(1)\n", "Python"),
+        (b"#!/usr/bin/python3.11 -u\n", "Python"),
+        (b"#! /bin/sh\n", "Shell"),
+        (b"#!/bin/bash -e\n", "Shell"),
+        (b"#!/usr/bin/env -S node --harmony\n", "JavaScript"),
+        (b"#!/usr/bin/env lua5.4\n", "Lua"),
+        (b"#!/usr/bin/perl\n", None),
+        (b"print(1)\n", None),
+        (b"", None),
+    ],
+)
+def test_language_by_shebang(head: bytes, language: str | None) -> None:
+    assert detect_language("bin/tool", head) == language
+
+
+def test_shebang_does_not_override_an_extension() -> None:
+    assert detect_language("notes.txt", b"#!/bin/sh\n") is None
+    assert detect_language("tool.py", b"#!/bin/sh\n") == "Python"
+
+
+def test_tables_only_name_system_languages() -> None:
+    assert set(EXTENSIONS.values()) | set(INTERPRETERS.values()) <= set(SYSTEM_LANGUAGES)
+    assert set(EXTENSIONS.values()) == set(SYSTEM_LANGUAGES)

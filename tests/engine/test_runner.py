@@ -1,0 +1,95 @@
+"""The subprocess runner: group kills, limits, cancellation, environment."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from opencheck.engine import runner
+from opencheck.engine.errors import EngineError, ScanCancelled
+
+from .conftest import alive
+
+
+def never() -> bool:
+    return False
+
+
+def run(argv: list[str], tmp_path: Path, **kwargs: object) -> runner.RunResult:
+    options: dict = {"timeout": 30.0, "memory_mb": None, "cancelled": never, **kwargs}
+    return runner.run(argv, cwd=tmp_path, **options)
+
+
+def wait_for_pids(pidfile: Path, count: int) -> list[int]:
+    for _ in range(100):
+        if pidfile.exists() and len(pidfile.read_text().split()) >= count:
+            break
+        time.sleep(0.05)
+    return [int(p) for p in pidfile.read_text().split()]
+
+
+def test_output_exit_code_and_stdin(tmp_path: Path) -> None:
+    result = run(["sh", "-c", "cat; echo oops >&2; exit 3"], tmp_path, stdin=b"hello")
+    assert (result.returncode, result.stdout, result.stderr) == (3, b"hello", b"oops\n")
+    assert not result.timed_out
+    assert result.duration >= 0
+
+
+def test_large_output_does_not_deadlock(tmp_path: Path) -> None:
+    result = run([sys.executable, "-c", "print('x' * 5_000_000)"], tmp_path)
+    assert len(result.stdout) == 5_000_001
+
+
+def test_timeout_kills_the_whole_group(tmp_path: Path) -> None:
+    script = "sleep 30 & echo $! > pids; echo $$ >> pids; sleep 30"
+    start = time.monotonic()
+    result = run(["sh", "-c", script], tmp_path, timeout=0.5)
+    assert result.timed_out
+    assert time.monotonic() - start < 10
+    pids = wait_for_pids(tmp_path / "pids", 2)
+    assert not any(alive(pid) for pid in pids)
+
+
+def test_background_children_do_not_outlive_a_normal_exit(tmp_path: Path) -> None:
+    result = run(["sh", "-c", "sleep 30 & echo $!"], tmp_path)
+    assert result.returncode == 0 and not result.timed_out
+    assert not alive(int(result.stdout))
+
+
+def test_memory_limit_makes_a_big_allocation_fail(tmp_path: Path) -> None:
+    code = "b = bytearray(1024 * 1024 * 1024)"
+    limited = run([sys.executable, "-c", code], tmp_path, memory_mb=256)
+    assert limited.returncode != 0
+    assert b"MemoryError" in limited.stderr
+    assert run([sys.executable, "-c", "print(1)"], tmp_path, memory_mb=256).returncode == 0
+
+
+def test_cancel_raises_and_kills_the_group(tmp_path: Path) -> None:
+    pidfile = tmp_path / "pids"
+
+    def cancelled() -> bool:
+        return pidfile.exists() and len(pidfile.read_text().split()) >= 2
+
+    script = "sleep 30 & echo $! > pids; echo $$ >> pids; sleep 30"
+    start = time.monotonic()
+    with pytest.raises(ScanCancelled):
+        run(["sh", "-c", script], tmp_path, cancelled=cancelled)
+    assert time.monotonic() - start < 10
+    assert not any(alive(pid) for pid in wait_for_pids(pidfile, 2))
+
+
+def test_environment_is_minimal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPENCHECK_SECRET_KEY", "s3cret")
+    result = run(["env"], tmp_path, env={"EXTRA": "yes"})
+    lines = set(result.stdout.decode().splitlines())
+    assert {"LANG=C.UTF-8", "EXTRA=yes"} <= lines
+    assert b"s3cret" not in result.stdout
+    assert {line.split("=", 1)[0] for line in lines} <= {"PATH", "HOME", "LANG", "EXTRA", "PWD"}
+
+
+def test_missing_program_is_an_engine_error(tmp_path: Path) -> None:
+    with pytest.raises(EngineError, match="cannot run"):
+        run(["/nonexistent/tool"], tmp_path)

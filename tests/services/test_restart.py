@@ -1,0 +1,62 @@
+"""A restart runs what was queued and fails what was interrupted, with the reason logged."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from sqlalchemy import select
+
+from opencheck.config import Settings
+from opencheck.runtime import Runtime
+from opencheck.services import auth, projects, tasks
+from opencheck.services.executions import RunOptions, run_task
+from opencheck.services.tasks import NewTask
+from opencheck.store.db import unit_of_work
+from opencheck.store.models import Execution
+from tests.support import make_repo
+
+
+def _wait_all(runtime: Runtime, ids: list[str], timeout: float = 120) -> dict[str, Execution]:
+    deadline = time.monotonic() + timeout
+    while True:
+        with unit_of_work(runtime.sessions) as s:
+            rows = {e.id: e for e in s.scalars(select(Execution).where(Execution.id.in_(ids)))}
+        if all(e.status not in ("quering", "running") for e in rows.values()):
+            return rows
+        assert time.monotonic() < deadline, {k: v.status for k, v in rows.items()}
+        time.sleep(0.1)
+
+
+def test_restart_runs_queued_and_fails_interrupted(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo", {"a.py": "import os\n"})
+    settings = Settings(data_dir=tmp_path / "data", workers=1, poll_interval=0.1)
+    first = Runtime.build(settings)  # a service that dies before its workers pick anything up
+    with unit_of_work(first.sessions) as s:
+        user = auth.create_user(s, name="root", password="pw", is_admin=True)
+        principal = auth.Principal(user.id, user.name, True)
+        pid = projects.create_project(s, name="p").id
+        ids = []
+        for branch in ("main", "main"):
+            new = NewTask(git_url=str(repo), git_branch=branch, languages=["python"])
+            task = tasks.create_task(
+                s, principal=principal, project_id=pid, new=new, cipher=first.cipher
+            )
+            ids.append(run_task(s, principal=principal, task_id=task.id, options=RunOptions(),
+                                cipher=first.cipher).id)  # fmt: skip
+    with unit_of_work(first.sessions) as s:
+        interrupted = s.get(Execution, ids[0])
+        assert interrupted is not None
+        interrupted.status = "running"  # it was running when the process died
+    first.close()
+
+    second = Runtime.build(settings)
+    second.start_queue()
+    try:
+        done = _wait_all(second, ids)
+    finally:
+        second.close()
+    assert done[ids[0]].status == "failed"
+    assert "interrupted by a restart" in done[ids[0]].message
+    assert done[ids[1]].status == "success"
+    assert done[ids[1]].code_lines == 1

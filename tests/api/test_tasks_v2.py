@@ -59,6 +59,10 @@ def test_optional_name_group_and_rule_sets(api: Api) -> None:
           "username": "bob"}, "username and access_token"),
         ({"git_url": "https://e.com/a.git", "git_branch": "main", "language": ["python"],
           "task_group_id": "0" * 32}, "task group"),
+        ({"git_url": "https://e.com/a.git", "git_branch": "main", "language": ["python"],
+          "include_paths": "src,../etc"}, "include_paths"),
+        ({"git_url": "https://e.com/a.git", "git_branch": "main", "language": ["python"],
+          "exclude": "/abs"}, "exclude"),
     ],
 )  # fmt: skip
 def test_create_rejects_bad_bodies(api: Api, body: dict[str, object], fragment: str) -> None:

@@ -157,7 +157,7 @@ def process(ctx: CheckContext, execution_id: str, stop: threading.Event | None =
         _store(ctx, execution_id, result)
     except ScanCancelled:
         finish(ctx, execution_id, ExecutionStatus.ABORTED, "Check aborted by user")
-    except FetchError as exc:
+    except (FetchError, ValueError) as exc:
         finish(ctx, execution_id, ExecutionStatus.FAILED, f"[ERROR] {exc}")
     except Exception:
         log.exception("execution %s failed", execution_id)

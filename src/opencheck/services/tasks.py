@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from opencheck.domain import gate
 from opencheck.domain.executions import ACTIVE_STATUSES
 from opencheck.domain.languages import canonical_language
+from opencheck.engine.inventory import clean_relative
 from opencheck.engine.repo_urls import normalize_repo_url, repo_type_of, validate_repo_url
 from opencheck.errors import InvalidParameter, NotFound, TaskRunning
 from opencheck.services import rulesets
@@ -73,6 +74,17 @@ def default_task_name(git_url: str, branch: str) -> str:
     return f"{repo or 'repository'}_{branch}"
 
 
+def validate_paths(value: str, name: str) -> str:
+    """Comma/semicolon separated paths relative to the repository root, never escaping it."""
+    for part in value.replace(";", ",").split(","):
+        if part.strip():
+            try:
+                clean_relative(part)
+            except ValueError as exc:
+                raise InvalidParameter(f"{name}: {exc}") from exc
+    return value
+
+
 def _languages(new: NewTask) -> dict[str, str | None]:
     chosen: dict[str, str | None] = {}
     for code in new.languages:
@@ -103,6 +115,8 @@ def create_task(
     if bool(new.username) != bool(new.access_token):
         raise InvalidParameter("username and access_token must be given together")
     chosen = _languages(new)
+    validate_paths(new.include_paths, "include_paths")
+    validate_paths(new.exclude, "exclude")
     group_id = None
     if new.task_group_id:
         group_id = get_group_or_raise(session, group_id=new.task_group_id, project_id=project.id).id

@@ -89,12 +89,7 @@ def count_not_in(session: Session, execution_id: str, baseline_id: str) -> int:
     )
 
 
-def store(session: Session, *, execution_id: str, result: ScanResult) -> None:
-    """Write everything a successful scan produced, in the caller's transaction."""
-    execution = session.get(Execution, execution_id)
-    assert execution is not None
-    findings = _unique(result.findings)
-    _insert_defects(session, execution_id, findings)
+def _store_languages(session: Session, execution_id: str, result: ScanResult) -> None:
     for language, stats in result.languages.items():
         session.add(
             ExecutionLanguage(
@@ -106,14 +101,26 @@ def store(session: Session, *, execution_id: str, result: ScanResult) -> None:
                 blank_lines=stats.blanks,
             )
         )
+
+
+def _gate_of(session: Session, execution: Execution) -> tuple[gate.GateItem, ...]:
+    task = session.get(Task, execution.task_id)
+    template = session.get(ConfigTemplate, task.template_id) if task else None
+    return gate.from_json(template.review_data) if template else gate.DEFAULT_GATE
+
+
+def store(session: Session, *, execution_id: str, result: ScanResult) -> None:
+    """Write everything a successful scan produced, in the caller's transaction."""
+    execution = session.get(Execution, execution_id)
+    assert execution is not None
+    findings = _unique(result.findings)
+    _insert_defects(session, execution_id, findings)
+    _store_languages(session, execution_id, result)
     counts = Counter(f.severity for f in findings)
     baseline = previous_success(session, execution)
     new = count_not_in(session, execution_id, baseline) if baseline else len(findings)
     fixed = count_not_in(session, baseline, execution_id) if baseline else 0
-    task = session.get(Task, execution.task_id)
-    template = session.get(ConfigTemplate, task.template_id) if task else None
-    items = gate.from_json(template.review_data) if template else gate.DEFAULT_GATE
-    verdict = gate.evaluate(items, counts)
+    verdict = gate.evaluate(_gate_of(session, execution), counts)
     lines = [
         f"{len(findings)} defects stored"
         f" ({new} new, {fixed} fixed since the last successful check)",

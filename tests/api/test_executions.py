@@ -226,3 +226,17 @@ def test_run_body_validation_and_unknown_ids(api: Api) -> None:
     r = api.http.post(f"/v2/tasks/{tid}/run", json={"ref": "pull", "unknown": 1}, headers=h)
     assert r.status_code == 200
     api.http.post(f"/v2/tasks/{tid}/stop", headers=h)
+
+
+def test_include_paths_and_excludes_are_honoured(api: Api, repo_factory) -> None:  # type: ignore[no-untyped-def]
+    repo = repo_factory({"pkg/bad.py": BAD_PY, "pkg/clean.py": CLEAN_PY, "tools/bad.py": BAD_PY})
+    pid = api.project()
+    excluded = api.create_task(pid, git_url=str(repo), exclude="pkg/bad.py,tools")
+    included = api.create_task(pid, git_url=str(repo), include_paths="tools")
+    for tid in (excluded, included):
+        assert api.wait(tid, api.run(tid))["task_status"] == 2
+    assert api.v1_task(excluded, pid)["jobResult"]["fileTotal"] == 1
+    assert api.v1_task(excluded, pid)["jobResult"]["defectCount"] == 0
+    result = api.v1_task(included, pid)["jobResult"]
+    assert (result["fileTotal"], result["defectCount"]) == (1, sum(EXPECTED_COUNTS))
+    assert api.v1_task(included, pid)["configTemplate"]["includePaths"] == "tools"

@@ -11,12 +11,19 @@ from fastapi import FastAPI
 from opencheck import __version__
 from opencheck.api import errors
 from opencheck.api.middleware import RequestIdMiddleware
-from opencheck.api.routes import executions, health, iam, tasks_v1, tasks_v2
+from opencheck.api.routes import defects, executions, health, iam, tasks_v1, tasks_v2
 from opencheck.runtime import Runtime
 
 log = logging.getLogger("opencheck")
 
-ROUTERS = (health.router, iam.router, tasks_v2.router, executions.router, tasks_v1.router)
+ROUTERS = (
+    health.router,
+    iam.router,
+    tasks_v2.router,
+    executions.router,
+    defects.router,
+    tasks_v1.router,
+)
 
 
 def create_app(runtime: Runtime, *, start_queue: bool = True) -> FastAPI:

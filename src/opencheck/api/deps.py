@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, Request
+from sqlalchemy.orm import Session
 
 from opencheck.errors import PermissionDenied, Unauthenticated
 from opencheck.runtime import Runtime
@@ -54,7 +55,9 @@ def current_principal(
     raise Unauthenticated(MISSING_CREDENTIALS)
 
 
-def _verify_signature(request, session, runtime, authorization, body):  # type: ignore[no-untyped-def]
+def _verify_signature(
+    request: Request, session: Session, runtime: Runtime, authorization: str, body: bytes
+) -> Principal:
     try:
         access_key, signed, signature = signing.parse_authorization(authorization)
     except signing.SignatureError as exc:

@@ -42,3 +42,16 @@ def str_param(value: str | None, name: str, *, max_len: int) -> str | None:
     if len(value) > max_len:
         raise InvalidParameter(f"{name} must be at most {max_len} characters")
     return value
+
+
+def parse_list(value: str | None, name: str, allowed: tuple[str, ...]) -> tuple[str, ...]:
+    """A comma-separated filter; unknown values are a 400 (decision 7)."""
+    if value is None or value == "":
+        return ()
+    items = tuple(v.strip() for v in value.split(",") if v.strip())
+    bad = [v for v in items if v not in allowed]
+    if bad:
+        raise InvalidParameter(
+            f"{name} has invalid value(s) {', '.join(bad)}; allowed: {', '.join(allowed)}"
+        )
+    return items

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -92,8 +93,6 @@ def claim(ctx: CheckContext, execution_id: str) -> bool:
 
 
 def _hostname() -> str:
-    import socket
-
     return socket.gethostname()
 
 

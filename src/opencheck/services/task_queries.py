@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from opencheck.domain.executions import ACTIVE_STATUSES
 from opencheck.engine.repo_urls import normalize_repo_url
-from opencheck.errors import InvalidParameter
 from opencheck.services.auth import Principal, get_user_by_name
 from opencheck.services.permissions import Action, allows
 from opencheck.services.projects import get_project_or_raise, member_project_ids, require
@@ -24,6 +24,8 @@ from opencheck.store.models import (
     TemplateRuleSet,
     User,
 )
+
+M = TypeVar("M")
 
 JOB_STATUS_FILTERS = ("success", "failed", "aborted", "executing", "never_execute")
 REVIEW_RESULTS = ("success", "error")
@@ -189,20 +191,9 @@ def _viewer(session: Session, principal: Principal, operator: str | None) -> Pri
     return principal
 
 
-def _by_id(session: Session, model: type, ids: set[str]) -> dict[str, object]:  # type: ignore[type-arg]
+def _by_id(session: Session, model: type[M], ids: set[str]) -> dict[str, M]:
+    """Rows of one table by id, in one query."""
     if not ids:
         return {}
-    return {row.id: row for row in session.scalars(select(model).where(model.id.in_(ids)))}  # type: ignore[attr-defined]
-
-
-def parse_list(value: str | None, name: str, allowed: tuple[str, ...]) -> tuple[str, ...]:
-    """A comma-separated filter; unknown values are a 400 (decision 7)."""
-    if value is None or value == "":
-        return ()
-    items = tuple(v.strip() for v in value.split(",") if v.strip())
-    bad = [v for v in items if v not in allowed]
-    if bad:
-        raise InvalidParameter(
-            f"{name} has invalid value(s) {', '.join(bad)}; allowed: {', '.join(allowed)}"
-        )
-    return items
+    rows = session.scalars(select(model).where(model.id.in_(ids)))  # type: ignore[attr-defined]
+    return {row.id: row for row in rows}  # type: ignore[attr-defined]

@@ -7,14 +7,14 @@ from typing import Annotated
 from fastapi import APIRouter, Header
 
 from opencheck.api.deps import CurrentUser, RuntimeDep
-from opencheck.api.params import bool_param, choice_param, int_param, str_param
+from opencheck.api.params import bool_param, choice_param, int_param, parse_list, str_param
 from opencheck.api.schemas.v1_tasks import envelope
+from opencheck.errors import InvalidParameter
 from opencheck.services.projects import check_id
 from opencheck.services.task_queries import (
     JOB_STATUS_FILTERS,
     REVIEW_RESULTS,
     TaskQuery,
-    parse_list,
     query_tasks,
 )
 from opencheck.store.db import unit_of_work
@@ -55,8 +55,6 @@ def list_tasks(
         branch=str_param(branch, "branch", max_len=512) or None,
     )
     if operator is not None and not 1 <= len(operator) <= 128:
-        from opencheck.errors import InvalidParameter
-
         raise InvalidParameter("operator header must be 1-128 characters")
     with unit_of_work(runtime.sessions) as session:
         views, total = query_tasks(session, principal=user, query=query, operator=operator)

@@ -1,0 +1,68 @@
+"""Defects of a task: page of issues, statistic, summary."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from opencheck.api.deps import CurrentUser, RuntimeDep
+from opencheck.api.params import int_param, parse_list
+from opencheck.api.schemas.v2_defects import defects_statistic, task_defects, task_detail
+from opencheck.services import defects
+from opencheck.store.db import unit_of_work
+
+router = APIRouter()
+
+STATUS_CODES = ("0", "1", "2")
+SEVERITY_CODES = ("0", "1", "2", "3")
+
+
+@router.get("/v2/tasks/{task_id}/defects-detail")
+def defects_detail(
+    task_id: str,
+    user: CurrentUser,
+    runtime: RuntimeDep,
+    offset: str | None = None,
+    limit: str | None = None,
+    status_ids: str | None = None,
+    severity: str | None = None,
+    job_id: str | None = None,
+) -> dict[str, object]:
+    """Issues of the latest successful execution (or `job_id`); `status_ids` defaults to `0`."""
+    row_offset = int_param(offset, "offset", low=0, high=999_999, default=0)
+    page_size = int_param(limit, "limit", low=1, high=200, default=10)
+    statuses = parse_list(status_ids, "status_ids", STATUS_CODES) or ("0",)
+    severities = parse_list(severity, "severity", SEVERITY_CODES)
+    with unit_of_work(runtime.sessions) as session:
+        page = defects.list_defects(
+            session,
+            principal=user,
+            task_id=task_id,
+            execution_id=job_id,
+            statuses=tuple(int(s) for s in statuses),
+            severities=tuple(int(s) for s in severities),
+            offset=row_offset,
+            limit=page_size,
+        )
+        return task_defects(page)
+
+
+@router.get("/v2/tasks/{task_id}/defects-statistic")
+def defects_statistic_view(
+    task_id: str, user: CurrentUser, runtime: RuntimeDep, job_id: str | None = None
+) -> dict[str, object]:
+    with unit_of_work(runtime.sessions) as session:
+        counts = defects.defect_statistic(
+            session, principal=user, task_id=task_id, execution_id=job_id
+        )
+        return defects_statistic(counts)
+
+
+@router.get("/v2/tasks/{task_id}/defects-summary")
+def defects_summary(
+    task_id: str, user: CurrentUser, runtime: RuntimeDep, job_id: str | None = None
+) -> dict[str, object]:
+    with unit_of_work(runtime.sessions) as session:
+        summary = defects.defect_summary(
+            session, principal=user, task_id=task_id, execution_id=job_id
+        )
+        return task_detail(summary)

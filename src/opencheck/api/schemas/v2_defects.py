@@ -1,0 +1,137 @@
+"""Response shapes of the v2 defect operations (snake_case): detail, statistic, summary."""
+
+from __future__ import annotations
+
+from opencheck.api.schemas.common import wire_time
+from opencheck.domain.severity import Severity
+from opencheck.engine.analyzers.registry import rule
+from opencheck.services.defects import (
+    IGNORED,
+    RESOLVED,
+    UNRESOLVED,
+    DefectCounts,
+    DefectPage,
+    DefectSummary,
+)
+from opencheck.store.models import Defect, Execution
+
+# Metrics OpenCheck does not compute yet; sent as zero in the type the contract declares.
+NOT_COMPUTED_RATIO = "0.00%"
+
+
+def _checked_at(execution: Execution) -> str | None:
+    return wire_time(execution.started_at or execution.created_at)
+
+
+def defect_info(defect: Defect, execution: Execution) -> dict[str, object]:
+    """DefectInfoV2: one fragment (the stored line) and one main event."""
+    meta = rule(defect.rule_id)
+    return {
+        "defect_id": str(defect.id),
+        "defect_checker_name": defect.rule_id,
+        "defect_status": str(defect.status),
+        "rule_system_tags": ",".join(meta.tags) if meta is not None else "",
+        "rule_name": meta.name if meta is not None else defect.rule_id,
+        "line_number": str(defect.line),
+        "defect_content": defect.message,
+        "defect_level": str(defect.severity),
+        "file_path": defect.file_path,
+        "created_at": _checked_at(execution),
+        "issue_key": defect.fingerprint,
+        "fragment": [
+            {
+                "line_num": str(defect.line),
+                "line_content": defect.code_line,
+                "start_offset": defect.column,
+                "end_offset": len(defect.code_line),
+            }
+        ],
+        "events": [
+            {
+                "description": defect.message,
+                "fix_suggestions": [],
+                "line": defect.line,
+                "end_line": defect.line,
+                "code_context_start_line": defect.line,
+                "main": True,
+                "path": defect.file_path,
+                "tag": "main",
+                "main_buggy_code": defect.code_line,
+                "code_context": defect.code_line,
+                "events": [],
+            }
+        ],
+    }
+
+
+def task_defects(page: DefectPage) -> dict[str, object]:
+    """ShowTaskDefectsResponse."""
+    return {
+        "defects": [defect_info(d, page.execution) for d in page.defects],
+        "total": page.total,
+    }
+
+
+def defects_statistic(counts: DefectCounts) -> dict[str, object]:
+    """ShowTaskDefectsStatisticResponse: severities over unresolved defects, statuses over all."""
+    sev = counts.by_severity
+    return {
+        "severity": {
+            "critical": sev[Severity.CRITICAL],
+            "major": sev[Severity.MAJOR],
+            "minor": sev[Severity.MINOR],
+            "suggestion": sev[Severity.SUGGESTION],
+        },
+        "status": {
+            "unresolved": counts.by_status[UNRESOLVED],
+            "resolved": counts.by_status[RESOLVED],
+            "dismissed": counts.by_status[IGNORED],
+        },
+    }
+
+
+def _ratio(part: int, whole: int) -> str:
+    return f"{100 * part / whole:.2f}%" if whole else "0.00%"
+
+
+def task_detail(summary: DefectSummary) -> dict[str, object]:
+    """ShowTaskDetailResponse, with the contract's mixed JSON types.
+
+    Comment ratio is comment lines / (code lines + comment lines). Complexity, duplication,
+    code quality and risk are not computed by OpenCheck yet and are sent as zero.
+    """
+    task, execution, sev = summary.task, summary.execution, summary.counts.by_severity
+    lines = summary.lines
+    return {
+        "task_id": task.id,
+        "task_name": task.name,
+        "creator_id": task.creator_id,
+        "git_url": task.git_url,
+        "git_branch": task.git_branch,
+        "last_check_time": _checked_at(execution),
+        "code_line_total": lines.code + lines.comment + lines.blank,
+        "code_line": execution.code_lines,
+        "code_quality": 0.0,
+        "issue_count": sum(sev.values()),
+        "risk_coefficient": 0.0,
+        "duplication_ratio": NOT_COMPUTED_RATIO,
+        "complexity_count": 0,
+        "duplicated_lines": 0,
+        "comment_lines": lines.comment,
+        "comment_ratio": _ratio(lines.comment, lines.code + lines.comment),
+        "duplicated_blocks": 0,
+        "last_exec_time": wire_time(
+            execution.finished_at or execution.started_at or execution.created_at
+        ),
+        "check_type": "source",
+        "created_at": wire_time(task.created_at),
+        "cyclomatic_complexity_per_method": "0",
+        "cyclomatic_complexity_per_file": "0",
+        "critical_count": str(sev[Severity.CRITICAL]),
+        "major_count": str(sev[Severity.MAJOR]),
+        "minor_count": str(sev[Severity.MINOR]),
+        "suggestion_count": str(sev[Severity.SUGGESTION]),
+        "is_access": execution.review_result or "",
+        "trigger_type": "manual",
+        "file_duplication_ratio": NOT_COMPUTED_RATIO,
+    }

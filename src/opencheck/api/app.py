@@ -11,7 +11,16 @@ from fastapi import FastAPI
 from opencheck import __version__
 from opencheck.api import errors
 from opencheck.api.middleware import RequestIdMiddleware
-from opencheck.api.routes import defects, executions, health, iam, tasks_v1, tasks_v2
+from opencheck.api.routes import (
+    defects,
+    executions,
+    health,
+    iam,
+    metrics,
+    rulesets,
+    tasks_v1,
+    tasks_v2,
+)
 from opencheck.runtime import Runtime
 
 log = logging.getLogger("opencheck")
@@ -22,7 +31,9 @@ ROUTERS = (
     tasks_v2.router,
     executions.router,
     defects.router,
+    metrics.router,
     tasks_v1.router,
+    rulesets.router,
 )
 
 

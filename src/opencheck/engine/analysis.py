@@ -10,6 +10,8 @@ from pathlib import Path
 
 from opencheck.domain.severity import Severity
 from opencheck.engine.analyzers.base import (
+    MAX_BATCH_FILES,
+    SYNTAX_ERROR,
     Analyzer,
     BatchResult,
     Limits,
@@ -59,6 +61,7 @@ def _plan(
     rule_type: str,
     analyzers: Mapping[str, Analyzer],
     outcome: AnalysisOutcome,
+    selections: Mapping[str, RuleSelection] | None = None,
 ) -> list[_Job]:
     """One job per batch of files per applicable analyser; unavailable analysers are failures."""
     jobs: list[_Job] = []
@@ -67,7 +70,7 @@ def _plan(
         files = sorted(path for lang in covered for path in inventory.files.get(lang, ()))
         if not files:
             continue
-        selection = default_selection(analyzer, rule_type, covered)
+        selection = _selection(analyzer, rule_type, covered, selections)
         if not selection.severities:
             continue
         reason = analyzer.available()
@@ -76,8 +79,37 @@ def _plan(
             outcome.log.append(f"{name} failed on {len(files)} files: {reason}")
             continue
         outcome.severities.update(selection.severities)
-        jobs.extend(_Job(analyzer, batch, selection) for batch in batches(files))
+        # Slow, superlinear tools (shellcheck) declare a smaller batch.
+        size = getattr(analyzer, "max_files", MAX_BATCH_FILES)
+        jobs.extend(_Job(analyzer, batch, selection) for batch in batches(files, size))
     return jobs
+
+
+def _selection(
+    analyzer: Analyzer,
+    rule_type: str,
+    covered: Sequence[str],
+    selections: Mapping[str, RuleSelection] | None,
+) -> RuleSelection:
+    """The analyser's default rules, narrowed and re-graded per language by `selections`.
+
+    A language without a selection keeps the default; syntax errors are always kept.
+    """
+    if not selections:
+        return default_selection(analyzer, rule_type, covered)
+    severities: dict[str, Severity] = {}
+    for lang in covered:
+        base = default_selection(analyzer, rule_type, [lang]).severities
+        chosen = selections.get(lang)
+        if chosen is None:
+            severities.update(base)
+            continue
+        for rule_id, severity in base.items():
+            if rule_id in chosen.severities:
+                severities[rule_id] = chosen.severities[rule_id]
+            elif rule_id.endswith(":" + SYNTAX_ERROR):
+                severities[rule_id] = severity
+    return RuleSelection(severities)
 
 
 def analyze(
@@ -90,14 +122,16 @@ def analyze(
     jobs: int,
     analyzers: Mapping[str, Analyzer],
     progress: Callable[[float], None] = lambda fraction: None,
+    selections: Mapping[str, RuleSelection] | None = None,
 ) -> AnalysisOutcome:
     """Run the analysers of `languages` over the inventory; `limits.cancelled` is polled here.
 
     Worker threads never call `limits.cancelled` themselves (the observer may not be
-    thread-safe): this thread polls it and tells them through an event.
+    thread-safe): this thread polls it and tells them through an event. `selections` maps a
+    language to the rules (and severities) of its rule set; None runs every default rule.
     """
     outcome = AnalysisOutcome()
-    planned = _plan(inventory, languages, rule_type, analyzers, outcome)
+    planned = _plan(inventory, languages, rule_type, analyzers, outcome, selections)
     stop = threading.Event()
     worker_limits = Limits(limits.timeout, limits.memory_mb, stop.is_set)
     tallies = {job.analyzer.name: _Tally() for job in planned}  # in registry order

@@ -10,7 +10,13 @@ from typing import Protocol
 from opencheck.domain.findings import Finding
 from opencheck.domain.languages import canonical_language, upper_code
 from opencheck.engine.analysis import AnalysisOutcome, analyze
-from opencheck.engine.analyzers.base import RULE_TYPES, Analyzer, Limits, RawFinding
+from opencheck.engine.analyzers.base import (
+    RULE_TYPES,
+    Analyzer,
+    Limits,
+    RawFinding,
+    RuleSelection,
+)
 from opencheck.engine.analyzers.registry import ANALYZERS
 from opencheck.engine.errors import ScanCancelled, redact
 from opencheck.engine.fetch import Checkout, RepoCache, RepoCredentials
@@ -42,6 +48,9 @@ class ScanSpec:
     excludes: tuple[str, ...]
     rule_languages: tuple[str, ...]  # system language names the task's rule sets cover
     rule_type: str = "basic"  # "basic" | "security"
+    # Per system language, the rules of the task's rule set; a language left out (or None)
+    # runs the analysers' default rules.
+    rule_selections: Mapping[str, RuleSelection] | None = None
 
 
 @dataclass(frozen=True)
@@ -141,6 +150,7 @@ def _scan_worktree(
         jobs=settings.jobs,
         analyzers=analyzers,
         progress=lambda f: progress(ANALYSIS_START + (ANALYSIS_END - ANALYSIS_START) * f),
+        selections=spec.rule_selections,
     )
     for line in outcome.log:
         observer.log(line)

@@ -22,11 +22,18 @@ from opencheck.engine.pipeline import (
     ScanSpec,
     run_scan,
 )
-from opencheck.services import results
+from opencheck.services import results, rulesets
 from opencheck.services.executions import log_line
 from opencheck.services.secrets import Cipher
 from opencheck.store.db import unit_of_work
-from opencheck.store.models import ConfigTemplate, Execution, Task, TemplateRuleSet, utcnow
+from opencheck.store.models import (
+    ConfigTemplate,
+    Execution,
+    RuleSet,
+    Task,
+    TemplateRuleSet,
+    utcnow,
+)
 
 log = logging.getLogger("opencheck.checks")
 
@@ -101,11 +108,14 @@ def _spec(ctx: CheckContext, s: Session, execution: Execution) -> ScanSpec:
     assert task is not None  # the foreign key guarantees it
     template = s.get(ConfigTemplate, task.template_id)
     assert template is not None
-    languages = tuple(
-        s.scalars(
-            select(TemplateRuleSet.language).where(TemplateRuleSet.template_id == template.id)
-        )
-    )
+    bound = s.execute(
+        select(TemplateRuleSet.language, RuleSet)
+        .join(RuleSet, RuleSet.id == TemplateRuleSet.ruleset_id)
+        .where(TemplateRuleSet.template_id == template.id)
+    ).all()
+    languages = tuple(lang for lang, _ in bound)
+    # System sets are the analysers' defaults; only custom sets narrow or re-grade the rules.
+    selections = {lang: rulesets.selection_of(s, rs) for lang, rs in bound if not rs.is_system}
     creds = None
     if execution.credentials_enc:
         pair = json.loads(ctx.cipher.decrypt(execution.credentials_enc))
@@ -118,6 +128,7 @@ def _spec(ctx: CheckContext, s: Session, execution: Execution) -> ScanSpec:
         excludes=_split(template.exclude),
         rule_languages=languages,
         rule_type=template.rule_type,
+        rule_selections=selections or None,
     )
 
 

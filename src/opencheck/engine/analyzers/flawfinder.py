@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from opencheck.domain.severity import Severity
-from opencheck.engine.analyzers.base import RawFinding, Rule, RuleSelection
-from opencheck.engine.analyzers.ruff import relative_path
+from opencheck.engine.analyzers.base import (
+    RawFinding,
+    Rule,
+    RuleSelection,
+    bundled_binary,
+    relative_path,
+)
 from opencheck.engine.errors import AnalyzerError
 
 NAME = "flawfinder"
@@ -61,10 +64,7 @@ RULES: tuple[Rule, ...] = (
 
 def flawfinder_binary() -> str | None:
     """The flawfinder of the `flawfinder` wheel next to this interpreter, else the one on PATH."""
-    bundled = Path(sys.executable).parent / "flawfinder"
-    if bundled.is_file():
-        return str(bundled)
-    return shutil.which("flawfinder")
+    return bundled_binary("flawfinder")
 
 
 class Flawfinder:

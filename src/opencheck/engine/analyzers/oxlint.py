@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-import sys
 import tempfile
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
 from opencheck.domain.severity import Severity
-from opencheck.engine.analyzers.base import SYNTAX_ERROR, RawFinding, Rule, RuleSelection
-from opencheck.engine.analyzers.ruff import relative_path
+from opencheck.engine.analyzers.base import (
+    SYNTAX_ERROR,
+    RawFinding,
+    Rule,
+    RuleSelection,
+    bundled_binary,
+    first_syntax_error_per_file,
+    relative_path,
+)
 from opencheck.engine.errors import AnalyzerError
 
 NAME = "oxlint"
@@ -89,10 +94,7 @@ RULES: tuple[Rule, ...] = (
 
 def oxlint_binary() -> str | None:
     """The oxlint shipped next to this interpreter (PyPI wheel `oxlint`), else the one on PATH."""
-    bundled = Path(sys.executable).parent / "oxlint"
-    if bundled.is_file():
-        return str(bundled)
-    return shutil.which("oxlint")
+    return bundled_binary("oxlint")
 
 
 @cache
@@ -145,7 +147,9 @@ class Oxlint:
         if not isinstance(report, dict) or not isinstance(report.get("diagnostics"), list):
             raise AnalyzerError("oxlint printed JSON without a diagnostics list")
         findings = [_finding(item, root) for item in report["diagnostics"]]
-        return _first_syntax_error_per_file(findings)
+        return first_syntax_error_per_file(
+            sorted(findings, key=lambda f: (f.path, f.line, f.column)), NAME
+        )
 
 
 def _finding(item: dict[str, object], root: Path) -> RawFinding:
@@ -165,19 +169,6 @@ def _finding(item: dict[str, object], root: Path) -> RawFinding:
         column,
         str(item.get("message", "")),
     )
-
-
-def _first_syntax_error_per_file(findings: list[RawFinding]) -> list[RawFinding]:
-    """Keep one parse error per file: the ones after it are usually its echoes."""
-    seen: set[str] = set()
-    kept = []
-    for finding in sorted(findings, key=lambda f: (f.path, f.line, f.column)):
-        if finding.rule_id == f"{NAME}:{SYNTAX_ERROR}":
-            if finding.path in seen:
-                continue
-            seen.add(finding.path)
-        kept.append(finding)
-    return kept
 
 
 OXLINT = Oxlint()

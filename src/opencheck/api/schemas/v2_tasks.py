@@ -82,14 +82,21 @@ class RunRequestV2(Body):
         )
 
 
-def simple_task_info(task: Task, last_check: datetime | None) -> dict[str, object]:
-    """SimpleTaskInfoV2 of seed 003."""
+def task_identity(task: Task) -> dict[str, object]:
+    """The task keys that every v2 task-level response starts with."""
     return {
         "task_id": task.id,
         "task_name": task.name,
         "creator_id": task.creator_id,
         "git_url": task.git_url,
         "git_branch": task.git_branch,
+    }
+
+
+def simple_task_info(task: Task, last_check: datetime | None) -> dict[str, object]:
+    """SimpleTaskInfoV2 of seed 003."""
+    return {
+        **task_identity(task),
         "created_at": wire_time(task.created_at),
         "last_check_time": wire_time(last_check),
     }

@@ -27,6 +27,11 @@ EXTENSIONS = {
     "Rust": ".rs",
     "C#": ".cs",
     "PHP": ".php",
+    "Scala": ".scala",
+    "Lua": ".lua",
+    "CSS": ".css",
+    "HTML": ".html",
+    "Terraform": ".tf",
 }
 PACK = load_packs()
 
@@ -75,6 +80,15 @@ def test_rule_counts() -> None:
         counts[pr.rule.language] += 1
     assert counts["Go"] >= 20
     assert counts["Java"] >= 20
+    assert counts["Kotlin"] >= 20
+    assert counts["Rust"] >= 20
+    assert counts["C#"] >= 20
+    assert counts["PHP"] >= 20
+    assert counts["Scala"] >= 20
+    assert counts["Lua"] >= 20
+    assert counts["CSS"] >= 20
+    assert counts["HTML"] >= 20
+    assert counts["Terraform"] >= 20
 
 
 @cache

@@ -30,6 +30,11 @@ AST_GREP_LANGUAGES: dict[str, str] = {
     "Rust": "rust",
     "C#": "csharp",
     "PHP": "php",
+    "Scala": "scala",
+    "Lua": "lua",
+    "CSS": "css",
+    "HTML": "html",
+    "Terraform": "hcl",
 }
 # The ast-grep rule keys a pack entry may carry besides our own metadata.
 _RULE_BODY_KEYS = ("rule", "constraints", "utils", "transform")

@@ -32,7 +32,10 @@ EXTENSIONS = {
     "CSS": ".css",
     "HTML": ".html",
     "Terraform": ".tf",
+    "ArkTS": ".ets",
 }
+# Rule-id prefixes that differ from the ast-grep language id (ArkTS is parsed as TypeScript).
+ID_PREFIXES = {"ArkTS": "arkts"}
 PACK = load_packs()
 
 needs_astgrep = pytest.mark.skipif(astgrep_binary() is None, reason="ast-grep is not installed")
@@ -64,7 +67,8 @@ def test_pack_metadata_is_complete_and_ids_unique() -> None:
     assert RULES_DIR.is_dir()
     for pr in PACK:
         rule = pr.rule
-        prefix = "oc-" + AST_GREP_LANGUAGES[rule.language] + ":"
+        lang_id = ID_PREFIXES.get(rule.language, AST_GREP_LANGUAGES[rule.language])
+        prefix = "oc-" + lang_id + ":"
         assert rule.id.startswith(prefix), rule.id
         assert rule.name and len(rule.description) > 40, rule.id
         assert isinstance(rule.severity, Severity)
@@ -89,6 +93,7 @@ def test_rule_counts() -> None:
     assert counts["CSS"] >= 20
     assert counts["HTML"] >= 20
     assert counts["Terraform"] >= 20
+    assert counts["ArkTS"] >= 20
 
 
 @cache

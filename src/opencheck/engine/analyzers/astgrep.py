@@ -8,6 +8,7 @@ The packs live in `engine/rules/<language>/*.yml`; each holds a `language` and a
 from __future__ import annotations
 
 import json
+import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -35,7 +36,11 @@ AST_GREP_LANGUAGES: dict[str, str] = {
     "CSS": "css",
     "HTML": "html",
     "Terraform": "hcl",
+    # ArkTS (`.ets`) is a TypeScript superset; TypeScript's grammar parses it, error-tolerantly.
+    "ArkTS": "typescript",
 }
+# Extensions ast-grep must map to a built-in grammar, written to our own generated sgconfig.yml.
+_LANGUAGE_GLOBS: dict[str, list[str]] = {"typescript": ["*.ets"]}
 # The ast-grep rule keys a pack entry may carry besides our own metadata.
 _RULE_BODY_KEYS = ("rule", "constraints", "utils", "transform")
 
@@ -125,6 +130,7 @@ class AstGrep:
             "scan",
             "--json=stream",
             "--custom-languages=ignore",
+            f"--config={_config_file()}",
             f"--inline-rules={text}",
             "--",
             *files,
@@ -132,6 +138,19 @@ class AstGrep:
 
     def parse(self, raw: bytes, root: Path) -> list[RawFinding]:
         return [_finding(line, root) for line in raw.splitlines() if line.strip()]
+
+
+_CONFIG: list[Path] = []
+
+
+def _config_file() -> Path:
+    """Our own sgconfig.yml in a temp dir, so a repository's sgconfig.yml never applies."""
+    if not _CONFIG or not _CONFIG[0].is_file():
+        path = Path(tempfile.mkdtemp(prefix="opencheck-astgrep-")) / "sgconfig.yml"
+        config = {"ruleDirs": [], "languageGlobs": _LANGUAGE_GLOBS}
+        path.write_text(yaml.safe_dump(config), encoding="utf-8")
+        _CONFIG[:] = [path]
+    return _CONFIG[0]
 
 
 _NO_MATCH = "id: oc:none\nlanguage: go\nrule: {kind: comment, regex: 'a^'}\n"

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from functools import cache
 
-from opencheck.engine.analyzers import astgrep, cppcheck, flawfinder, oxlint, ruff, shellcheck
+from opencheck.engine.analyzers import (
+    astgrep,
+    cppcheck,
+    flawfinder,
+    oxlint,
+    ruff,
+    shellcheck,
+    sqlfluff,
+)
 from opencheck.engine.analyzers.base import Analyzer, Rule
 
 ANALYZERS: dict[str, Analyzer] = {
@@ -14,6 +22,7 @@ ANALYZERS: dict[str, Analyzer] = {
     "shellcheck": shellcheck.SHELLCHECK,
     "cppcheck": cppcheck.CPPCHECK,
     "flawfinder": flawfinder.FLAWFINDER,
+    "sqlfluff": sqlfluff.SQLFLUFF,
 }
 
 

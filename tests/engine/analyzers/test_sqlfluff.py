@@ -1,0 +1,148 @@
+"""The sqlfluff adapter: parsing recorded output and findings on fixture SQL files."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from opencheck.domain.severity import Severity
+from opencheck.engine.analyzers.base import Limits, RuleSelection, default_selection, run_batch
+from opencheck.engine.analyzers.sqlfluff import MAX_FILE_BYTES, RULES, SQLFLUFF, sqlfluff_binary
+from opencheck.engine.errors import AnalyzerError
+
+# Recorded from `sqlfluff lint --format json --dialect ansi` 4.5.0 (timings and statistics
+# trimmed; a second PRS violation added for bad.sql, and the path of sub.sql made absolute).
+RECORDED = b"""[{"filepath": "bad.sql", "violations": [
+{"start_line_no": 1, "start_line_pos": 1, "code": "PRS", "description": "Line 1, Position 1:
+ Found unparsable section: 'selec from where ;'", "name": "", "warning": false,
+ "start_file_pos": 0, "end_line_no": 2, "end_line_pos": 16, "end_file_pos": 34},
+{"start_line_no": 3, "start_line_pos": 1, "code": "PRS", "description": "echo", "name": "",
+ "warning": false, "start_file_pos": 40, "end_line_no": 3, "end_line_pos": 5, "end_file_pos": 44}
+]}, {"filepath": "/work/repo/db/sub.sql", "violations": [
+{"start_line_no": 1, "start_line_pos": 8, "code": "AM04", "description":
+ "Query produces an unknown number of result columns.", "name": "ambiguous.column_count",
+ "warning": false, "fixes": [], "start_file_pos": 7, "end_line_no": 1, "end_line_pos": 9,
+ "end_file_pos": 8},
+{"start_line_no": 2, "start_line_pos": 25, "code": "CV05", "description":
+ "Comparisons with NULL should use \\"IS\\" or \\"IS NOT\\".", "name": "convention.is_null",
+ "warning": false, "fixes": [], "start_file_pos": 41, "end_line_no": 2, "end_line_pos": 26,
+ "end_file_pos": 42}]}]""".replace(b"\n ", b" ")
+
+DEFECTS = """SELECT * FROM a;
+SELECT DISTINCT x, count(*) FROM t GROUP BY x;
+SELECT 1 AS one UNION SELECT 2 AS one;
+SELECT a.x, b.y FROM a JOIN b ON a.id = b.id;
+SELECT x FROM t WHERE y = NULL;
+SELECT x, y, FROM t;
+SELECT a.x, y FROM a INNER JOIN b ON a.id = b.id;
+SELECT CASE WHEN x > 1 THEN 'a' ELSE NULL END AS c FROM t;
+WITH unused AS (SELECT 1 AS one) SELECT 2 AS two;
+SELECT  x FROM t;
+select x FROM t;
+SELECT count(*) FROM t;
+SELECT t1.x FROM t AS t1 INNER JOIN u AS t1 ON t1.id = t1.id;
+SELECT x FROM t LIMIT 5;
+SELECT a.x FROM a RIGHT JOIN b ON a.id = b.id;
+SELECT x AS x FROM t;
+SELECT x AS c, y AS c FROM t;
+SELECT x FROM t ORDER BY x, y DESC;
+SELECT CASE WHEN x > 1 THEN TRUE ELSE FALSE END AS c FROM t;
+"""
+
+C, MJ, MN, SG, INFO = (
+    Severity.CRITICAL,
+    Severity.MAJOR,
+    Severity.MINOR,
+    Severity.SUGGESTION,
+    Severity.INFO,
+)
+EXPECTED = {
+    ("syntax-error", "bad.sql", 1, Severity.INFO),
+    ("AM04", "db/defects.sql", 1, MN),
+    ("AM01", "db/defects.sql", 2, MN),
+    ("AL03", "db/defects.sql", 2, MN),
+    ("AM02", "db/defects.sql", 3, MN),
+    ("AM05", "db/defects.sql", 4, SG),
+    ("CV05", "db/defects.sql", 5, MJ),
+    ("CV03", "db/defects.sql", 6, SG),
+    ("RF02", "db/defects.sql", 7, MN),
+    ("ST01", "db/defects.sql", 8, INFO),
+    ("ST03", "db/defects.sql", 9, MN),
+    ("LT01", "db/defects.sql", 10, INFO),
+    ("CP01", "db/defects.sql", 11, INFO),
+    ("AL04", "db/defects.sql", 13, MJ),
+    ("ST10", "db/defects.sql", 13, MN),
+    ("AM09", "db/defects.sql", 14, MJ),
+    ("CV08", "db/defects.sql", 15, SG),
+    ("ST11", "db/defects.sql", 15, MN),
+    ("AL09", "db/defects.sql", 16, SG),
+    ("AL08", "db/defects.sql", 17, MJ),
+    ("AM03", "db/defects.sql", 18, SG),
+    ("ST02", "db/defects.sql", 19, SG),
+}
+
+
+def test_parse_recorded_output() -> None:
+    findings = SQLFLUFF.parse(RECORDED, Path("/work/repo"))
+    assert [(f.rule_id, f.path, f.line, f.column) for f in findings] == [
+        ("sqlfluff:syntax-error", "bad.sql", 1, 1),  # its echo is dropped
+        ("sqlfluff:AM04", "db/sub.sql", 1, 8),
+        ("sqlfluff:CV05", "db/sub.sql", 2, 25),
+    ]
+    assert findings[2].message == 'Comparisons with NULL should use "IS" or "IS NOT".'
+
+
+@pytest.mark.parametrize("raw", [b"", b"not json", b"{}", b"[1]", b'[{"violations": 1}]'])
+def test_parse_rejects_unreadable_output(raw: bytes) -> None:
+    with pytest.raises(AnalyzerError):
+        SQLFLUFF.parse(raw, Path("/work/repo"))
+
+
+def test_default_rules_are_real_sqlfluff_rules() -> None:
+    assert SQLFLUFF.available() is None
+    listing = subprocess.run(
+        [sqlfluff_binary() or "sqlfluff", "rules"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).parent,
+    ).stdout
+    known = set(re.findall(r"^([A-Z]{2}\d{2}): ", listing, re.MULTILINE))
+    codes = [rule.code for rule in RULES]
+    assert len(codes) == len(set(codes)) >= 21
+    assert set(codes) - {"syntax-error"} <= known
+    assert all(rule.language == "SQL" and rule.tags and rule.description for rule in RULES)
+
+
+def test_fixture_files_yield_exactly_the_expected_findings(tmp_path: Path) -> None:
+    (tmp_path / "db").mkdir()
+    (tmp_path / "db" / "defects.sql").write_text(DEFECTS)
+    (tmp_path / "bad.sql").write_text("selec from where ;\nselect 1 from t\n")
+    # Over the size cap: skipped by sqlfluff, so none of its many findings appear.
+    (tmp_path / "big.sql").write_text("select  * from t\n" * (MAX_FILE_BYTES // 17 + 1))
+    # Repository configuration, ignore files and noqa comments must not apply.
+    (tmp_path / ".sqlfluff").write_text("[sqlfluff]\nrules = LT12\n")
+    (tmp_path / ".sqlfluffignore").write_text("db/\n")
+    selection = default_selection(SQLFLUFF, "basic")
+    files = ["db/defects.sql", "bad.sql", "big.sql"]
+    result = run_batch(SQLFLUFF, tmp_path, files, selection, Limits(120, 2048, lambda: False))
+    assert result.error is None
+    got = {
+        (f.rule_id.removeprefix("sqlfluff:"), f.path, f.line, selection.severities[f.rule_id])
+        for f in result.findings
+    }
+    assert got == EXPECTED
+
+
+def test_command_selects_rules_ignores_local_config_and_keeps_batches_small() -> None:
+    argv = SQLFLUFF.command(["-weird.sql"], RuleSelection.of(RULES[:3]))
+    assert "--ignore-local-config" in argv and "--disregard-sqlfluffignores" in argv
+    assert "--disable-noqa" in argv and "--templater=raw" in argv
+    assert argv[argv.index("--rules") + 1] == "AM07,CV05"
+    assert argv[-2:] == ["--", "-weird.sql"]
+    config = next(a for a in argv if a.startswith("--config=")).removeprefix("--config=")
+    assert f"large_file_skip_byte_limit = {MAX_FILE_BYTES}" in Path(config).read_text()
+    assert SQLFLUFF.max_files == 10

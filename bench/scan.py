@@ -22,6 +22,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from opencheck.config import Settings
+from opencheck.domain.languages import SYSTEM_LANGUAGES
 from opencheck.runtime import Runtime
 from opencheck.services import auth, projects, tasks
 from opencheck.services.executions import RunOptions, run_task
@@ -81,7 +82,7 @@ def step_times(message: str) -> list[dict[str, object]]:
     ] + ([{"step": entries[-1][1], "seconds": 0.0}] if entries else [])
 
 
-def opencheck_scan(repo: Path, data_dir: Path) -> dict[str, object]:
+def opencheck_scan(repo: Path, data_dir: Path, languages: list[str]) -> dict[str, object]:
     settings = Settings(data_dir=data_dir, workers=1, poll_interval=0.05)
     runtime = Runtime.build(settings)
     try:
@@ -89,7 +90,7 @@ def opencheck_scan(repo: Path, data_dir: Path) -> dict[str, object]:
             user = auth.create_user(s, name="bench", password="pw", is_admin=True)
             principal = auth.Principal(user.id, user.name, True)
             pid = projects.create_project(s, name="bench").id
-            new = NewTask(git_url=str(repo), git_branch="main", languages=["python"])
+            new = NewTask(git_url=str(repo), git_branch="main", languages=languages)
             task = tasks.create_task(
                 s, principal=principal, project_id=pid, new=new, cipher=runtime.cipher
             )
@@ -144,11 +145,17 @@ def peak_rss_mb() -> dict[str, float]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--version", default="5.2.8", help="Django version (pinned)")
+    parser.add_argument(
+        "--languages",
+        default="all",
+        help="comma-separated languages the task checks, or 'all' (every system language)",
+    )
     args = parser.parse_args()
     archive = sdist(args.version)
     with tempfile.TemporaryDirectory(prefix="opencheck-bench-") as tmp:
         repo = git_repo(archive, Path(tmp) / "src")
-        scan = opencheck_scan(repo, Path(tmp) / "data")
+        languages = list(SYSTEM_LANGUAGES) if args.languages == "all" else args.languages.split(",")
+        scan = opencheck_scan(repo, Path(tmp) / "data", languages)
         rss = peak_rss_mb()  # before ruff-direct, so the child peak is OpenCheck's
         ruff = ruff_direct(repo)
     steps = step_times(str(scan.pop("message")))

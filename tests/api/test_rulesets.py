@@ -377,3 +377,13 @@ def test_rule_set_errors(api: Api) -> None:
         400,
         "CC.00050000",
     )
+
+
+def test_pack_rules_carry_their_examples(api: Api) -> None:
+    r = api.http.get(
+        "/v2/rules", params={"rule_languages": "Go", "limit": 1000}, headers=api.admin.headers
+    )
+    assert r.status_code == 200, r.text
+    rules = r.json()["info"]
+    assert len(rules) >= 20
+    assert all(rule["error_example"] and rule["right_example"] for rule in rules)

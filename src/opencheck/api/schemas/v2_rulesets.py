@@ -81,8 +81,8 @@ def rule_list_item(rule: Rule) -> dict[str, str]:
         "rule_name": rule.name,
         "rule_severity": rule.severity.code,
         "rule_tages": ",".join(rule.tags),
-        "right_example": "",
-        "error_example": "",
+        "right_example": rule.good_example,
+        "error_example": rule.bad_example,
         "revise_opinion": "",
         "rule_desc": rule.description,
     }

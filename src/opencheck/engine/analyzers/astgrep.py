@@ -57,6 +57,7 @@ class PackRule:
 
 def _pack_rule(entry: Mapping[str, Any], language: str, source: Path) -> PackRule:
     try:
+        examples = entry["examples"]
         rule = Rule(
             id=str(entry["id"]),
             name=str(entry["name"]),
@@ -65,8 +66,9 @@ def _pack_rule(entry: Mapping[str, Any], language: str, source: Path) -> PackRul
             tags=tuple(str(tag) for tag in entry.get("tags", ())),
             security=bool(entry.get("security", False)),
             description=" ".join(str(entry["description"]).split()),
+            bad_example=str(examples["bad"][0]),
+            good_example=str((examples.get("good") or [""])[0]),
         )
-        examples = entry["examples"]
         body = {key: entry[key] for key in _RULE_BODY_KEYS if key in entry}
         if "rule" not in body:
             raise KeyError("rule")

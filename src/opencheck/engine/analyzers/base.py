@@ -43,6 +43,8 @@ class Rule:
     tags: tuple[str, ...] = ()
     security: bool = False
     description: str = ""
+    bad_example: str = ""
+    good_example: str = ""
 
     @property
     def code(self) -> str:

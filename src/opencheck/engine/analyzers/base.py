@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import signal
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from opencheck.domain.severity import Severity
 from opencheck.engine import runner
@@ -223,3 +224,17 @@ def first_syntax_error_per_file(findings: list[RawFinding], tool: str) -> list[R
             seen.add(finding.path)
         kept.append(finding)
     return kept
+
+
+def json_items(raw: bytes, tool: str, key: str | None = None) -> list[Any]:
+    """The list a tool printed as JSON: the top level, or the list under `key` of an object."""
+    try:
+        report = json.loads(raw)
+    except ValueError as exc:
+        raise AnalyzerError(f"{tool} printed invalid JSON: {exc}") from None
+    if key is not None:
+        report = report.get(key) if isinstance(report, dict) else None
+    if not isinstance(report, list):
+        where = f"an object with a {key} list" if key else "a list"
+        raise AnalyzerError(f"{tool} printed JSON that is not {where}")
+    return report

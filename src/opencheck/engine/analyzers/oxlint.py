@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import tempfile
 from collections.abc import Sequence
@@ -17,9 +16,9 @@ from opencheck.engine.analyzers.base import (
     RuleSelection,
     bundled_binary,
     first_syntax_error_per_file,
+    json_items,
     relative_path,
 )
-from opencheck.engine.errors import AnalyzerError
 
 NAME = "oxlint"
 LANGUAGES = ("JavaScript", "TypeScript")
@@ -140,13 +139,8 @@ class Oxlint:
         ]
 
     def parse(self, raw: bytes, root: Path) -> list[RawFinding]:
-        try:
-            report = json.loads(raw)
-        except ValueError as exc:
-            raise AnalyzerError(f"oxlint printed invalid JSON: {exc}") from None
-        if not isinstance(report, dict) or not isinstance(report.get("diagnostics"), list):
-            raise AnalyzerError("oxlint printed JSON without a diagnostics list")
-        findings = [_finding(item, root) for item in report["diagnostics"]]
+        items = json_items(raw, NAME, "diagnostics")
+        findings = [_finding(item, root) for item in items]
         return first_syntax_error_per_file(
             sorted(findings, key=lambda f: (f.path, f.line, f.column)), NAME
         )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -14,9 +13,9 @@ from opencheck.engine.analyzers.base import (
     RuleSelection,
     bundled_binary,
     first_syntax_error_per_file,
+    json_items,
     relative_path,
 )
-from opencheck.engine.errors import AnalyzerError
 
 NAME = "ruff"
 MAX_COMPLEXITY = 15
@@ -117,12 +116,7 @@ class Ruff:
         ]
 
     def parse(self, raw: bytes, root: Path) -> list[RawFinding]:
-        try:
-            items = json.loads(raw)
-        except ValueError as exc:
-            raise AnalyzerError(f"ruff printed invalid JSON: {exc}") from None
-        if not isinstance(items, list):
-            raise AnalyzerError("ruff printed JSON that is not a list")
+        items = json_items(raw, NAME)
         findings = [_finding(item, root) for item in items]
         return first_syntax_error_per_file(findings, NAME)
 

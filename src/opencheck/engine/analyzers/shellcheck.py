@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -14,9 +13,9 @@ from opencheck.engine.analyzers.base import (
     RuleSelection,
     bundled_binary,
     first_syntax_error_per_file,
+    json_items,
     relative_path,
 )
-from opencheck.engine.errors import AnalyzerError
 
 NAME = "shellcheck"
 # shellcheck is superlinear on long scripts: small batches keep one slow file from holding up
@@ -91,13 +90,8 @@ class Shellcheck:
         return [shellcheck_binary() or "shellcheck", "--norc", "--format=json1", "--", *files]
 
     def parse(self, raw: bytes, root: Path) -> list[RawFinding]:
-        try:
-            report = json.loads(raw)
-        except ValueError as exc:
-            raise AnalyzerError(f"shellcheck printed invalid JSON: {exc}") from None
-        if not isinstance(report, dict) or not isinstance(report.get("comments"), list):
-            raise AnalyzerError("shellcheck printed JSON without a comments list")
-        findings = [_finding(item, root) for item in report["comments"]]
+        items = json_items(raw, NAME, "comments")
+        findings = [_finding(item, root) for item in items]
         return first_syntax_error_per_file(findings, NAME)
 
 

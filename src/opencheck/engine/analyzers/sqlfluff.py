@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import tempfile
 from collections.abc import Sequence
 from functools import cache
@@ -17,6 +16,7 @@ from opencheck.engine.analyzers.base import (
     RuleSelection,
     bundled_binary,
     first_syntax_error_per_file,
+    json_items,
     relative_path,
 )
 from opencheck.engine.errors import AnalyzerError
@@ -137,11 +137,8 @@ class Sqlfluff:
         ]
 
     def parse(self, raw: bytes, root: Path) -> list[RawFinding]:
-        try:
-            report = json.loads(raw)
-        except ValueError as exc:
-            raise AnalyzerError(f"sqlfluff printed invalid JSON: {exc}") from None
-        if not isinstance(report, list) or not all(isinstance(item, dict) for item in report):
+        report = json_items(raw, NAME)
+        if not all(isinstance(item, dict) for item in report):
             raise AnalyzerError("sqlfluff printed JSON that is not a list of files")
         findings = []
         for item in report:

@@ -76,13 +76,15 @@ def test_revoked_token_is_rejected(api: Api) -> None:
 
 
 def _signed_headers(ak: str, sk: str, method: str, target: str, body: bytes, host: str,
-                    date: str | None = None) -> dict[str, str]:  # fmt: skip
+                    date: str | None = None, project: str | None = None) -> dict[str, str]:  # fmt: skip
     headers = {
         "Content-Type": "application/json",
         "Host": host,
         "User-Agent": "huaweicloud-usdk-python/3.0",
         "X-Sdk-Date": date or datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ"),
     }
+    if project:
+        headers["X-Project-Id"] = project
     signed = sorted(h.lower() for h in headers)
     canonical = signing.canonical_request(method, target, headers, signed, body)
     sig = signing.sign(sk, headers["X-Sdk-Date"], canonical)
@@ -110,6 +112,12 @@ def test_sdk_signature_accepted_and_tampering_rejected(api: Api) -> None:
     assert api.http.get(target, headers=stale).status_code == 401
     unknown = _signed_headers("NOPE", sk, "GET", target, b"", host)
     assert api.http.get(target, headers=unknown).status_code == 401
+    same = _signed_headers(ak, sk, "GET", target, b"", host, project=pid)
+    assert api.http.get(target, headers=same).status_code == 200
+    other = _signed_headers(ak, sk, "GET", target, b"", host, project="f" * 32)
+    r = api.http.get(target, headers=other)
+    assert r.status_code == 403
+    assert r.json()["error_code"] == "CC.00050010"
 
 
 def test_health_is_public_and_every_response_has_a_request_id(api: Api) -> None:

@@ -93,3 +93,5 @@ def test_serve_creates_the_admin_once_and_serves_http(tmp_path: Path) -> None:
         proc.send_signal(signal.SIGINT)
         _, err = proc.communicate(timeout=30)
     assert "with password:" not in err
+    # One log line per request, carrying its request id.
+    assert re.search(r"opencheck\.access [0-9a-f]{32} GET /health 200", err), err[-2000:]

@@ -2,7 +2,7 @@
 
 Every rule of a batch goes into one `ast-grep scan --inline-rules` call, so the tool parses each
 file once and matches all rules in that single pass (see shared/reference/analyser-speed.md).
-The packs live in `engine/rules/<language>/*.yml`; each holds a `language` and a list of `rules`.
+The packs live in `engine/rules/<language>/rules.yml`: a `language` and a list of `rules`.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from typing import Any
 
 import yaml
 
-from opencheck.domain.severity import Severity
 from opencheck.engine.analyzers.base import RawFinding, Rule, RuleSelection, bundled_binary
+from opencheck.engine.analyzers.catalog import rule_from_entry
 from opencheck.engine.errors import AnalyzerError
 
 NAME = "ast-grep"
@@ -56,32 +56,18 @@ class PackRule:
 
 
 def _pack_rule(entry: Mapping[str, Any], language: str, source: Path) -> PackRule:
-    try:
-        examples = entry["examples"]
-        rule = Rule(
-            id=str(entry["id"]),
-            name=str(entry["name"]),
-            language=language,
-            severity=Severity[str(entry["severity"]).upper()],
-            tags=tuple(str(tag) for tag in entry.get("tags", ())),
-            security=bool(entry.get("security", False)),
-            description=" ".join(str(entry["description"]).split()),
-            bad_example=str(examples["bad"][0]),
-            good_example=str((examples.get("good") or [""])[0]),
-        )
-        body = {key: entry[key] for key in _RULE_BODY_KEYS if key in entry}
-        if "rule" not in body:
-            raise KeyError("rule")
-        return PackRule(rule, body, tuple(examples["bad"]), tuple(examples.get("good", ())))
-    except (KeyError, TypeError) as exc:
-        raise ValueError(f"{source}: rule {entry.get('id')!r} lacks {exc}") from None
+    example = rule_from_entry(entry, str(entry.get("id")), language, source)
+    body = {key: entry[key] for key in _RULE_BODY_KEYS if key in entry}
+    if "rule" not in body or not example.bad:
+        raise ValueError(f"{source}: rule {example.rule.id!r} lacks a rule body or a bad example")
+    return PackRule(example.rule, body, example.bad, example.good)
 
 
 @cache
 def load_packs(rules_dir: Path = RULES_DIR) -> tuple[PackRule, ...]:
     """Every rule of every pack under `rules_dir`, in file order (read once per process)."""
     loaded: list[PackRule] = []
-    for source in sorted(rules_dir.glob("*/*.yml")):
+    for source in sorted(rules_dir.glob("*/rules.yml")):
         pack = yaml.safe_load(source.read_text(encoding="utf-8"))
         language = str(pack["language"])
         if language not in AST_GREP_LANGUAGES:

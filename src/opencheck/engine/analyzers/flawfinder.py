@@ -7,7 +7,6 @@ import io
 from collections.abc import Sequence
 from pathlib import Path
 
-from opencheck.domain.severity import Severity
 from opencheck.engine.analyzers.base import (
     RawFinding,
     Rule,
@@ -15,51 +14,13 @@ from opencheck.engine.analyzers.base import (
     bundled_binary,
     relative_path,
 )
+from opencheck.engine.analyzers.catalog import catalog_rules
 from opencheck.engine.errors import AnalyzerError
 
 NAME = "flawfinder"
 _HEADER = ("File", "Line", "Column", "DefaultLevel", "Level", "Category", "Name", "Warning")
 
-C, MJ, MN, SG = Severity.CRITICAL, Severity.MAJOR, Severity.MINOR, Severity.SUGGESTION
-
-
-def _rule(code: str, severity: Severity, cwe: str, description: str) -> Rule:
-    tags = ("security", *(f"CWE-{n}" for n in cwe.split(",")))
-    return Rule(f"{NAME}:{code}", code, "C++", severity, tags, True, description)
-
-
-# Critical: always unsafe (gets) or runs a shell. Major: unbounded copies and formats, races.
-# Minor: risky only with attacker input. flawfinder has no parse step, so no syntax-error rule.
-RULES: tuple[Rule, ...] = (
-    _rule("gets", C, "120,20", "Reads a line with no bound."),
-    _rule("system", C, "78", "Runs a shell command."),
-    _rule("popen", C, "78", "Runs a shell command."),
-    _rule("execl", MJ, "78", "Starts a program; check its arguments."),
-    _rule("execvp", MJ, "78", "Starts a program found on PATH."),
-    _rule("strcpy", MJ, "120", "Copy without a bound."),
-    _rule("strcat", MJ, "120", "Concatenation without a bound."),
-    _rule("sprintf", MJ, "120", "Formatting without a bound."),
-    _rule("vsprintf", MJ, "120", "Formatting without a bound."),
-    _rule("scanf", MJ, "120,20", "%s reads without a bound."),
-    _rule("sscanf", MJ, "120,20", "%s reads without a bound."),
-    _rule("realpath", MJ, "120,785", "Output buffer may be too small."),
-    _rule("printf", MJ, "134", "Non-constant format string."),
-    _rule("fprintf", MJ, "134", "Non-constant format string."),
-    _rule("syslog", MJ, "134", "Non-constant format string."),
-    _rule("tmpnam", MJ, "377", "Temporary file name race."),
-    _rule("tempnam", MJ, "377", "Temporary file name race."),
-    _rule("mktemp", MJ, "377", "Temporary file name race."),
-    _rule("access", MJ, "362,367", "Check-then-use race (TOCTOU)."),
-    _rule("chmod", MN, "362", "Path-based call races with renames."),
-    _rule("chown", MN, "362", "Path-based call races with renames."),
-    _rule("strncpy", MN, "120", "Easily misused: may not terminate."),
-    _rule("strncat", MN, "120", "Easily misused: bound is the space left."),
-    _rule("memcpy", MN, "120", "Copy whose bound must be checked."),
-    _rule("getenv", MN, "807,20", "Environment values are untrusted."),
-    _rule("random", MN, "327", "Not a cryptographic random source."),
-    _rule("srand", MN, "327", "Not a cryptographic random source."),
-    _rule("char", SG, "119,120", "Fixed-size array that may overflow."),
-)
+RULES: tuple[Rule, ...] = catalog_rules(NAME)
 
 
 def flawfinder_binary() -> str | None:

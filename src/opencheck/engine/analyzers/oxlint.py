@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
-from opencheck.domain.severity import Severity
 from opencheck.engine.analyzers.base import (
     SYNTAX_ERROR,
     RawFinding,
@@ -19,76 +18,14 @@ from opencheck.engine.analyzers.base import (
     json_items,
     relative_path,
 )
+from opencheck.engine.analyzers.catalog import catalog_rules
 
 NAME = "oxlint"
 LANGUAGES = ("JavaScript", "TypeScript")
 # oxlint spells a diagnostic's rule `scope(rule)`, e.g. `eslint(no-eval)`.
 _CODE = re.compile(r"^[\w-]+\((?P<rule>[\w/-]+)\)$")
 
-C, MJ, MN, SG, INFO = (
-    Severity.CRITICAL,
-    Severity.MAJOR,
-    Severity.MINOR,
-    Severity.SUGGESTION,
-    Severity.INFO,
-)
-
-_Spec = tuple[str, Severity, tuple[str, ...], str]  # code, severity, tags, description
-
-# Critical: input run as code or a sure run-time failure.
-# Major: likely bugs. Minor: suspicious but often harmless. Suggestion/info: intent-hiding style.
-_SHARED: tuple[_Spec, ...] = (
-    (SYNTAX_ERROR, C, ("bug",), "The file does not parse."),
-    ("no-eval", C, ("security", "CWE-95"), "`eval()` runs a string as code."),
-    ("no-new-func", C, ("security", "CWE-95"), "`new Function()` runs a string as code."),
-    ("no-implied-eval", C, ("security", "CWE-95"), "String passed to setTimeout/setInterval."),
-    ("no-script-url", MJ, ("security", "CWE-79"), "`javascript:` URL is a form of eval."),
-    ("no-proto", MN, ("security", "CWE-1321"), "`__proto__` access invites prototype pollution."),
-    ("no-extend-native", MJ, ("security", "CWE-1321"), "Built-in prototype modified."),
-    ("no-caller", MJ, ("security", "CWE-749"), "`arguments.caller/callee` exposes the stack."),
-    ("no-const-assign", C, ("bug",), "Assignment to a `const` throws at run time."),
-    ("no-this-before-super", C, ("bug",), "`this` before `super()` throws."),
-    ("no-obj-calls", C, ("bug",), "Calling a global object such as `Math()` throws."),
-    ("no-unsafe-finally", MJ, ("bug",), "Control flow in `finally` swallows errors."),
-    ("no-self-compare", MJ, ("bug",), "A value compared with itself."),
-    ("no-dupe-keys", MJ, ("bug",), "Duplicate key in an object literal."),
-    ("no-duplicate-case", MJ, ("bug",), "Duplicate `case` label."),
-    ("no-dupe-else-if", MJ, ("bug",), "Repeated condition in an if/else-if chain."),
-    ("no-cond-assign", MJ, ("bug",), "Assignment in a condition."),
-    ("no-unsafe-negation", MJ, ("bug",), "`!a in b` negates the left operand only."),
-    ("use-isnan", MJ, ("bug",), "Comparison with NaN is always false."),
-    ("valid-typeof", MJ, ("bug",), "`typeof` compared with an impossible string."),
-    ("no-compare-neg-zero", MJ, ("bug",), "Comparison with -0."),
-    ("no-sparse-arrays", MN, ("bug",), "Array literal with holes."),
-    ("no-unreachable", MN, ("bug",), "Code after return, throw, break or continue."),
-    ("no-debugger", MJ, ("bug",), "`debugger` statement left in."),
-    ("no-unsafe-optional-chaining", MJ, ("bug",), "Optional chain used where undefined throws."),
-    ("no-async-promise-executor", MJ, ("bug",), "Async Promise executor loses errors."),
-    ("getter-return", MJ, ("bug",), "Getter without `return`."),
-    ("no-self-assign", MN, ("bug",), "A variable assigned to itself."),
-    ("eqeqeq", SG, ("bug",), "`==` coerces its operands; use `===`."),
-    ("no-empty", SG, ("error-handling",), "Empty block, often a swallowed error."),
-    ("no-unused-vars", MN, ("unused-code",), "Variable declared but never used."),
-    ("no-var", INFO, ("style",), "`var` is function-scoped; use `let`/`const`."),
-)
-_TYPESCRIPT_ONLY: tuple[_Spec, ...] = (
-    ("no-misused-new", MJ, ("bug",), "Interface or class declaring `new`/`constructor` wrongly."),
-    ("no-non-null-asserted-optional-chain", MJ, ("bug",), "`a?.b!` defeats the optional chain."),
-    ("no-explicit-any", SG, ("type-safety",), "`any` turns off type checking."),
-)
-
-
-def _rules(language: str, specs: Sequence[_Spec]) -> list[Rule]:
-    return [
-        Rule(f"{NAME}:{code}", code, language, sev, tags, "security" in tags, desc)
-        for code, sev, tags, desc in specs
-    ]
-
-
-RULES: tuple[Rule, ...] = (
-    *_rules("JavaScript", _SHARED),
-    *_rules("TypeScript", _SHARED + _TYPESCRIPT_ONLY),
-)
+RULES: tuple[Rule, ...] = catalog_rules(NAME)
 
 
 def oxlint_binary() -> str | None:

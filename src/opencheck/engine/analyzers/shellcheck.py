@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from opencheck.domain.severity import Severity
 from opencheck.engine.analyzers.base import (
     SYNTAX_ERROR,
     RawFinding,
@@ -16,6 +15,7 @@ from opencheck.engine.analyzers.base import (
     json_items,
     relative_path,
 )
+from opencheck.engine.analyzers.catalog import catalog_rules
 
 NAME = "shellcheck"
 # shellcheck is superlinear on long scripts: small batches keep one slow file from holding up
@@ -24,49 +24,7 @@ MAX_FILES = 20
 # SC1071 ("only sh/bash/dash/ksh are supported") is an error-level SC1xxx but no parse failure.
 _NOT_A_PARSE_ERROR = frozenset({1071})
 
-C, MJ, MN, SG, INFO = (
-    Severity.CRITICAL,
-    Severity.MAJOR,
-    Severity.MINOR,
-    Severity.SUGGESTION,
-    Severity.INFO,
-)
-
-
-def _rule(code: str, name: str, severity: Severity, *tags: str, description: str = "") -> Rule:
-    security = "security" in tags
-    return Rule(f"{NAME}:{code}", name, "Shell", severity, tags, security, description)
-
-
-# Critical: data loss or injection when a variable is empty or hostile. Major: commands that
-# misbehave on ordinary input. Minor: fragile constructs. Suggestion/info: legacy style.
-RULES: tuple[Rule, ...] = (
-    _rule(SYNTAX_ERROR, "syntax-error", C, "bug", description="The script does not parse."),
-    _rule("SC2115", "rm-rf-empty-var", C, "security", "CWE-73", description='rm -rf "$v/" hits /.'),
-    _rule("SC2114", "rm-rf-system-dir", C, "security", "CWE-73", description="Deletes /usr etc."),
-    _rule("SC2091", "run-output", MJ, "security", "CWE-78", description="Runs a command's output."),
-    _rule("SC2294", "eval-array", MJ, "security", "CWE-78", description="eval joins array args."),
-    _rule("SC2087", "unquoted-heredoc-ssh", MJ, "security", "CWE-78", description="Expands here."),
-    _rule("SC2068", "unquoted-array", MJ, "bug", description="Unquoted $@ re-splits elements."),
-    _rule("SC2046", "unquoted-command-subst", MJ, "bug", description="Unquoted $(...) splits."),
-    _rule("SC2164", "cd-without-exit", MJ, "bug", description="cd failure is not handled."),
-    _rule("SC2045", "ls-loop", MJ, "bug", description="Iterating over ls output."),
-    _rule("SC2067", "find-exec-missing-semicolon", MJ, "bug"),
-    _rule("SC2069", "redirect-order", MJ, "bug", description="2>&1 >file order is wrong."),
-    _rule("SC2094", "read-write-same-file", MJ, "bug", description="Same file read and written."),
-    _rule("SC2157", "constant-test", MJ, "bug", description="The test is always true."),
-    _rule("SC2193", "never-equal", MJ, "bug", description="The comparison can never be true."),
-    _rule("SC2050", "constant-expression", MJ, "bug", description="Expression is constant."),
-    _rule("SC2181", "check-exit-indirectly", SG, "style", description="Test $? directly instead."),
-    _rule("SC2086", "unquoted-expansion", MN, "bug", description="Unquoted $var globs and splits."),
-    _rule("SC2155", "declare-and-assign", MN, "error-handling", description="Masks exit status."),
-    _rule("SC2034", "unused-variable", MN, "unused-code"),
-    _rule("SC2154", "unassigned-variable", MN, "bug", description="Used but never assigned."),
-    _rule("SC2162", "read-without-r", MN, "bug", description="read mangles backslashes."),
-    _rule("SC2002", "useless-cat", INFO, "style"),
-    _rule("SC2006", "backticks", SG, "style", description="Legacy backticks; use $(...)."),
-    _rule("SC2148", "missing-shebang", SG, "portability", description="Unknown target shell."),
-)
+RULES: tuple[Rule, ...] = catalog_rules(NAME)
 
 
 def shellcheck_binary() -> str | None:

@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
-from opencheck.domain.severity import Severity
 from opencheck.engine.analyzers.base import (
     SYNTAX_ERROR,
     RawFinding,
@@ -19,6 +18,7 @@ from opencheck.engine.analyzers.base import (
     json_items,
     relative_path,
 )
+from opencheck.engine.analyzers.catalog import catalog_rules
 from opencheck.engine.errors import AnalyzerError
 
 NAME = "sqlfluff"
@@ -32,58 +32,7 @@ _PARSE_CODES = frozenset({"PRS", "LXR", "TMP"})
 # The only configuration sqlfluff reads (with --ignore-local-config): no repository settings.
 _CONFIG = f"[sqlfluff]\nlarge_file_skip_byte_limit = {MAX_FILE_BYTES}\n"
 
-C, MJ, MN, SG, INFO = (
-    Severity.CRITICAL,
-    Severity.MAJOR,
-    Severity.MINOR,
-    Severity.SUGGESTION,
-    Severity.INFO,
-)
-
-
-def _rule(code: str, name: str, severity: Severity, *tags: str, description: str = "") -> Rule:
-    return Rule(f"{NAME}:{code}", name, "SQL", severity, tags, False, description)
-
-
-# Major: queries whose result is wrong or nondeterministic. Minor: ambiguity and dead code that
-# hide mistakes. Suggestion: clearer equivalents. Info: layout and capitalisation.
-RULES: tuple[Rule, ...] = (
-    # Info, not critical: the ANSI dialect cannot parse much vendor SQL, and a false critical
-    # would fail the default gate of every repository that holds PostgreSQL or T-SQL scripts.
-    _rule(SYNTAX_ERROR, "syntax-error", Severity.INFO, "bug", description="No ANSI parse."),
-    _rule("CV05", "null-comparison", MJ, "bug", description="= NULL is never true; use IS NULL."),
-    _rule("AM07", "set-column-count", MJ, "bug", description="UNION parts differ in columns."),
-    _rule("AM08", "implicit-cross-join", MJ, "bug", description="JOIN without a condition."),
-    _rule("AM09", "limit-without-order", MJ, "bug", description="LIMIT/OFFSET without ORDER BY."),
-    _rule("AL04", "duplicate-table-alias", MJ, "bug", description="Table alias used twice."),
-    _rule("AL08", "duplicate-column-alias", MJ, "bug", description="Column alias used twice."),
-    _rule("AM01", "distinct-with-group-by", MN, "bug", description="DISTINCT and GROUP BY."),
-    _rule("AM02", "bare-union", MN, "bug", description="Say UNION DISTINCT or UNION ALL."),
-    _rule("AM04", "select-star", MN, "maintainability", description="Unknown column count."),
-    _rule("AM06", "mixed-group-by-refs", MN, "maintainability", description="Mixed GROUP BY refs."),
-    _rule("AL03", "unnamed-expression", MN, "maintainability", description="Expression needs AS."),
-    _rule(
-        "AL10", "derived-table-alias", MN, "maintainability", description="Subquery has no alias."
-    ),
-    _rule("RF02", "ambiguous-reference", MN, "bug", description="Unqualified column with joins."),
-    _rule("RF04", "keyword-identifier", MN, "portability", description="Keyword as identifier."),
-    _rule("ST03", "unused-cte", MN, "unused-code", description="A CTE is defined but not used."),
-    _rule("ST11", "unused-join", MN, "unused-code", description="Joined table is never used."),
-    _rule("ST10", "constant-expression", MN, "bug", description="Redundant constant expression."),
-    _rule("AM03", "ambiguous-order", SG, "style", description="Mixed implicit/explicit ASC."),
-    _rule("AM05", "implicit-join-type", SG, "style", description="Write INNER JOIN, not JOIN."),
-    _rule("CV02", "prefer-coalesce", SG, "portability", description="COALESCE, not IFNULL/NVL."),
-    _rule("CV03", "select-trailing-comma", SG, "style", description="Trailing comma in SELECT."),
-    _rule("CV08", "right-join", SG, "style", description="Use LEFT JOIN instead of RIGHT JOIN."),
-    _rule("ST02", "simple-case", SG, "style", description="CASE that is just a condition."),
-    _rule("ST04", "nested-case", SG, "style", description="Nested CASE in ELSE can be flattened."),
-    _rule("ST08", "distinct-parentheses", SG, "style", description="DISTINCT is no function."),
-    _rule("AL09", "self-alias", SG, "style", description="Column aliased to its own name."),
-    _rule("ST01", "else-null", INFO, "style", description="ELSE NULL is redundant."),
-    _rule("ST12", "consecutive-semicolons", INFO, "style", description="Empty statement."),
-    _rule("LT01", "spacing", INFO, "style", description="Inappropriate spacing."),
-    _rule("CP01", "keyword-capitalisation", INFO, "style", description="Mixed keyword case."),
-)
+RULES: tuple[Rule, ...] = catalog_rules(NAME)
 
 
 def sqlfluff_binary() -> str | None:

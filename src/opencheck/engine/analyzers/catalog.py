@@ -1,0 +1,78 @@
+"""Rule metadata and examples kept as YAML: the tool catalogs and the structural rule packs.
+
+A tool-backed analyser (ruff, oxlint, ...) names its rules in `engine/catalogs/<tool>.yml`;
+the structural engines keep theirs, with the matching logic, in `engine/rules/<language>/`.
+Both share one entry format, read here: id or code, name, severity, tags, security,
+description (why and how to fix) and `examples: {bad: [...], good: [...]}`, which the tests run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from opencheck.domain.severity import Severity
+from opencheck.engine.analyzers.base import Rule
+
+CATALOGS_DIR = Path(__file__).parent.parent / "catalogs"
+
+
+@dataclass(frozen=True)
+class ExampleRule:
+    """A rule with the code samples that must (bad) and must not (good) trigger it."""
+
+    rule: Rule
+    bad: tuple[str, ...]
+    good: tuple[str, ...]
+
+
+def rule_from_entry(
+    entry: Mapping[str, Any], rule_id: str, language: str, source: Path
+) -> ExampleRule:
+    """One YAML entry as a rule; a ValueError names the file and the missing key."""
+    try:
+        examples = entry.get("examples") or {}
+        bad = tuple(str(text) for text in examples.get("bad", ()))
+        good = tuple(str(text) for text in examples.get("good", ()))
+        rule = Rule(
+            id=rule_id,
+            name=str(entry["name"]),
+            language=language,
+            severity=Severity[str(entry["severity"]).upper()],
+            tags=tuple(str(tag) for tag in entry.get("tags", ())),
+            security=bool(entry.get("security", False)),
+            description=" ".join(str(entry.get("description", "")).split()),
+            bad_example=bad[0] if bad else "",
+            good_example=good[0] if good else "",
+        )
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise ValueError(f"{source}: rule {rule_id!r} lacks {exc}") from None
+    return ExampleRule(rule, bad, good)
+
+
+@cache
+def load_catalog(tool: str, catalogs_dir: Path = CATALOGS_DIR) -> tuple[ExampleRule, ...]:
+    """The rules of `tool` from `<catalogs_dir>/<tool>.yml`, one per (code, language).
+
+    `languages` at the top lists every language of the catalog; an entry may narrow it.
+    """
+    source = catalogs_dir / f"{tool}.yml"
+    document = yaml.safe_load(source.read_text(encoding="utf-8"))
+    default_languages = document.get("languages") or [document["language"]]
+    # Language by language, each in file order.
+    return tuple(
+        rule_from_entry(entry, f"{tool}:{entry['code']}", str(language), source)
+        for language in default_languages
+        for entry in document["rules"]
+        if language in (entry.get("languages") or default_languages)
+    )
+
+
+def catalog_rules(tool: str) -> tuple[Rule, ...]:
+    """Just the rule metadata of `tool`'s catalog."""
+    return tuple(er.rule for er in load_catalog(tool))

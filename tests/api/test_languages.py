@@ -28,6 +28,7 @@ FILES = {
     "html/p.html": '<html><body><img src="a.png"><a href="x" target="_blank">x</a></body></html>\n',
     "tf/q.tf": 'resource "aws_s3_bucket" "b" {\n  acl = "public-read"\n}\n',
     "ets/r.ets": "@Entry\n@Component\nstruct Index {\n  build() {\n    eval('1')\n  }\n}\n",
+    "cj/s.cj": 'func f(a: Int64) {\n    if (a == a) { println("x") }\n}\n',
 }
 
 
@@ -35,7 +36,8 @@ def test_every_language_with_an_analyser_reports_defects(api: Api, repo_factory)
     repo = repo_factory(FILES)
     pid = api.project()
     languages = ["python", "js", "ts", "shell", "cpp", "go", "java", "sql", "kotlin", "rust",
-                 "csharp", "php", "scala", "lua", "css", "html", "terraform", "arkts"]  # fmt: skip
+                 "csharp", "php", "scala", "lua", "css", "html", "terraform", "arkts",
+                 "cangjie"]  # fmt: skip
     tid = api.create_task(pid, git_url=str(repo), language=languages)
     assert api.wait(tid, api.run(tid))["task_status"] == 2
     info = api.v1_task(tid, pid)

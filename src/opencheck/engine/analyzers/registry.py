@@ -12,6 +12,7 @@ from opencheck.engine.analyzers import (
     ruff,
     shellcheck,
     sqlfluff,
+    treesitter,
 )
 from opencheck.engine.analyzers.base import Analyzer, Rule
 
@@ -23,6 +24,7 @@ ANALYZERS: dict[str, Analyzer] = {
     "cppcheck": cppcheck.CPPCHECK,
     "flawfinder": flawfinder.FLAWFINDER,
     "sqlfluff": sqlfluff.SQLFLUFF,
+    "tree-sitter": treesitter.TREESITTER,
 }
 
 

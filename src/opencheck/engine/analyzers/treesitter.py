@@ -1,0 +1,161 @@
+"""Cangjie and other tree-sitter grammars: OpenCheck's own query packs, one Query per language.
+
+ast-grep cannot load every grammar wheel (tree-sitter-cangjie keeps its symbol local), so these
+packs run in `python -m opencheck.engine.treesitter_scan`, a child process like every analyser,
+which joins all selected rules of a language into one Query and matches each file once.
+The packs live in `engine/rules/<language>/treesitter.yml` (not `rules.yml`, which is ast-grep's).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from opencheck.domain.severity import Severity
+from opencheck.engine.analyzers.base import SYNTAX_ERROR, RawFinding, Rule, RuleSelection
+from opencheck.engine.analyzers.catalog import rule_from_entry
+from opencheck.engine.errors import AnalyzerError
+from opencheck.engine.treesitter_scan import DONE_KEY, GRAMMARS
+
+NAME = "tree-sitter"
+RULES_DIR = Path(__file__).parent.parent / "rules"
+PACK_FILE = "treesitter.yml"
+SCAN_MODULE = "opencheck.engine.treesitter_scan"
+SYNTAX_RULE_ID = f"{NAME}:{SYNTAX_ERROR}"
+
+
+@dataclass(frozen=True)
+class QueryRule:
+    """One rule of a pack: its metadata, the tree-sitter query, and its examples."""
+
+    rule: Rule
+    query: str
+    bad: tuple[str, ...]
+    good: tuple[str, ...]
+
+
+def _query_rule(entry: Mapping[str, Any], language: str, source: Path) -> QueryRule:
+    example = rule_from_entry(entry, str(entry.get("id")), language, source)
+    query = str(entry.get("query") or "")
+    if "@match" not in query or not example.bad:
+        raise ValueError(
+            f"{source}: rule {example.rule.id!r} lacks a @match query or a bad example"
+        )
+    return QueryRule(example.rule, query, example.bad, example.good)
+
+
+@cache
+def load_packs(rules_dir: Path = RULES_DIR) -> tuple[QueryRule, ...]:
+    """Every rule of every tree-sitter pack under `rules_dir`, in file order (read once)."""
+    loaded: list[QueryRule] = []
+    for source in sorted(rules_dir.glob(f"*/{PACK_FILE}")):
+        pack = yaml.safe_load(source.read_text(encoding="utf-8"))
+        language = str(pack["language"])
+        if language not in GRAMMARS:
+            raise ValueError(f"{source}: no tree-sitter grammar for {language!r}")
+        loaded.extend(_query_rule(entry, language, source) for entry in pack["rules"])
+    return tuple(loaded)
+
+
+def syntax_rule(language: str) -> Rule:
+    """The parse-failure rule of one language (same id for all, as for the other tools)."""
+    return Rule(
+        id=SYNTAX_RULE_ID,
+        name="syntax-error",
+        language=language,
+        # Info, not critical: the Cangjie grammar rejects about one valid file in ten (`$` in
+        # strings, `>>` closing generics), and a false critical would fail every default gate.
+        severity=Severity.INFO,
+        tags=("syntax",),
+        description=(
+            "The file does not parse with the tree-sitter grammar of its language, so no other "
+            "rule has checked it. Fix the syntax (or report a grammar gap if the code compiles)."
+        ),
+        bad_example="func main( {\n",
+        good_example="func main() {\n}\n",
+    )
+
+
+class TreeSitter:
+    """The tree-sitter adapter over the packs in `engine/rules/*/treesitter.yml`."""
+
+    name = NAME
+
+    def __init__(self, rules_dir: Path = RULES_DIR) -> None:
+        self.pack = {qr.rule.id: qr for qr in load_packs(rules_dir)}
+        self.languages = frozenset(qr.rule.language for qr in self.pack.values())
+        self.rules = (
+            *(syntax_rule(language) for language in sorted(self.languages)),
+            *(qr.rule for qr in self.pack.values()),
+        )
+
+    def available(self) -> str | None:
+        modules = ["tree_sitter", *(GRAMMARS[language][0] for language in sorted(self.languages))]
+        missing = [module for module in modules if importlib.util.find_spec(module) is None]
+        return f"Python modules not installed: {', '.join(missing)}" if missing else None
+
+    def command(self, files: Sequence[str], rules: RuleSelection) -> list[str]:
+        selected = [self.pack[rid] for rid in sorted(rules.ids) if rid in self.pack]
+        config = {
+            "syntax_error": SYNTAX_RULE_ID if SYNTAX_RULE_ID in rules.ids else None,
+            "rules": [
+                {
+                    "id": qr.rule.id,
+                    "language": qr.rule.language,
+                    "query": qr.query,
+                    "message": qr.rule.name,
+                }
+                for qr in selected
+            ],
+        }
+        # -I: neither the worktree (the cwd) nor PYTHON* variables may shape what gets imported.
+        return [
+            sys.executable,
+            "-I",
+            "-m",
+            SCAN_MODULE,
+            f"--rules={json.dumps(config, separators=(',', ':'))}",
+            "--",
+            *files,
+        ]
+
+    def parse(self, raw: bytes, root: Path) -> list[RawFinding]:
+        lines = [line for line in raw.splitlines() if line.strip()]
+        if not lines or not _is_done(lines[-1]):
+            raise AnalyzerError("tree-sitter scan stopped before its last line")
+        return [_finding(line, root) for line in lines[:-1]]
+
+
+def _is_done(line: bytes) -> bool:
+    try:
+        return DONE_KEY in json.loads(line)
+    except (ValueError, TypeError):
+        return False
+
+
+def _finding(line: bytes, root: Path) -> RawFinding:
+    try:
+        item = json.loads(line)
+        path = Path(str(item["path"]))
+        if path.is_absolute() and path.is_relative_to(root):
+            path = path.relative_to(root)
+        return RawFinding(
+            str(item["rule"]),
+            path.as_posix(),
+            int(item["line"]),
+            int(item["column"]),
+            str(item.get("message") or ""),
+        )
+    except (ValueError, KeyError, TypeError) as exc:
+        raise AnalyzerError(f"tree-sitter printed an unreadable match: {exc!r}") from None
+
+
+TREESITTER = TreeSitter()

@@ -271,7 +271,11 @@ def test_summary_types_and_counts(api: Api, checked: Checked) -> None:
     for key in ("last_check_time", "last_exec_time", "created_at"):
         assert TIME.fullmatch(body[key]), key
     assert body["code_quality"] == 0.0 and body["risk_coefficient"] == 0.0
-    assert body["complexity_count"] == body["duplicated_lines"] == body["duplicated_blocks"] == 0
+    # run() 2, check() 2, add() 1; no block of ten lines is repeated.
+    assert body["complexity_count"] == 5
+    assert body["cyclomatic_complexity_per_method"] == "1.67"
+    assert body["cyclomatic_complexity_per_file"] == "2.50"
+    assert body["duplicated_lines"] == body["duplicated_blocks"] == 0
     assert body["duplication_ratio"] == body["file_duplication_ratio"] == "0.00%"
     named = _get(api, checked.task_id, "defects-summary", job_id=checked.exec_id)
     assert named.json() == body

@@ -33,10 +33,44 @@ COMPUTED = {
     "code_size": "29",
     "raw_lines": "41",
     "files_total": "3",
-    "folders_total": "2",  # pkg, pkg/sub: directories of the defects' files
+    "folders_total": "2",  # pkg, pkg/sub
     "lines_per_file": "13.67",
     "redundant_code_total": "0",
     "redundant_code_kloc": "0.00",
+    # run() and check() of BAD_PY twice, add() of CLEAN_PY: complexity 2, 2, 2, 2, 1.
+    "methods_total": "5",
+    "cyclomatic_complexity_total": "9",
+    "cyclomatic_complexity_per_method": "1.80",
+    "maximum_cyclomatic_complexity": "2",
+    "huge_cyclomatic_complexity_total": "0",
+    "huge_cyclomatic_complexity_ratio": "0.00%",
+    "cca_cyclomatic_complexity_total": "9",
+    "cca_cyclomatic_complexity_per_method": "1.80",
+    "maximum_cca_cyclomatic_complexity": "2",
+    "huge_cca_cyclomatic_complexity_total": "0",
+    "cyclomatic_complexity_adequacy": "100.00%",
+    "maximum_depth": "1",
+    "huge_depth_total": "0",
+    "huge_depth_ratio": "0.00%",
+    "method_lines": "24",  # (6 + 5) * 2 + 2
+    "lines_per_method": "4.80",
+    "huge_method_total": "0",
+    "huge_method_ratio": "0.00%",
+    "huge_headerfile_total": "0",
+    "huge_headerfile_ratio": "0.00%",
+    "huge_non_headerfile_total": "0",
+    "huge_non_headerfile_ratio": "0.00%",
+    "huge_folder_total": "0",
+    "huge_folder_ratio": "0.00%",
+    # bad.py and sub/worse.py are the same 17 lines (13 significant ones: one block each).
+    "file_duplication_total": "2",
+    "file_duplication_ratio": "66.67%",
+    "non_hfile_duplication_total": "2",
+    "non_hfile_duplication_ratio": "66.67%",
+    "code_duplication_total": "2",
+    "code_duplication_ratio": "82.93%",  # 34 of 41 lines
+    "non_hfile_code_duplication_total": "34",
+    "non_hfile_code_duplication_ratio": "82.93%",
 }
 
 
@@ -95,7 +129,7 @@ def test_metrics_summary_keys_types_and_values(api: Api, checked: Checked) -> No
     assert _ok(api, checked, "metrics-summary", job_id=checked.exec_id) == body
 
 
-def test_path_tree_from_the_defects_paths(api: Api, checked: Checked) -> None:
+def test_path_tree_lists_every_checked_file(api: Api, checked: Checked) -> None:
     root = _ok(api, checked, "listpathtree")
     assert root == {
         "info": [
@@ -111,9 +145,10 @@ def test_path_tree_from_the_defects_paths(api: Api, checked: Checked) -> None:
     pkg = _ok(api, checked, "listpathtree", current_path="pkg")
     assert [(n["file_name"], n["file_path"], n["is_leaf"]) for n in pkg["info"]] == [
         ("sub", "pkg/sub", False),
-        ("bad.py", "pkg/bad.py", True),  # clean.py has no defect: not known to the tree
+        ("bad.py", "pkg/bad.py", True),
+        ("clean.py", "pkg/clean.py", True),  # checked, without a defect
     ]
-    assert pkg["total"] == 2
+    assert pkg["total"] == 3
     assert _ok(api, checked, "listpathtree", current_path="/pkg/sub/") == {
         "info": [
             {
@@ -126,7 +161,7 @@ def test_path_tree_from_the_defects_paths(api: Api, checked: Checked) -> None:
         "total": 1,
     }
     page = _ok(api, checked, "listpathtree", current_path="pkg", offset=1, limit=1)
-    assert [n["file_name"] for n in page["info"]] == ["bad.py"] and page["total"] == 2
+    assert [n["file_name"] for n in page["info"]] == ["bad.py"] and page["total"] == 3
     assert _ok(api, checked, "listpathtree", current_path="pkg/bad.py") == {"info": [], "total": 0}
     assert _ok(api, checked, "listpathtree", current_path="nowhere") == {"info": [], "total": 0}
 

@@ -12,6 +12,8 @@ from opencheck.domain.severity import Severity
 from opencheck.engine.analyzers.ruff import RUFF
 from opencheck.engine.errors import FetchError, ScanCancelled
 from opencheck.engine.loc import LanguageStats
+from opencheck.engine.metrics.complexity import FunctionMeasure
+from opencheck.engine.metrics.measure import FileMetrics
 from opencheck.engine.pipeline import EngineSettings, ScanResult, ScanSpec, run_scan
 
 from .analyzers.fakes import ScriptAnalyzer
@@ -95,6 +97,13 @@ def test_full_scan(make_repo: Callable[..., GitRepo], settings: EngineSettings) 
         "Shell": LanguageStats(files=1, code=1, comments=1, blanks=0),
     }
     assert (result.partial, result.failed_analyzers, result.skipped) == (False, [], {})
+    # Only the checked languages are measured: load() spans lines 4-5, complexity 1.
+    assert result.metrics.errors == []
+    assert result.metrics.files == [
+        FileMetrics(
+            "app.py", "Python", raw_lines=5, functions=[FunctionMeasure(4, 5, 1, 1, 0, False)]
+        )
+    ]
     assert observer.logs[0] == f"Fetching {repo.path} branch main"
     assert observer.logs[1] == f"Checked out commit {result.commit}"
     assert WARNING in observer.logs

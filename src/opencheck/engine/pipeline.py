@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FuturesTimeout
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
 from opencheck.domain.findings import Finding
 from opencheck.domain.languages import canonical_language, upper_code
-from opencheck.engine.analysis import AnalysisOutcome, analyze
+from opencheck.engine.analysis import CANCEL_POLL, AnalysisOutcome, analyze
 from opencheck.engine.analyzers.base import (
     RULE_TYPES,
     Analyzer,
@@ -23,6 +26,7 @@ from opencheck.engine.fetch import Checkout, RepoCache, RepoCredentials
 from opencheck.engine.fingerprint import fingerprints
 from opencheck.engine.inventory import Inventory, build_inventory, clean_relative
 from opencheck.engine.loc import LanguageStats, count_lines
+from opencheck.engine.metrics.measure import CodeMeasures, measure_code
 
 __all__ = [
     "EngineSettings",
@@ -87,6 +91,7 @@ class ScanResult:
     partial: bool
     failed_analyzers: list[str]
     skipped: dict[str, int]
+    metrics: CodeMeasures = field(default_factory=CodeMeasures)
 
 
 def run_scan(
@@ -141,19 +146,25 @@ def _scan_worktree(
     languages = count_lines(inventory)
     progress(50)
     _check_cancelled(observer)
-    outcome = analyze(
-        checkout.path,
-        inventory,
-        _checked_languages(languages, spec.rule_languages, observer),
-        spec.rule_type,
-        limits=Limits(settings.analyzer_timeout, settings.analyzer_memory_mb, observer.cancelled),
-        jobs=settings.jobs,
-        analyzers=analyzers,
-        progress=lambda f: progress(ANALYSIS_START + (ANALYSIS_END - ANALYSIS_START) * f),
-        selections=spec.rule_selections,
-    )
+    checked = _checked_languages(languages, spec.rule_languages, observer)
+    limits = Limits(settings.analyzer_timeout, settings.analyzer_memory_mb, observer.cancelled)
+    with _Measuring(checkout.path, inventory, checked, limits) as measuring:
+        outcome = analyze(
+            checkout.path,
+            inventory,
+            checked,
+            spec.rule_type,
+            limits=limits,
+            jobs=settings.jobs,
+            analyzers=analyzers,
+            progress=lambda f: progress(ANALYSIS_START + (ANALYSIS_END - ANALYSIS_START) * f),
+            selections=spec.rule_selections,
+        )
+        measures = measuring.result(observer.cancelled)
     for line in outcome.log:
         observer.log(line)
+    if measures.errors:
+        observer.log(f"[WARNING] Code metrics are incomplete: {'; '.join(measures.errors[:5])}")
     return ScanResult(
         commit=checkout.commit,
         languages=languages,
@@ -161,7 +172,36 @@ def _scan_worktree(
         partial=bool(outcome.failed),
         failed_analyzers=outcome.failed,
         skipped=dict(inventory.skipped),
+        metrics=measures,
     )
+
+
+class _Measuring:
+    """The measure step in a thread of its own, beside the analysers; stopped with them."""
+
+    def __init__(
+        self, root: Path, inventory: Inventory, languages: Sequence[str], limits: Limits
+    ) -> None:
+        self._stop = threading.Event()
+        own = Limits(limits.timeout, limits.memory_mb, self._stop.is_set)
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="measure")
+        self._future = self._pool.submit(measure_code, root, inventory, languages, own)
+
+    def __enter__(self) -> _Measuring:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._stop.set()  # a no-op when the result is in; otherwise kill the child process
+        self._pool.shutdown(wait=True)
+
+    def result(self, cancelled: Callable[[], bool]) -> CodeMeasures:
+        """Wait for the measures, polling `cancelled` from this (the observer's) thread."""
+        while True:
+            try:
+                return self._future.result(timeout=CANCEL_POLL)
+            except FuturesTimeout:
+                if cancelled():
+                    raise ScanCancelled("the scan was cancelled") from None
 
 
 class _Progress:

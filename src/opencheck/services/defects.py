@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from opencheck.domain.severity import Severity
 from opencheck.errors import NotFound
 from opencheck.services.auth import Principal
+from opencheck.services.code_totals import CodeTotals, code_totals
 from opencheck.services.executions import get_execution_or_raise
 from opencheck.services.permissions import Action
 from opencheck.services.tasks import get_task_for
@@ -50,6 +51,7 @@ class DefectSummary:
     execution: Execution
     counts: DefectCounts
     lines: LineCounts
+    totals: CodeTotals
 
 
 def result_execution(
@@ -147,4 +149,5 @@ def defect_summary(
         execution=execution,
         counts=count_defects(session, execution_id=execution.id),
         lines=LineCounts(code=int(code), comment=int(comment), blank=int(blank)),
+        totals=code_totals(session, execution.id),
     )

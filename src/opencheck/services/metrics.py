@@ -1,8 +1,7 @@
 """Code metrics and the checked-path tree of a task's execution, from what is stored.
 
-OpenCheck stores per-language line counts and the defects of an execution, not the list of
-checked files: directories and the path tree are derived from the defects' file paths, so
-they are a lower bound (a directory without any defect is not known).
+Every checked file is stored with its metrics (`execution_files`). Executions stored before
+that existed fall back to the paths of their defects for folders and the path tree.
 """
 
 from __future__ import annotations
@@ -15,9 +14,10 @@ from sqlalchemy.orm import Session
 
 from opencheck.errors import NotFound
 from opencheck.services.auth import Principal
+from opencheck.services.code_totals import CodeTotals, code_totals
 from opencheck.services.defects import LineCounts, result_execution
 from opencheck.services.projects import get_project_or_raise
-from opencheck.store.models import Defect, Execution, ExecutionLanguage, Task
+from opencheck.store.models import Defect, Execution, ExecutionFile, ExecutionLanguage, Task
 
 REDUNDANT_CODE_RULE = "ruff:ERA001"  # commented-out code
 
@@ -30,6 +30,7 @@ class CodeMetrics:
     files: int
     folders: int
     redundant_code: int
+    totals: CodeTotals
 
 
 @dataclass(frozen=True)
@@ -57,8 +58,14 @@ def task_in_project(
     return task, execution
 
 
-def _defect_paths(session: Session, execution_id: str) -> list[str]:
-    return list(
+def _checked_paths(session: Session, execution_id: str) -> list[str]:
+    """The checked files of an execution, else (stored before files were) its defects' files."""
+    files = list(
+        session.scalars(
+            select(ExecutionFile.path).where(ExecutionFile.execution_id == execution_id)
+        )
+    )
+    return files or list(
         session.scalars(
             select(Defect.file_path).where(Defect.execution_id == execution_id).distinct()
         )
@@ -112,8 +119,9 @@ def code_metrics(
         execution=execution,
         lines=LineCounts(code=int(code), comment=int(comment), blank=int(blank)),
         files=int(files) or execution.file_total,
-        folders=len(folders_of(_defect_paths(session, execution.id))),
+        folders=len(folders_of(_checked_paths(session, execution.id))),
         redundant_code=int(redundant or 0),
+        totals=code_totals(session, execution.id),
     )
 
 
@@ -146,4 +154,4 @@ def path_tree(
         task_id=task_id,
         execution_id=execution_id,
     )
-    return path_children(_defect_paths(session, execution.id), _clean(current_path))
+    return path_children(_checked_paths(session, execution.id), _clean(current_path))

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import asdict
 
 from sqlalchemy import and_, exists, func, insert, select, update
 from sqlalchemy.orm import Session, aliased
 
 from opencheck.domain import gate
+from opencheck.domain.code_metrics import summarize
 from opencheck.domain.executions import ExecutionStatus
 from opencheck.domain.findings import Finding
 from opencheck.domain.severity import Severity
@@ -19,6 +21,7 @@ from opencheck.store.models import (
     ConfigTemplate,
     Defect,
     Execution,
+    ExecutionFile,
     ExecutionLanguage,
     Task,
     utcnow,
@@ -103,6 +106,23 @@ def _store_languages(session: Session, execution_id: str, result: ScanResult) ->
         )
 
 
+def _store_files(session: Session, execution_id: str, result: ScanResult) -> None:
+    rows = [
+        {
+            "execution_id": execution_id,
+            "path": f.path,
+            "language": f.language,
+            "raw_lines": f.raw_lines,
+            "duplicated_lines": f.duplicated_lines,
+            "duplicated_blocks": f.duplicated_blocks,
+            **asdict(summarize(f.functions)),
+        }
+        for f in result.metrics.files
+    ]
+    for start in range(0, len(rows), BATCH):
+        session.execute(insert(ExecutionFile), rows[start : start + BATCH])
+
+
 def _gate_of(session: Session, execution: Execution) -> tuple[gate.GateItem, ...]:
     task = session.get(Task, execution.task_id)
     template = session.get(ConfigTemplate, task.template_id) if task else None
@@ -116,6 +136,7 @@ def store(session: Session, *, execution_id: str, result: ScanResult) -> None:
     findings = _unique(result.findings)
     _insert_defects(session, execution_id, findings)
     _store_languages(session, execution_id, result)
+    _store_files(session, execution_id, result)
     counts = Counter(f.severity for f in findings)
     baseline = previous_success(session, execution)
     new = count_not_in(session, execution_id, baseline) if baseline else len(findings)

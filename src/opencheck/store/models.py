@@ -280,6 +280,31 @@ class ExecutionLanguage(Base):
     blank_lines: Mapped[int] = mapped_column(Integer)
 
 
+class ExecutionFile(Base):
+    """One checked file of an execution with its code metrics (see domain.code_metrics)."""
+
+    __tablename__ = "execution_files"
+    __table_args__ = (Index("ix_execution_files_execution_id", "execution_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    execution_id: Mapped[str] = mapped_column(ForeignKey("executions.id", ondelete="CASCADE"))
+    path: Mapped[str] = mapped_column(String(2048))
+    language: Mapped[str] = mapped_column(String(64))
+    raw_lines: Mapped[int] = mapped_column(Integer, default=0)
+    functions: Mapped[int] = mapped_column(Integer, default=0)
+    complexity: Mapped[int] = mapped_column(Integer, default=0)
+    cca_complexity: Mapped[int] = mapped_column(Integer, default=0)
+    max_complexity: Mapped[int] = mapped_column(Integer, default=0)
+    max_cca_complexity: Mapped[int] = mapped_column(Integer, default=0)
+    huge_complexity: Mapped[int] = mapped_column(Integer, default=0)
+    huge_cca_complexity: Mapped[int] = mapped_column(Integer, default=0)
+    max_depth: Mapped[int] = mapped_column(Integer, default=0)
+    huge_depth: Mapped[int] = mapped_column(Integer, default=0)
+    method_lines: Mapped[int] = mapped_column(Integer, default=0)
+    huge_methods: Mapped[int] = mapped_column(Integer, default=0)
+    duplicated_lines: Mapped[int] = mapped_column(Integer, default=0)
+    duplicated_blocks: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class Defect(Base):
     __tablename__ = "defects"
     __table_args__ = (

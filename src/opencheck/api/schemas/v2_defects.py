@@ -17,7 +17,6 @@ from opencheck.services.defects import (
 from opencheck.store.models import Defect, Execution
 
 # Metrics OpenCheck does not compute yet; sent as zero in the type the contract declares.
-NOT_COMPUTED_RATIO = "0.00%"
 
 
 def _checked_at(execution: Execution) -> str | None:
@@ -91,6 +90,10 @@ def defects_statistic(counts: DefectCounts) -> dict[str, object]:
     }
 
 
+def _average(total: int, count: int) -> str:
+    return f"{total / count:.2f}" if count else "0"
+
+
 def _ratio(part: int, whole: int) -> str:
     return f"{100 * part / whole:.2f}%" if whole else "0.00%"
 
@@ -98,11 +101,11 @@ def _ratio(part: int, whole: int) -> str:
 def task_detail(summary: DefectSummary) -> dict[str, object]:
     """ShowTaskDetailResponse, with the contract's mixed JSON types.
 
-    Comment ratio is comment lines / (code lines + comment lines). Complexity, duplication,
-    code quality and risk are not computed by OpenCheck yet and are sent as zero.
+    Comment ratio is comment lines / (code lines + comment lines); duplication ratio is
+    duplicated lines / all lines. Code quality and risk are not computed and are sent as zero.
     """
     task, execution, sev = summary.task, summary.execution, summary.counts.by_severity
-    lines = summary.lines
+    lines, totals = summary.lines, summary.totals
     return {
         **task_identity(task),
         "last_check_time": _checked_at(execution),
@@ -111,24 +114,24 @@ def task_detail(summary: DefectSummary) -> dict[str, object]:
         "code_quality": 0.0,
         "issue_count": sum(sev.values()),
         "risk_coefficient": 0.0,
-        "duplication_ratio": NOT_COMPUTED_RATIO,
-        "complexity_count": 0,
-        "duplicated_lines": 0,
+        "duplication_ratio": _ratio(totals.duplicated_lines, totals.raw_lines),
+        "complexity_count": totals.complexity,
+        "duplicated_lines": totals.duplicated_lines,
         "comment_lines": lines.comment,
         "comment_ratio": _ratio(lines.comment, lines.code + lines.comment),
-        "duplicated_blocks": 0,
+        "duplicated_blocks": totals.duplicated_blocks,
         "last_exec_time": wire_time(
             execution.finished_at or execution.started_at or execution.created_at
         ),
         "check_type": "source",
         "created_at": wire_time(task.created_at),
-        "cyclomatic_complexity_per_method": "0",
-        "cyclomatic_complexity_per_file": "0",
+        "cyclomatic_complexity_per_method": _average(totals.complexity, totals.functions),
+        "cyclomatic_complexity_per_file": _average(totals.complexity, totals.files),
         "critical_count": str(sev[Severity.CRITICAL]),
         "major_count": str(sev[Severity.MAJOR]),
         "minor_count": str(sev[Severity.MINOR]),
         "suggestion_count": str(sev[Severity.SUGGESTION]),
         "is_access": execution.review_result or "",
         "trigger_type": "manual",
-        "file_duplication_ratio": NOT_COMPUTED_RATIO,
+        "file_duplication_ratio": _ratio(totals.duplicated_files, totals.files),
     }

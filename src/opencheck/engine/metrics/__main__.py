@@ -1,0 +1,41 @@
+"""`python -m opencheck.engine.metrics LANGUAGE:PATH ...`: function metrics as JSON lines.
+
+Runs as a child process of the engine, so that the runner bounds its time and memory like any
+analyser's. Reads each file as bytes and never runs anything from the repository.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from opencheck.engine.metrics.complexity import measurable, measure_functions
+
+
+def _report(language: str, path: str) -> dict[str, object]:
+    try:
+        source = Path(path).read_bytes()
+    except OSError as exc:
+        return {"path": path, "error": exc.strerror or str(exc)}
+    lines = source.count(b"\n") + (1 if source and not source.endswith(b"\n") else 0)
+    report: dict[str, object] = {"path": path, "raw_lines": lines}
+    if measurable(language):
+        report["functions"] = [list(m) for m in measure_functions(language, source)]
+    return report
+
+
+def main(argv: list[str]) -> int:
+    """Print one JSON object per `LANGUAGE:PATH` argument (paths relative to the cwd)."""
+    out = sys.stdout
+    for arg in argv:
+        language, sep, path = arg.partition(":")
+        if not sep:
+            print(f"not LANGUAGE:PATH: {arg!r}", file=sys.stderr)
+            return 2
+        out.write(json.dumps(_report(language, path), separators=(",", ":")) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

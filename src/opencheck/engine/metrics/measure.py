@@ -1,0 +1,113 @@
+"""The measure step: functions, complexity and duplication of every checked file.
+
+Function metrics come from `python -m opencheck.engine.metrics` child processes over batches of
+files, bounded by the runner like an analyser; duplication is found here, across all files.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from opencheck.engine import runner
+from opencheck.engine.analyzers.base import Limits, batches
+from opencheck.engine.errors import EngineError, ScanCancelled
+from opencheck.engine.inventory import Inventory
+from opencheck.engine.metrics.complexity import FunctionMeasure
+from opencheck.engine.metrics.duplication import find_duplication
+
+
+@dataclass
+class FileMetrics:
+    """What the measure step learnt about one file."""
+
+    path: str
+    language: str
+    raw_lines: int = 0
+    functions: list[FunctionMeasure] = field(default_factory=list)
+    duplicated_lines: int = 0
+    duplicated_blocks: int = 0
+
+
+@dataclass
+class CodeMeasures:
+    """Every checked file's metrics, and why some could not be measured."""
+
+    files: list[FileMetrics] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def measure_code(
+    root: Path, inventory: Inventory, languages: Sequence[str], limits: Limits
+) -> CodeMeasures:
+    """Metrics of the inventory's files in `languages`; raises ScanCancelled when cancelled."""
+    by_path = {
+        path: FileMetrics(path, lang)
+        for lang in languages
+        for path in sorted(inventory.files.get(lang, ()))
+    }
+    measures = CodeMeasures(files=list(by_path.values()))
+    arguments = [f"{m.language}:{m.path}" for m in measures.files]
+    for batch in batches(arguments):
+        if limits.cancelled():
+            raise ScanCancelled("the scan was cancelled")
+        _measure_batch(root, batch, limits, by_path, measures)
+    _add_duplication(root, measures, limits)
+    return measures
+
+
+def _measure_batch(
+    root: Path,
+    batch: list[str],
+    limits: Limits,
+    by_path: dict[str, FileMetrics],
+    measures: CodeMeasures,
+) -> None:
+    # Every argument starts with its language name, so none can be taken for an option.
+    argv = [sys.executable, "-m", "opencheck.engine.metrics", *batch]
+    try:
+        result = runner.run(
+            argv,
+            cwd=root,
+            timeout=limits.timeout,
+            memory_mb=limits.memory_mb,
+            cancelled=limits.cancelled,
+        )
+    except EngineError as exc:
+        measures.errors.append(str(exc))
+        return
+    if result.timed_out or result.returncode != 0:
+        reason = "timed out" if result.timed_out else f"exit code {result.returncode}"
+        measures.errors.append(f"{reason} on {len(batch)} files")
+    for line in result.stdout.splitlines():
+        try:
+            report = json.loads(line)
+            metrics = by_path[report["path"]]
+            if "error" in report:
+                measures.errors.append(f"{metrics.path}: {report['error']}")
+                continue
+            metrics.raw_lines = int(report["raw_lines"])
+            metrics.functions = [FunctionMeasure(*f) for f in report.get("functions", ())]
+        except (ValueError, KeyError, TypeError):
+            measures.errors.append("unreadable metrics output")
+            return
+
+
+def _add_duplication(root: Path, measures: CodeMeasures, limits: Limits) -> None:
+    def sources() -> Iterator[tuple[str, str]]:
+        for metrics in measures.files:
+            try:
+                data = (root / metrics.path).read_bytes()
+            except OSError:
+                continue
+            yield metrics.path, data.decode("utf-8", errors="replace")
+
+    duplication = find_duplication(sources(), limits.cancelled)
+    if limits.cancelled():
+        raise ScanCancelled("the scan was cancelled")
+    for metrics in measures.files:
+        metrics.duplicated_lines = duplication.lines.get(metrics.path, 0)
+        metrics.duplicated_blocks = duplication.blocks.get(metrics.path, 0)

@@ -1,0 +1,58 @@
+"""The measure step over a real worktree: child processes, limits, cancellation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from opencheck.engine.analyzers.base import Limits
+from opencheck.engine.errors import ScanCancelled
+from opencheck.engine.inventory import Inventory
+from opencheck.engine.metrics.complexity import FunctionMeasure
+from opencheck.engine.metrics.measure import measure_code
+
+BLOCK = "".join(f"        total = total + item_{n}\n" for n in range(12))
+PY = "def f(a):\n    if a:\n        total = 0\n" + BLOCK + "    return a\n"
+CSS = "a { color: red; }\n"
+
+
+def _inventory(root: Path) -> Inventory:
+    (root / "pkg").mkdir()
+    (root / "pkg" / "a.py").write_text(PY)
+    (root / "pkg" / "b.py").write_text(PY)
+    (root / "style.css").write_text(CSS)
+    return Inventory(root, {"Python": ["pkg/a.py", "pkg/b.py"], "CSS": ["style.css"]})
+
+
+def _limits(timeout: float = 60, cancelled: bool = False) -> Limits:
+    return Limits(timeout=timeout, memory_mb=1024, cancelled=lambda: cancelled)
+
+
+def test_functions_lines_and_duplication(tmp_path: Path) -> None:
+    measures = measure_code(tmp_path, _inventory(tmp_path), ["Python", "CSS"], _limits())
+    assert measures.errors == []
+    by_path = {m.path: m for m in measures.files}
+    assert set(by_path) == {"pkg/a.py", "pkg/b.py", "style.css"}
+    a = by_path["pkg/a.py"]
+    assert (a.language, a.raw_lines) == ("Python", 16)
+    assert a.functions == [FunctionMeasure(1, 16, 2, 2, 1, False)]
+    # a.py and b.py are the same 16 lines: one block each.
+    assert (a.duplicated_lines, a.duplicated_blocks) == (16, 1)
+    assert by_path["style.css"].functions == [] and by_path["style.css"].raw_lines == 1
+
+
+def test_only_the_given_languages_are_measured(tmp_path: Path) -> None:
+    measures = measure_code(tmp_path, _inventory(tmp_path), ["CSS"], _limits())
+    assert [m.path for m in measures.files] == ["style.css"]
+
+
+def test_a_timed_out_batch_is_an_error_not_a_failure(tmp_path: Path) -> None:
+    measures = measure_code(tmp_path, _inventory(tmp_path), ["Python"], _limits(timeout=0.001))
+    assert measures.errors and "timed out" in measures.errors[0]
+    assert all(m.functions == [] for m in measures.files)
+
+
+def test_cancelled_raises(tmp_path: Path) -> None:
+    with pytest.raises(ScanCancelled):
+        measure_code(tmp_path, _inventory(tmp_path), ["Python"], _limits(cancelled=True))

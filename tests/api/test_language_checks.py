@@ -1,0 +1,400 @@
+"""One repository per system language, checked through HTTP: exact defects and line counts.
+
+Each repository holds one file with known defects; the check must report exactly the expected
+rule ids at the expected lines and severities, and count the expected code and comment lines.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from opencheck.domain.severity import Severity
+from tests.conftest import Api
+
+pytestmark = pytest.mark.slow
+
+C, MJ, MN, SG = "CRITICAL", "MAJOR", "MINOR", "SUGGESTION"
+
+# language code -> (path, source, code lines, comment lines, {(rule id, line, severity)})
+CASES: dict[str, tuple[str, str, int, int, set[tuple[str, int, str]]]] = {
+    "python": (
+        "app/main.py",
+        """\
+import os
+import subprocess
+
+
+def run(cmd, items=[]):
+    subprocess.call(cmd, shell=True)
+    return eval(cmd)
+""",
+        5,
+        0,
+        {
+            ("ruff:B006", 5, MJ),
+            ("ruff:F401", 1, MN),
+            ("ruff:S307", 7, C),
+            ("ruff:S602", 6, C),
+        },
+    ),
+    "js": (
+        "web/app.js",
+        """\
+function load(code) {
+  debugger;
+  if (code == null) {
+    return eval(code);
+  }
+}
+""",
+        6,
+        0,
+        {
+            ("oxlint:eqeqeq", 3, SG),
+            ("oxlint:no-debugger", 2, MJ),
+            ("oxlint:no-eval", 4, C),
+            ("oxlint:no-unused-vars", 1, MN),
+        },
+    ),
+    "ts": (
+        "web/app.ts",
+        """\
+export function parse(input: any): number {
+  if (input === NaN) {
+    return 0;
+  }
+  return new Function(input)();
+}
+""",
+        6,
+        0,
+        {
+            ("oxlint:no-explicit-any", 1, SG),
+            ("oxlint:no-new-func", 5, C),
+            ("oxlint:use-isnan", 2, MJ),
+        },
+    ),
+    "shell": (
+        "scripts/clean.sh",
+        """\
+#!/bin/bash
+target=$1
+rm -rf "$target/"
+cd build
+for f in $(ls); do echo "$f"; done
+""",
+        4,
+        1,
+        {
+            ("shellcheck:SC2045", 5, MJ),
+            ("shellcheck:SC2115", 3, C),
+            ("shellcheck:SC2164", 4, MJ),
+        },
+    ),
+    "cpp": (
+        "src/copy.cpp",
+        """\
+#include <cstring>
+
+void copy(const char *input) {
+    char buffer[8];
+    strcpy(buffer, input);
+    int *p = nullptr;
+    *p = 1;
+}
+""",
+        7,
+        0,
+        {
+            ("cppcheck:nullPointer", 7, C),
+            ("flawfinder:char", 4, SG),
+            ("flawfinder:strcpy", 5, MJ),
+        },
+    ),
+    "go": (
+        "cmd/main.go",
+        """\
+package main
+
+import (
+	"crypto/md5"
+	"os/exec"
+)
+
+func run(name string) {
+	exec.Command(name).Run()
+	_ = md5.New()
+}
+""",
+        9,
+        0,
+        {
+            ("oc-go:exec-command-injection", 9, C),
+            ("oc-go:unchecked-error", 10, MJ),
+            ("oc-go:weak-hash", 10, MJ),
+        },
+    ),
+    "java": (
+        "src/Main.java",
+        """\
+class Main {
+    void check(String a) {
+        try {
+            Runtime.getRuntime().exec(a);
+        } catch (Exception e) {
+        }
+        if (a == "x") {
+            System.out.println(a);
+        }
+    }
+}
+""",
+        11,
+        0,
+        {
+            ("oc-java:catch-generic-exception", 5, MN),
+            ("oc-java:empty-catch", 5, MJ),
+            ("oc-java:runtime-exec", 4, C),
+            ("oc-java:string-reference-equality", 7, MJ),
+            ("oc-java:system-out", 8, SG),
+        },
+    ),
+    "sql": (
+        "db/query.sql",
+        """\
+SELECT *
+FROM users
+WHERE deleted = NULL;
+""",
+        3,
+        0,
+        {
+            ("sqlfluff:AM04", 1, MN),
+            ("sqlfluff:CV05", 3, MJ),
+        },
+    ),
+    "kotlin": (
+        "src/Main.kt",
+        """\
+fun main(args: Array<String>) {
+    val name: String? = args.firstOrNull()
+    println(name!!.length)
+    Runtime.getRuntime().exec("ls " + args[0])
+    val digest = java.security.MessageDigest.getInstance("MD5")
+}
+""",
+        6,
+        0,
+        {
+            ("oc-kotlin:not-null-assertion", 3, MN),
+            ("oc-kotlin:runtime-exec-injection", 4, C),
+            ("oc-kotlin:weak-hash", 5, MJ),
+        },
+    ),
+    "rust": (
+        "src/main.rs",
+        """\
+fn main() {
+    let value: Option<i32> = None;
+    let n = dbg!(value);
+    unsafe {
+        println!("{:?}", n);
+    }
+    std::process::exit(1);
+}
+""",
+        8,
+        0,
+        {
+            ("oc-rust:dbg-macro", 3, MN),
+            ("oc-rust:unsafe-block", 4, MN),
+        },
+    ),
+    "csharp": (
+        "src/Program.cs",
+        """\
+class Program
+{
+    static void Main(string[] args)
+    {
+        try { System.IO.File.Delete(args[0]); }
+        catch (System.Exception) { }
+        var md5 = System.Security.Cryptography.MD5.Create();
+    }
+}
+""",
+        9,
+        0,
+        {
+            ("oc-csharp:catch-general-exception", 6, MN),
+            ("oc-csharp:empty-catch", 6, MJ),
+            ("oc-csharp:weak-hash", 7, MJ),
+        },
+    ),
+    "php": (
+        "web/index.php",
+        """\
+<?php
+$name = $_GET['name'];
+eval($name);
+$data = unserialize($_COOKIE['data']);
+""",
+        4,
+        0,
+        {
+            ("oc-php:eval", 3, C),
+            ("oc-php:unserialize", 4, C),
+        },
+    ),
+    "scala": (
+        "src/Main.scala",
+        """\
+object Main {
+  def first(xs: List[Int]): Int = xs.head
+  def value(o: Option[Int]): Int = o.get
+}
+""",
+        4,
+        0,
+        {
+            ("oc-scala:option-get", 3, MN),
+        },
+    ),
+    "lua": (
+        "lib/run.lua",
+        """\
+function run(s)
+  local f = loadstring(s)
+  total = 1
+  return f()
+end
+""",
+        5,
+        0,
+        {
+            ("oc-lua:deprecated-api", 2, MN),
+            ("oc-lua:global-assignment", 3, MJ),
+            ("oc-lua:load-dynamic-code", 2, C),
+        },
+    ),
+    "css": (
+        "static/site.css",
+        """\
+a {
+  color: red !important;
+}
+b {}
+""",
+        4,
+        0,
+        {
+            ("oc-css:empty-rule", 4, MN),
+            ("oc-css:important", 2, MN),
+        },
+    ),
+    "html": (
+        "static/index.html",
+        """\
+<html>
+<body>
+<img src="logo.png">
+<a href="https://example.com" target="_blank">x</a>
+</body>
+</html>
+""",
+        6,
+        0,
+        {
+            ("oc-html:img-without-alt", 3, MJ),
+            ("oc-html:missing-lang", 1, MN),
+            ("oc-html:target-blank-noopener", 4, MJ),
+        },
+    ),
+    "terraform": (
+        "infra/main.tf",
+        """\
+resource "aws_s3_bucket" "logs" {
+  bucket = "logs"
+  acl    = "public-read"
+}
+""",
+        4,
+        0,
+        {
+            ("oc-hcl:s3-public-acl", 3, C),
+        },
+    ),
+    "arkts": (
+        "entry/Index.ets",
+        """\
+@Entry
+@Component
+struct Index {
+  build() {
+    eval('1')
+  }
+}
+""",
+        7,
+        0,
+        {
+            ("oc-arkts:eval", 5, C),
+        },
+    ),
+    "cangjie": (
+        "src/main.cj",
+        """\
+import std.process.*
+
+func check(a: Int64, cmd: String) {
+    if (a == a) {
+        println("same")
+    }
+    try {
+        launch(cmd)
+    } catch (e: Exception) {
+    }
+}
+""",
+        10,
+        0,
+        {
+            ("oc-cj:self-comparison", 4, MJ),
+            ("oc-cj:process-command-injection", 8, C),
+            ("oc-cj:catch-generic-exception", 9, MN),
+            ("oc-cj:empty-catch", 9, MJ),
+        },
+    ),
+}
+
+
+def _defects(api: Api, task_id: str) -> list[dict[str, Any]]:
+    r = api.http.get(
+        f"/v2/tasks/{task_id}/defects-detail",
+        params={"limit": 100, "status_ids": "0,1,2"},
+        headers=api.admin.headers,
+    )
+    assert r.status_code == 200, r.text
+    return list(r.json()["defects"])
+
+
+@pytest.mark.parametrize("language", sorted(CASES))
+def test_language_repository(api: Api, repo_factory: Any, language: str) -> None:
+    path, source, code_lines, comment_lines, expected = CASES[language]
+    repo: Path = repo_factory({path: source})
+    tid = api.create_task(api.project(), git_url=str(repo), language=[language])
+    assert api.wait(tid, api.run(tid))["task_status"] == 2
+    found = {
+        (d["defect_checker_name"], int(d["line_number"]), Severity(int(d["defect_level"])).name)
+        for d in _defects(api, tid)
+    }
+    assert found == expected
+    assert {d["file_path"] for d in _defects(api, tid)} <= {path}
+    r = api.http.get(f"/v2/tasks/{tid}/defects-summary", headers=api.admin.headers)
+    assert r.status_code == 200, r.text
+    summary = r.json()
+    assert (summary["code_line"], summary["comment_lines"]) == (code_lines, comment_lines)
+    assert summary["issue_count"] == len(expected)

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import re
+import shutil
 import uuid
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import update
 
+from opencheck.engine.fetch import bare_clone_path
 from opencheck.store.db import unit_of_work
-from opencheck.store.models import Defect
+from opencheck.store.models import Defect, Execution
 from tests.api.test_executions import BAD_PY, CLEAN_PY
 from tests.conftest import Api
 from tests.support import make_repo
@@ -146,12 +149,15 @@ def test_detail_lists_every_defect_in_order_with_the_wire_keys(api: Api, checked
         assert d["file_path"] == "pkg/bad.py"
         assert TIME.fullmatch(d["created_at"])
         assert d["issue_key"] and d["defect_content"] and d["rule_name"]
-        line = lines[int(d["line_number"]) - 1]
-        [fragment] = d["fragment"]
-        assert fragment["line_num"] == d["line_number"]
-        assert fragment["line_content"] == line
-        assert isinstance(fragment["start_offset"], int)
-        assert fragment["end_offset"] == len(line)
+        number = int(d["line_number"])
+        line = lines[number - 1]
+        # Two lines before and after the defect, read back from the checked commit.
+        around = range(max(1, number - 2), min(len(lines), number + 2) + 1)
+        assert [f["line_num"] for f in d["fragment"]] == [str(n) for n in around]
+        assert [f["line_content"] for f in d["fragment"]] == [lines[n - 1] for n in around]
+        assert [f["end_offset"] for f in d["fragment"]] == [len(lines[n - 1]) for n in around]
+        [main] = [f for f in d["fragment"] if f["line_num"] == d["line_number"]]
+        assert isinstance(main["start_offset"], int) and main["start_offset"] >= 1
         [event] = d["events"]
         assert set(event) == EVENT_KEYS
         assert event["main"] is True and event["tag"] == "main" and event["events"] == []
@@ -307,3 +313,19 @@ def test_statuses_after_triage(api: Api, tmp_path) -> None:  # type: ignore[no-u
     summary = _get(api, own.task_id, "defects-summary").json()
     assert summary["issue_count"] == 5
     assert summary["critical_count"] == "2" and summary["suggestion_count"] == "0"
+
+
+def test_fragment_is_the_stored_line_once_the_clone_is_gone(api: Api, tmp_path: Path) -> None:
+    own = _check(api, tmp_path / "repo")
+    with unit_of_work(api.runtime.sessions) as s:
+        execution = s.get(Execution, own.exec_id)
+        assert execution is not None
+        url = execution.git_url
+    shutil.rmtree(bare_clone_path(api.runtime.settings.cache_dir, url))
+    body = _detail(api, own.task_id, limit=200)
+    assert body["total"] == len(EXPECTED)
+    lines = BAD_PY.splitlines()
+    for d in body["defects"]:
+        [fragment] = d["fragment"]
+        assert fragment["line_num"] == d["line_number"]
+        assert fragment["line_content"] == lines[int(d["line_number"]) - 1]

@@ -142,6 +142,12 @@ class RepoCache:
                 session.discard_worktree()
 
 
+def bare_clone_path(cache_dir: Path, clean_url: str) -> Path:
+    """Where the cached bare clone of `clean_url` (without credentials) lives."""
+    key = hashlib.sha256(clean_url.encode()).hexdigest()[:24]
+    return cache_dir.resolve() / f"{key}.git"
+
+
 def _never() -> bool:
     return False
 
@@ -182,8 +188,7 @@ class _Session:
         if not _EXECUTION_ID.match(execution_id):
             raise EngineError(f"invalid execution id {execution_id!r}")
         cache.cache_dir.mkdir(parents=True, exist_ok=True)
-        key = hashlib.sha256(clean_url.encode()).hexdigest()[:24]
-        bare = cache.cache_dir / f"{key}.git"
+        bare = bare_clone_path(cache.cache_dir, clean_url)
         worktree = cache.work_dir / execution_id
         session = cls(cache, clean_url, branch, bare, worktree, auth_env, secrets)
         session.check_branch()

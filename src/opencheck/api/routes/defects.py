@@ -8,6 +8,7 @@ from opencheck.api.deps import CurrentUser, RuntimeDep
 from opencheck.api.params import int_param, parse_list
 from opencheck.api.schemas.v2_defects import defects_statistic, task_defects, task_detail
 from opencheck.services import defects
+from opencheck.services.fragments import fragments
 from opencheck.store.db import unit_of_work
 
 router = APIRouter()
@@ -43,7 +44,7 @@ def defects_detail(
             offset=row_offset,
             limit=page_size,
         )
-        return task_defects(page)
+        return task_defects(page, fragments(page, runtime.settings.cache_dir))
 
 
 @router.get("/v2/tasks/{task_id}/defects-statistic")

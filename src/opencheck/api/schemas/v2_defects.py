@@ -23,8 +23,24 @@ def _checked_at(execution: Execution) -> str | None:
     return wire_time(execution.started_at or execution.created_at)
 
 
-def defect_info(defect: Defect, execution: Execution) -> dict[str, object]:
-    """DefectInfoV2: one fragment (the stored line) and one main event."""
+def _fragment(defect: Defect, around: list[tuple[int, str]] | None) -> list[dict[str, object]]:
+    """The lines around the defect; the stored line alone when its file is not at hand."""
+    lines = around or [(defect.line, defect.code_line)]
+    return [
+        {
+            "line_num": str(number),
+            "line_content": text,
+            "start_offset": defect.column if number == defect.line else 0,
+            "end_offset": len(text),
+        }
+        for number, text in lines
+    ]
+
+
+def defect_info(
+    defect: Defect, execution: Execution, around: list[tuple[int, str]] | None = None
+) -> dict[str, object]:
+    """DefectInfoV2: the code fragment around the defect and one main event."""
     meta = rule(defect.rule_id)
     return {
         "defect_id": str(defect.id),
@@ -38,14 +54,7 @@ def defect_info(defect: Defect, execution: Execution) -> dict[str, object]:
         "file_path": defect.file_path,
         "created_at": _checked_at(execution),
         "issue_key": defect.fingerprint,
-        "fragment": [
-            {
-                "line_num": str(defect.line),
-                "line_content": defect.code_line,
-                "start_offset": defect.column,
-                "end_offset": len(defect.code_line),
-            }
-        ],
+        "fragment": _fragment(defect, around),
         "events": [
             {
                 "description": defect.message,
@@ -64,10 +73,13 @@ def defect_info(defect: Defect, execution: Execution) -> dict[str, object]:
     }
 
 
-def task_defects(page: DefectPage) -> dict[str, object]:
-    """ShowTaskDefectsResponse."""
+def task_defects(
+    page: DefectPage, fragments: dict[int, list[tuple[int, str]]] | None = None
+) -> dict[str, object]:
+    """ShowTaskDefectsResponse; `fragments` maps a defect id to the lines around it."""
+    around = fragments or {}
     return {
-        "defects": [defect_info(d, page.execution) for d in page.defects],
+        "defects": [defect_info(d, page.execution, around.get(d.id)) for d in page.defects],
         "total": page.total,
     }
 

@@ -10,7 +10,7 @@ import pytest
 
 from opencheck.domain.severity import Severity
 from opencheck.engine.analyzers.base import Limits, RuleSelection, default_selection, run_batch
-from opencheck.engine.analyzers.oxlint import OXLINT, RULES, oxlint_binary
+from opencheck.engine.analyzers.oxlint import CONFIG_TEXT, OXLINT, RULES, oxlint_binary
 from opencheck.engine.errors import AnalyzerError
 
 # Recorded from `oxlint --format=json` 1.89.0 (help and url fields trimmed).
@@ -72,6 +72,7 @@ EXPECTED = {
     ("no-var", "src/defects.js", 3, INFO),
     ("no-unused-vars", "src/defects.js", 3, MN),
     ("no-new-func", "src/defects.js", 3, C),
+    ("no-implied-eval", "src/defects.js", 4, C),
     ("no-script-url", "src/defects.js", 5, MJ),
     ("no-debugger", "src/defects.js", 6, MJ),
     ("eqeqeq", "src/defects.js", 7, SG),
@@ -158,4 +159,4 @@ def test_command_denies_only_the_selected_rules() -> None:
         "--",
         *["-weird.js", "a.ts"],
     ]
-    assert Path(argv[1].removeprefix("--config=")).read_text() == "{}\n"
+    assert Path(argv[1].removeprefix("--config=")).read_text() == CONFIG_TEXT

@@ -38,12 +38,17 @@ def _config_dir() -> Path:
     return Path(tempfile.mkdtemp(prefix="opencheck-oxlint-"))
 
 
-def empty_config() -> str:
-    """An empty oxlint config file of our own: without `-c`, oxlint reads the repository's."""
+# Our own config: without `-c`, oxlint reads the repository's. The browser and Node globals
+# let rules such as no-implied-eval recognise `setTimeout("code")`.
+CONFIG_TEXT = '{"env": {"browser": true, "node": true}}\n'
+
+
+def own_config() -> str:
+    """The path of OpenCheck's oxlint config file, written once per process."""
     path = _config_dir() / "oxlintrc.json"
     if not path.is_file():  # a tmp cleaner may have removed it since
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text("{}\n")
+        path.write_text(CONFIG_TEXT)
     return str(path)
 
 
@@ -62,7 +67,7 @@ class Oxlint:
         denied = [arg for code in codes if code != SYNTAX_ERROR for arg in ("-D", code)]
         return [
             oxlint_binary() or "oxlint",
-            f"--config={empty_config()}",
+            f"--config={own_config()}",
             "--disable-nested-config",
             "--no-ignore",  # the inventory already chose the files
             "--no-error-on-unmatched-pattern",

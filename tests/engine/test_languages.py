@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from opencheck.domain.languages import SYSTEM_LANGUAGES
-from opencheck.engine.languages import EXTENSIONS, INTERPRETERS, detect_language
+from opencheck.engine.languages import EXTENSIONS, INTERPRETERS, detect_language, is_cpp_header
 
 
 @pytest.mark.parametrize(
@@ -85,3 +85,22 @@ def test_shebang_does_not_override_an_extension() -> None:
 def test_tables_only_name_system_languages() -> None:
     assert set(EXTENSIONS.values()) | set(INTERPRETERS.values()) <= set(SYSTEM_LANGUAGES)
     assert set(EXTENSIONS.values()) == set(SYSTEM_LANGUAGES)
+
+
+@pytest.mark.parametrize(
+    ("head", "cpp"),
+    [
+        (b"class A { };\n", True),
+        (b"namespace n {}\n", True),
+        (b"template <typename T> T id(T t);\n", True),
+        (b"struct S {\npublic:\n int a;\n};\n", True),
+        (b"std::string name();\n", True),
+        (b"#include <vector>\n", True),
+        (b"#include <stdio.h>\nint f(void);\n", False),
+        (b'#ifdef __cplusplus\nextern "C" {\n#endif\nint f(void);\n', False),
+        (b"/* a class of its own */\nint classify(int c);\n", False),
+    ],
+)
+def test_a_dot_h_header_is_cpp_by_its_content(head: bytes, cpp: bool) -> None:
+    assert is_cpp_header("include/x.h", head) is cpp
+    assert is_cpp_header("include/x.hpp", head) is False  # the name already says C++

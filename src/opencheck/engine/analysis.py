@@ -81,7 +81,11 @@ def _plan(
         outcome.severities.update(selection.severities)
         # Slow, superlinear tools (shellcheck) declare a smaller batch.
         size = getattr(analyzer, "max_files", MAX_BATCH_FILES)
-        jobs.extend(_Job(analyzer, batch, selection) for batch in batches(files, size))
+        # An analyser that must run some files differently (cppcheck: C++ headers) splits them.
+        split = getattr(analyzer, "split", None)
+        groups = split(inventory.root, files) if split else [(analyzer, files)]
+        for variant, group in groups:
+            jobs.extend(_Job(variant, batch, selection) for batch in batches(group, size))
     return jobs
 
 

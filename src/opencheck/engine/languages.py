@@ -92,3 +92,17 @@ def detect_language(path: str, head: bytes = b"") -> str | None:
     if language is None and needs_shebang(path) and head:
         language = language_of_shebang(head.split(b"\n", 1)[0])
     return language
+
+
+C_HEADER_SUFFIXES = (".h",)
+# Constructs C does not have. `extern "C"` is left out: C headers carry it for C++ callers.
+_CPP_ONLY = re.compile(
+    rb"^\s*(?:class|namespace|template)\b|\b(?:public|private|protected)\s*:"
+    rb"|\w::~?\w|^\s*#\s*include\s*<(?:[a-z_]+)>",
+    re.MULTILINE,
+)
+
+
+def is_cpp_header(path: str, head: bytes) -> bool:
+    """Is `path` a `.h` whose content (`head`, its first bytes) is C++ rather than C?"""
+    return path.lower().endswith(C_HEADER_SUFFIXES) and _CPP_ONLY.search(head) is not None

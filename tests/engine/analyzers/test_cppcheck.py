@@ -126,3 +126,51 @@ def test_command_is_one_config_one_job() -> None:
     argv = CPPCHECK.command(["-weird.c", "a.cpp"], RuleSelection.of(RULES))
     assert "--max-configs=1" in argv and argv[argv.index("-j") + 1] == "1"
     assert argv[-2:] == ["./-weird.c", "a.cpp"]
+
+
+CPP_HEADER = """namespace shapes {
+class Square {
+public:
+    int area() const { return side * side; }
+private:
+    int side = 0;
+};
+}
+void leak(int *p) { int *q = nullptr; *q = 1; }
+"""
+C_HEADER = """#ifdef __cplusplus
+extern "C" {
+#endif
+struct point { int x, y; };
+static inline int first(void) { int a[2] = {0, 1}; return a[2]; }
+#ifdef __cplusplus
+}
+#endif
+"""
+
+
+def test_headers_are_split_by_their_content(tmp_path: Path) -> None:
+    for name, text in {"a.h": CPP_HEADER, "b.h": C_HEADER, "c.c": "", "d.cpp": ""}.items():
+        (tmp_path / name).write_text(text)
+    groups = CPPCHECK.split(tmp_path, ["a.h", "b.h", "c.c", "d.cpp"])
+    assert [(variant.cpp, files) for variant, files in groups] == [
+        (False, ["b.h", "c.c"]),
+        (True, ["a.h", "d.cpp"]),
+    ]
+    assert "--language=c++" in groups[1][0].command(["a.h"], RuleSelection.of(RULES))
+    assert not any(a.startswith("--language") for a in CPPCHECK.command(["b.h"], RuleSelection()))
+
+
+def test_a_cpp_header_is_checked_as_cpp_not_reported_as_a_syntax_error(tmp_path: Path) -> None:
+    (tmp_path / "a.h").write_text(CPP_HEADER)
+    (tmp_path / "b.h").write_text(C_HEADER)
+    selection = default_selection(CPPCHECK, "basic")
+    found = set()
+    for variant, files in CPPCHECK.split(tmp_path, ["a.h", "b.h"]):
+        result = run_batch(variant, tmp_path, files, selection, Limits(60, 2048, lambda: False))
+        assert result.error is None
+        found |= {(f.rule_id, f.path, f.line) for f in result.findings}
+    assert found == {
+        ("cppcheck:nullPointer", "a.h", 9),
+        ("cppcheck:arrayIndexOutOfBounds", "b.h", 5),
+    }

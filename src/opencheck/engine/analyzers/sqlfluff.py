@@ -1,4 +1,4 @@
-"""SQL, by sqlfluff: a default set of rules, run without the repository's own configuration."""
+"""SQL, by sqlfluff: default rules in the dialect each script shows, without repo config."""
 
 from __future__ import annotations
 
@@ -20,6 +20,8 @@ from opencheck.engine.analyzers.base import (
 )
 from opencheck.engine.analyzers.catalog import catalog_rules
 from opencheck.engine.errors import AnalyzerError
+from opencheck.engine.sql_dialects import DEFAULT as DEFAULT_DIALECT
+from opencheck.engine.sql_dialects import guess_dialect
 
 NAME = "sqlfluff"
 # sqlfluff parses only ~140-370 lines/s: small batches keep one slow file from holding up the rest.
@@ -58,8 +60,18 @@ class Sqlfluff:
     rules = RULES
     max_files = MAX_FILES
 
+    def __init__(self, dialect: str = DEFAULT_DIALECT) -> None:
+        self.dialect = dialect
+
     def available(self) -> str | None:
         return None if sqlfluff_binary() else "the sqlfluff executable was not found"
+
+    def split(self, root: Path, files: Sequence[str]) -> list[tuple[Sqlfluff, list[str]]]:
+        """Files grouped by the dialect their content shows, each group for its own variant."""
+        by_dialect: dict[str, list[str]] = {}
+        for path in files:
+            by_dialect.setdefault(guess_dialect(_head(root, path)), []).append(path)
+        return [(Sqlfluff(dialect), group) for dialect, group in sorted(by_dialect.items())]
 
     def command(self, files: Sequence[str], rules: RuleSelection) -> list[str]:
         codes = sorted(rule.split(":", 1)[1] for rule in rules.ids if rule.startswith(f"{NAME}:"))
@@ -71,7 +83,7 @@ class Sqlfluff:
             sqlfluff_binary() or "sqlfluff",
             "lint",
             "--format=json",
-            "--dialect=ansi",
+            f"--dialect={self.dialect}",
             "--templater=raw",
             "--nofail",
             "--disable-progress-bar",
@@ -97,6 +109,14 @@ class Sqlfluff:
                 raise AnalyzerError("sqlfluff printed a file without a violations list")
             findings.extend(_finding(v, path) for v in violations if isinstance(v, dict))
         return first_syntax_error_per_file(findings, NAME)
+
+
+def _head(root: Path, path: str) -> bytes:
+    try:
+        with (root / path).open("rb") as source:
+            return source.read(MAX_FILE_BYTES)
+    except OSError:
+        return b""
 
 
 def _finding(item: dict[str, object], path: str) -> RawFinding:

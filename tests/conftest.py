@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -122,6 +123,16 @@ class Api:
                 return dict(body)
             assert time.monotonic() < deadline, f"execution {exec_id} did not finish: {body}"
             time.sleep(0.1)
+
+    def defects(self, task_id: str, limit: int = 200) -> list[dict[str, Any]]:
+        """Every defect of the task's latest result, whatever its status (defects-detail)."""
+        r = self.http.get(
+            f"/v2/tasks/{task_id}/defects-detail",
+            params={"limit": limit, "status_ids": "0,1,2"},
+            headers=self.admin.headers,
+        )
+        assert r.status_code == 200, r.text
+        return list(r.json()["defects"])
 
     def v1_task(self, task_id: str, project_id: str) -> dict[str, object]:
         r = self.http.get(

@@ -371,16 +371,6 @@ func check(a: Int64, cmd: String) {
 }
 
 
-def _defects(api: Api, task_id: str) -> list[dict[str, Any]]:
-    r = api.http.get(
-        f"/v2/tasks/{task_id}/defects-detail",
-        params={"limit": 100, "status_ids": "0,1,2"},
-        headers=api.admin.headers,
-    )
-    assert r.status_code == 200, r.text
-    return list(r.json()["defects"])
-
-
 @pytest.mark.parametrize("language", sorted(CASES))
 def test_language_repository(api: Api, repo_factory: Any, language: str) -> None:
     path, source, code_lines, comment_lines, expected = CASES[language]
@@ -389,10 +379,10 @@ def test_language_repository(api: Api, repo_factory: Any, language: str) -> None
     assert api.wait(tid, api.run(tid))["task_status"] == 2
     found = {
         (d["defect_checker_name"], int(d["line_number"]), Severity(int(d["defect_level"])).name)
-        for d in _defects(api, tid)
+        for d in api.defects(tid)
     }
     assert found == expected
-    assert {d["file_path"] for d in _defects(api, tid)} <= {path}
+    assert {d["file_path"] for d in api.defects(tid)} <= {path}
     r = api.http.get(f"/v2/tasks/{tid}/defects-summary", headers=api.admin.headers)
     assert r.status_code == 200, r.text
     summary = r.json()

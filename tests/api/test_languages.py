@@ -43,11 +43,5 @@ def test_every_language_with_an_analyser_reports_defects(api: Api, repo_factory)
     info = api.v1_task(tid, pid)
     assert info["jobResult"]["fileTotal"] == len(FILES)
     assert "Some languages in the code are not checked" not in info["lastJob"]["process"]["message"]
-    r = api.http.get(
-        f"/v2/tasks/{tid}/defects-detail",
-        params={"limit": 200, "status_ids": "0,1,2"},
-        headers=api.admin.headers,
-    )
-    assert r.status_code == 200, r.text
-    files_with_defects = {d["file_path"] for d in r.json()["defects"]}
+    files_with_defects = {d["file_path"] for d in api.defects(tid)}
     assert files_with_defects == set(FILES)

@@ -54,13 +54,7 @@ def test_a_killed_analyser_gives_a_partial_clearly_marked_result(
     exec_id = api.run(tid)
     assert api.wait(tid, exec_id)["task_status"] == 2  # the execution itself finishes
 
-    r = api.http.get(
-        f"/v2/tasks/{tid}/defects-detail",
-        params={"limit": 100, "status_ids": "0,1,2"},
-        headers=api.admin.headers,
-    )
-    assert r.status_code == 200, r.text
-    paths = {d["file_path"] for d in r.json()["defects"]}
+    paths = {d["file_path"] for d in api.defects(tid)}
     assert paths == {"app/bad.py"}  # ruff's part stands; sqlfluff's is missing, not "clean"
 
     message = api.v1_task(tid, pid)["lastJob"]["process"]["message"]

@@ -9,49 +9,43 @@ from __future__ import annotations
 import re
 
 DEFAULT = "ansi"
+
+
+def _patterns(*sources: bytes) -> tuple[re.Pattern[bytes], ...]:
+    return tuple(re.compile(source, re.IGNORECASE | re.MULTILINE) for source in sources)
+
+
 # sqlfluff dialect → patterns of constructs only it (among these four) uses, each one point.
 _MARKERS: dict[str, tuple[re.Pattern[bytes], ...]] = {
-    "postgres": tuple(
-        re.compile(p, re.IGNORECASE | re.MULTILINE)
-        for p in (
-            rb"\w::\w",
-            rb"\$\w*\$",
-            rb"\b(?:big)?serial\b",
-            rb"\bilike\b",
-            rb"\breturning\b",
-            rb"\bcreate\s+(?:or\s+replace\s+)?function\b.*\blanguage\s+plpgsql\b",
-            rb"\bcreate\s+extension\b",
-            rb"\bjsonb\b",
-            rb"\bon\s+conflict\b",
-        )
+    "postgres": _patterns(
+        rb"\w::\w",
+        rb"\$\w*\$",
+        rb"\b(?:big)?serial\b",
+        rb"\bilike\b",
+        rb"\breturning\b",
+        rb"\bcreate\s+(?:or\s+replace\s+)?function\b.*\blanguage\s+plpgsql\b",
+        rb"\bcreate\s+extension\b",
+        rb"\bjsonb\b",
+        rb"\bon\s+conflict\b",
     ),
-    "mysql": tuple(
-        re.compile(p, re.IGNORECASE | re.MULTILINE)
-        for p in (
-            rb"`\w+`",
-            rb"\bauto_increment\b",
-            rb"\bengine\s*=",
-            rb"\bunsigned\b",
-            rb"^\s*delimiter\s",
-            rb"\bdefault\s+charset\b",
-        )
+    "mysql": _patterns(
+        rb"`\w+`",
+        rb"\bauto_increment\b",
+        rb"\bengine\s*=",
+        rb"\bunsigned\b",
+        rb"^\s*delimiter\s",
+        rb"\bdefault\s+charset\b",
     ),
-    "tsql": tuple(
-        re.compile(p, re.IGNORECASE | re.MULTILINE)
-        for p in (
-            rb"^\s*go\s*$",
-            rb"\[\w+\]\.\[\w+\]",
-            rb"\bnvarchar\b",
-            rb"\bidentity\s*\(",
-            rb"\bselect\s+top\s+\d",
-            rb"@@\w+",
-            rb"\bdeclare\s+@\w+",
-        )
+    "tsql": _patterns(
+        rb"^\s*go\s*$",
+        rb"\[\w+\]\.\[\w+\]",
+        rb"\bnvarchar\b",
+        rb"\bidentity\s*\(",
+        rb"\bselect\s+top\s+\d",
+        rb"@@\w+",
+        rb"\bdeclare\s+@\w+",
     ),
-    "sqlite": tuple(
-        re.compile(p, re.IGNORECASE | re.MULTILINE)
-        for p in (rb"\bautoincrement\b", rb"\bpragma\s+\w+", rb"\bwithout\s+rowid\b")
-    ),
+    "sqlite": _patterns(rb"\bautoincrement\b", rb"\bpragma\s+\w+", rb"\bwithout\s+rowid\b"),
 }
 
 

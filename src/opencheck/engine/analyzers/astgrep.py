@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 
 from opencheck.engine.analyzers.base import RawFinding, Rule, RuleSelection, bundled_binary
-from opencheck.engine.analyzers.catalog import rule_from_entry
+from opencheck.engine.analyzers.catalog import load_pack_rules, rule_from_entry
 from opencheck.engine.errors import AnalyzerError
 
 NAME = "ast-grep"
@@ -66,14 +66,7 @@ def _pack_rule(entry: Mapping[str, Any], language: str, source: Path) -> PackRul
 @cache
 def load_packs(rules_dir: Path = RULES_DIR) -> tuple[PackRule, ...]:
     """Every rule of every pack under `rules_dir`, in file order (read once per process)."""
-    loaded: list[PackRule] = []
-    for source in sorted(rules_dir.glob("*/rules.yml")):
-        pack = yaml.safe_load(source.read_text(encoding="utf-8"))
-        language = str(pack["language"])
-        if language not in AST_GREP_LANGUAGES:
-            raise ValueError(f"{source}: ast-grep cannot check {language!r}")
-        loaded.extend(_pack_rule(entry, language, source) for entry in pack["rules"])
-    return tuple(loaded)
+    return load_pack_rules(rules_dir, "rules.yml", AST_GREP_LANGUAGES, _pack_rule)
 
 
 def inline_rules(pack_rules: Sequence[PackRule]) -> str:

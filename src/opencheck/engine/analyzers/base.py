@@ -201,6 +201,15 @@ def bundled_binary(*names: str) -> str | None:
     return next((found for name in names if (found := shutil.which(name))), None)
 
 
+def read_head(root: Path, path: str, limit: int) -> bytes:
+    """The first `limit` bytes of `root/path` (b"" when unreadable), for content sniffing."""
+    try:
+        with (root / path).open("rb") as source:
+            return source.read(limit)
+    except OSError:
+        return b""
+
+
 def relative_path(filename: str, root: Path) -> str:
     """`filename` relative to `root` as a POSIX path (tools print absolute paths)."""
     path = Path(filename)

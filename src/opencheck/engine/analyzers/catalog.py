@@ -8,11 +8,11 @@ description (why and how to fix) and `examples: {bad: [...], good: [...]}`, whic
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 
@@ -20,6 +20,7 @@ from opencheck.domain.severity import Severity
 from opencheck.engine.analyzers.base import Rule
 
 CATALOGS_DIR = Path(__file__).parent.parent / "catalogs"
+_Built = TypeVar("_Built")
 
 
 @dataclass(frozen=True)
@@ -76,3 +77,29 @@ def load_catalog(tool: str, catalogs_dir: Path = CATALOGS_DIR) -> tuple[ExampleR
 def catalog_rules(tool: str) -> tuple[Rule, ...]:
     """Just the rule metadata of `tool`'s catalog."""
     return tuple(er.rule for er in load_catalog(tool))
+
+
+def pack_entries(
+    rules_dir: Path, file_name: str, languages: Collection[str]
+) -> Iterator[tuple[Mapping[str, Any], str, Path]]:
+    """(entry, language, source) of every rule in `<rules_dir>/*/<file_name>`, in file order.
+
+    A pack for a language outside `languages` is an error: its engine could not run it.
+    """
+    for source in sorted(rules_dir.glob(f"*/{file_name}")):
+        pack = yaml.safe_load(source.read_text(encoding="utf-8"))
+        language = str(pack["language"])
+        if language not in languages:
+            raise ValueError(f"{source}: no engine here can check {language!r}")
+        for entry in pack["rules"]:
+            yield entry, language, source
+
+
+def load_pack_rules(
+    rules_dir: Path,
+    file_name: str,
+    languages: Collection[str],
+    make: Callable[[Mapping[str, Any], str, Path], _Built],
+) -> tuple[_Built, ...]:
+    """Every pack rule under `rules_dir`, each built by `make(entry, language, source)`."""
+    return tuple(make(*found) for found in pack_entries(rules_dir, file_name, languages))

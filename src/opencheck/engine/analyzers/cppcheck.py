@@ -11,6 +11,7 @@ from opencheck.engine.analyzers.base import (
     Rule,
     RuleSelection,
     bundled_binary,
+    read_head,
     relative_path,
 )
 from opencheck.engine.analyzers.catalog import catalog_rules
@@ -56,9 +57,10 @@ class Cppcheck:
         cpp_files: list[str] = []
         for path in files:
             lowered = path.lower()
-            is_c = lowered.endswith(".c") or (
-                lowered.endswith(C_HEADER_SUFFIXES) and not is_cpp_header(path, _head(root, path))
+            c_header = lowered.endswith(C_HEADER_SUFFIXES) and not is_cpp_header(
+                path, read_head(root, path, HEAD_BYTES)
             )
+            is_c = lowered.endswith(".c") or c_header
             (c_files if is_c else cpp_files).append(path)
         groups = [(Cppcheck(cpp=False), c_files), (Cppcheck(cpp=True), cpp_files)]
         return [(variant, group) for variant, group in groups if group]
@@ -84,14 +86,6 @@ class Cppcheck:
         except UnicodeDecodeError as exc:
             raise AnalyzerError(f"cppcheck printed undecodable output: {exc}") from None
         return [_finding(line, root) for line in text.splitlines() if line.count("\t") >= 5]
-
-
-def _head(root: Path, path: str) -> bytes:
-    try:
-        with (root / path).open("rb") as source:
-            return source.read(HEAD_BYTES)
-    except OSError:
-        return b""
 
 
 def _finding(line: str, root: Path) -> RawFinding:

@@ -16,6 +16,7 @@ from opencheck.engine.analyzers.base import (
     bundled_binary,
     first_syntax_error_per_file,
     json_items,
+    read_head,
     relative_path,
 )
 from opencheck.engine.analyzers.catalog import catalog_rules
@@ -70,7 +71,8 @@ class Sqlfluff:
         """Files grouped by the dialect their content shows, each group for its own variant."""
         by_dialect: dict[str, list[str]] = {}
         for path in files:
-            by_dialect.setdefault(guess_dialect(_head(root, path)), []).append(path)
+            dialect = guess_dialect(read_head(root, path, MAX_FILE_BYTES))
+            by_dialect.setdefault(dialect, []).append(path)
         return [(Sqlfluff(dialect), group) for dialect, group in sorted(by_dialect.items())]
 
     def command(self, files: Sequence[str], rules: RuleSelection) -> list[str]:
@@ -109,14 +111,6 @@ class Sqlfluff:
                 raise AnalyzerError("sqlfluff printed a file without a violations list")
             findings.extend(_finding(v, path) for v in violations if isinstance(v, dict))
         return first_syntax_error_per_file(findings, NAME)
-
-
-def _head(root: Path, path: str) -> bytes:
-    try:
-        with (root / path).open("rb") as source:
-            return source.read(MAX_FILE_BYTES)
-    except OSError:
-        return b""
 
 
 def _finding(item: dict[str, object], path: str) -> RawFinding:

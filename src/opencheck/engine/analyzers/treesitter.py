@@ -17,11 +17,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from opencheck.domain.severity import Severity
 from opencheck.engine.analyzers.base import SYNTAX_ERROR, RawFinding, Rule, RuleSelection
-from opencheck.engine.analyzers.catalog import rule_from_entry
+from opencheck.engine.analyzers.catalog import load_pack_rules, rule_from_entry
 from opencheck.engine.errors import AnalyzerError
 from opencheck.engine.treesitter_scan import DONE_KEY, GRAMMARS
 
@@ -55,14 +53,7 @@ def _query_rule(entry: Mapping[str, Any], language: str, source: Path) -> QueryR
 @cache
 def load_packs(rules_dir: Path = RULES_DIR) -> tuple[QueryRule, ...]:
     """Every rule of every tree-sitter pack under `rules_dir`, in file order (read once)."""
-    loaded: list[QueryRule] = []
-    for source in sorted(rules_dir.glob(f"*/{PACK_FILE}")):
-        pack = yaml.safe_load(source.read_text(encoding="utf-8"))
-        language = str(pack["language"])
-        if language not in GRAMMARS:
-            raise ValueError(f"{source}: no tree-sitter grammar for {language!r}")
-        loaded.extend(_query_rule(entry, language, source) for entry in pack["rules"])
-    return tuple(loaded)
+    return load_pack_rules(rules_dir, PACK_FILE, GRAMMARS, _query_rule)
 
 
 def syntax_rule(language: str) -> Rule:

@@ -28,3 +28,7 @@ test: lint
 format: setup
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# The scan benchmark (bench/README.md): pinned Django and effect trees, OpenCheck vs Semgrep CE.
+bench: setup
+	$(BIN)/python bench/scan.py $(ARGS)

@@ -148,7 +148,7 @@ def _scan_worktree(
     _check_cancelled(observer)
     checked = _checked_languages(languages, spec.rule_languages, observer)
     limits = Limits(settings.analyzer_timeout, settings.analyzer_memory_mb, observer.cancelled)
-    with _Measuring(checkout.path, inventory, checked, limits) as measuring:
+    with _Measuring(checkout.path, inventory, checked, limits, settings.jobs) as measuring:
         outcome = analyze(
             checkout.path,
             inventory,
@@ -180,12 +180,17 @@ class _Measuring:
     """The measure step in a thread of its own, beside the analysers; stopped with them."""
 
     def __init__(
-        self, root: Path, inventory: Inventory, languages: Sequence[str], limits: Limits
+        self,
+        root: Path,
+        inventory: Inventory,
+        languages: Sequence[str],
+        limits: Limits,
+        jobs: int,
     ) -> None:
         self._stop = threading.Event()
         own = Limits(limits.timeout, limits.memory_mb, self._stop.is_set)
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="measure")
-        self._future = self._pool.submit(measure_code, root, inventory, languages, own)
+        self._future = self._pool.submit(measure_code, root, inventory, languages, own, jobs)
 
     def __enter__(self) -> _Measuring:
         return self

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from opencheck.engine.metrics.complexity import FunctionMeasure, measure_functions
+from opencheck.engine.metrics.complexity import FunctionMeasure, measurable, measure_functions
 from opencheck.engine.metrics.grammars import SPECS, query
 
 # Each sample: one function with an if (holding a loop), a boolean operator, a two-case switch.
@@ -161,3 +161,9 @@ def test_a_file_that_does_not_parse_still_measures_what_it_can() -> None:
         "Python", b"def ok(a):\n    if a:\n        return 1\n\ndef broken(:\n"
     )
     assert found[0][:3] == (1, 3, 2)
+
+
+def test_declaration_files_and_unknown_languages_are_not_measured() -> None:
+    assert measurable("TypeScript", "src/a.ts")
+    assert not measurable("TypeScript", "types/a.d.ts")
+    assert not measurable("CSS", "a.css")

@@ -20,7 +20,7 @@ def _report(language: str, path: str) -> dict[str, object]:
         return {"path": path, "error": exc.strerror or str(exc)}
     lines = source.count(b"\n") + (1 if source and not source.endswith(b"\n") else 0)
     report: dict[str, object] = {"path": path, "raw_lines": lines}
-    if measurable(language):
+    if measurable(language, path):
         report["functions"] = [list(m) for m in measure_functions(language, source)]
     return report
 

@@ -65,9 +65,13 @@ class _Frame:
             self.depth = max(self.depth, len(self.open_nesting))
 
 
-def measurable(language_name: str) -> bool:
-    """Does OpenCheck know the functions of `language_name`?"""
-    return language_name in SPECS
+# TypeScript declaration files hold signatures only: parsing them would find no function.
+DECLARATION_SUFFIXES = (".d.ts", ".d.mts", ".d.cts")
+
+
+def measurable(language_name: str, path: str = "") -> bool:
+    """Does OpenCheck know the functions of `language_name`, and can `path` have any?"""
+    return language_name in SPECS and not path.endswith(DECLARATION_SUFFIXES)
 
 
 def measure_functions(language_name: str, source: bytes) -> list[FunctionMeasure]:

@@ -9,6 +9,7 @@ all its lines in every place it occurs as duplicated (SonarQube's rule of ten li
 from __future__ import annotations
 
 import itertools
+from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -33,50 +34,59 @@ class Duplication:
         return sum(self.blocks.values())
 
 
-def _significant(text: str) -> list[tuple[int, int]]:
-    """(line number, hash of the line without whitespace) of each significant line."""
-    kept = []
+def _significant(text: str) -> tuple[array[int], list[int]]:
+    """Line numbers and hashes (of the line without whitespace) of the significant lines."""
+    numbers: array[int] = array("i")
+    hashes: list[int] = []
     for number, line in enumerate(text.splitlines(), start=1):
         squeezed = "".join(line.split())
         if len(squeezed) >= MIN_CHARS:
-            kept.append((number, hash(squeezed)))
-    return kept
+            numbers.append(number)
+            hashes.append(hash(squeezed))
+    return numbers, hashes
 
 
 def find_duplication(
     sources: Iterable[tuple[str, str]], cancelled: Callable[[], bool] = lambda: False
 ) -> Duplication:
     """Duplication among `sources`, pairs of (path, text); stops early once `cancelled`."""
-    significant: dict[str, list[tuple[int, int]]] = {}
-    seen: dict[int, list[tuple[str, int]]] = defaultdict(list)
+    # Places are packed as file index << 32 | window start, so each window costs one int.
+    files: list[tuple[str, array[int]]] = []
+    first: dict[int, int] = {}
+    repeats: dict[int, list[int]] = {}
     for path, text in sources:
         if cancelled():
             break
-        lines = significant[path] = _significant(text)
-        hashes = [h for _, h in lines]
-        for start in range(len(lines) - WINDOW + 1):
-            seen[hash(tuple(hashes[start : start + WINDOW]))].append((path, start))
-    marked: dict[str, set[int]] = defaultdict(set)
-    for places in seen.values():
-        if len(places) > 1:
-            for path, start in places:
-                marked[path].update(range(start, start + WINDOW))
+        numbers, hashes = _significant(text)
+        base = len(files) << 32
+        files.append((path, numbers))
+        for start in range(len(hashes) - WINDOW + 1):
+            key = hash(tuple(hashes[start : start + WINDOW]))
+            place = base | start
+            seen = first.setdefault(key, place)
+            if seen != place:
+                repeats.setdefault(key, [seen]).append(place)
+    marked: dict[int, set[int]] = defaultdict(set)
+    for places in repeats.values():
+        for place in places:
+            start = place & 0xFFFFFFFF
+            marked[place >> 32].update(range(start, start + WINDOW))
     result = Duplication()
-    for path, indexes in marked.items():
-        lines = significant[path]
-        result.lines[path] = _covered_lines(lines, indexes)
-        result.blocks[path] = _runs(sorted(indexes))
+    for index, indexes in marked.items():
+        path, numbers = files[index]
+        ordered = sorted(indexes)
+        result.lines[path] = _covered_lines(numbers, ordered)
+        result.blocks[path] = _runs(ordered)
     return result
 
 
-def _covered_lines(lines: list[tuple[int, int]], indexes: set[int]) -> int:
+def _covered_lines(numbers: array[int], ordered: list[int]) -> int:
     """Physical lines from the first to the last significant line of each duplicated run."""
     total = 0
-    ordered = sorted(indexes)
     run_start = previous = ordered[0]
     for index in [*ordered[1:], None]:
         if index is None or index != previous + 1:
-            total += lines[previous][0] - lines[run_start][0] + 1
+            total += numbers[previous] - numbers[run_start] + 1
             if index is not None:
                 run_start = index
         if index is not None:

@@ -1,7 +1,8 @@
 """The measure step: functions, complexity and duplication of every checked file.
 
 Function metrics come from `python -m opencheck.engine.metrics` child processes over batches of
-files, bounded by the runner like an analyser; duplication is found here, across all files.
+files, bounded by the runner like an analyser and run `jobs` at a time; meanwhile this thread
+finds the duplication across all files, which needs them all in one place.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,7 +43,7 @@ class CodeMeasures:
 
 
 def measure_code(
-    root: Path, inventory: Inventory, languages: Sequence[str], limits: Limits
+    root: Path, inventory: Inventory, languages: Sequence[str], limits: Limits, jobs: int = 1
 ) -> CodeMeasures:
     """Metrics of the inventory's files in `languages`; raises ScanCancelled when cancelled."""
     by_path = {
@@ -51,21 +53,23 @@ def measure_code(
     }
     measures = CodeMeasures(files=list(by_path.values()))
     arguments = [f"{m.language}:{m.path}" for m in measures.files]
-    for batch in batches(arguments):
-        if limits.cancelled():
-            raise ScanCancelled("the scan was cancelled")
-        _measure_batch(root, batch, limits, by_path, measures)
-    _add_duplication(root, measures, limits)
+    with ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="measure") as pool:
+        running = [pool.submit(_run_batch, root, batch, limits) for batch in batches(arguments)]
+        _add_duplication(root, measures, limits)
+        for future in running:
+            output, error = future.result()
+            if error:
+                measures.errors.append(error)
+            _read_reports(output, by_path, measures)
+    if limits.cancelled():
+        raise ScanCancelled("the scan was cancelled")
     return measures
 
 
-def _measure_batch(
-    root: Path,
-    batch: list[str],
-    limits: Limits,
-    by_path: dict[str, FileMetrics],
-    measures: CodeMeasures,
-) -> None:
+def _run_batch(root: Path, batch: list[str], limits: Limits) -> tuple[bytes, str | None]:
+    """The child's output for one batch, and what went wrong with it (None when nothing)."""
+    if limits.cancelled():
+        return b"", None
     # Every argument starts with its language name, so none can be taken for an option.
     argv = [sys.executable, "-m", "opencheck.engine.metrics", *batch]
     try:
@@ -76,13 +80,18 @@ def _measure_batch(
             memory_mb=limits.memory_mb,
             cancelled=limits.cancelled,
         )
+    except ScanCancelled:
+        return b"", None
     except EngineError as exc:
-        measures.errors.append(str(exc))
-        return
+        return b"", str(exc)
     if result.timed_out or result.returncode != 0:
         reason = "timed out" if result.timed_out else f"exit code {result.returncode}"
-        measures.errors.append(f"{reason} on {len(batch)} files")
-    for line in result.stdout.splitlines():
+        return result.stdout, f"{reason} on {len(batch)} files"
+    return result.stdout, None
+
+
+def _read_reports(output: bytes, by_path: dict[str, FileMetrics], measures: CodeMeasures) -> None:
+    for line in output.splitlines():
         try:
             report = json.loads(line)
             metrics = by_path[report["path"]]
@@ -106,8 +115,6 @@ def _add_duplication(root: Path, measures: CodeMeasures, limits: Limits) -> None
             yield metrics.path, data.decode("utf-8", errors="replace")
 
     duplication = find_duplication(sources(), limits.cancelled)
-    if limits.cancelled():
-        raise ScanCancelled("the scan was cancelled")
     for metrics in measures.files:
         metrics.duplicated_lines = duplication.lines.get(metrics.path, 0)
         metrics.duplicated_blocks = duplication.blocks.get(metrics.path, 0)

@@ -388,3 +388,6 @@ def test_every_rule_carries_its_examples(api: Api) -> None:
     missing = [rule["rule_name"] for rule in rules if not rule["error_example"]]
     assert missing == []
     assert all(rule["right_example"] for rule in rules)
+    # The fix is the description's last sentence.
+    assert all(rule["revise_opinion"] for rule in rules)
+    assert all(rule["rule_desc"].endswith(rule["revise_opinion"]) for rule in rules)

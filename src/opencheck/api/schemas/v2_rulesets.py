@@ -83,7 +83,7 @@ def rule_list_item(rule: Rule) -> dict[str, str]:
         "rule_tages": ",".join(rule.tags),
         "right_example": rule.good_example,
         "error_example": rule.bad_example,
-        "revise_opinion": "",
+        "revise_opinion": rule.fix,
         "rule_desc": rule.description,
     }
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import signal
 import sys
@@ -21,6 +22,7 @@ RULE_TYPES = ("basic", "security")
 SYNTAX_ERROR = "syntax-error"
 MAX_BATCH_FILES = 200
 MAX_BATCH_CHARS = 100_000
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z`])")
 
 
 class RawFinding(NamedTuple):
@@ -51,6 +53,11 @@ class Rule:
     def code(self) -> str:
         """The id without its tool prefix, as the tool itself spells it."""
         return self.id.split(":", 1)[1]
+
+    @property
+    def fix(self) -> str:
+        """How to fix it: the description's last sentence (descriptions end with the fix)."""
+        return _SENTENCE_END.split(self.description)[-1] if self.description else ""
 
 
 @dataclass(frozen=True)

@@ -262,10 +262,12 @@ class _Session:
             shutil.rmtree(self.worktree, ignore_errors=True)  # `worktree prune` tidies up later
 
     def remove_worktree(self, path: Path) -> None:
-        """Remove the worktree even when git cannot; never raises for a missing one."""
-        self._run("worktree", "remove", "--force", str(path), cancelled=_never)
-        if path.exists():
-            shutil.rmtree(path, ignore_errors=True)
+        """Remove the worktree; never raises for a missing one.
+
+        Deleting the files and pruning is what `git worktree remove --force` does, without
+        first refreshing the index of a tree about to go (a third of a second on Django).
+        """
+        shutil.rmtree(path, ignore_errors=True)
         self._run("worktree", "prune", cancelled=_never)
 
     def _git(self, *args: str, what: str) -> str:

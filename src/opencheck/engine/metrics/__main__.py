@@ -1,4 +1,4 @@
-"""`python -m opencheck.engine.metrics LANGUAGE:PATH ...`: function metrics as JSON lines.
+"""`python -m opencheck.engine.metrics [LANGUAGE:PATH ...]`: function metrics as JSON lines.
 
 Runs as a child process of the engine, so that the runner bounds its time and memory like any
 analyser's. Reads each file as bytes and never runs anything from the repository.
@@ -26,9 +26,12 @@ def _report(language: str, path: str) -> dict[str, object]:
 
 
 def main(argv: list[str]) -> int:
-    """Print one JSON object per `LANGUAGE:PATH` argument (paths relative to the cwd)."""
+    """Print one JSON object per `LANGUAGE:PATH` argument, or line of stdin without arguments.
+
+    Paths are relative to the cwd.
+    """
     out = sys.stdout
-    for arg in argv:
+    for arg in argv or sys.stdin.read().splitlines():
         language, sep, path = arg.partition(":")
         if not sep:
             print(f"not LANGUAGE:PATH: {arg!r}", file=sys.stderr)

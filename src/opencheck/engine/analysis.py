@@ -79,6 +79,7 @@ def _plan(
             outcome.log.append(f"{name} failed on {len(files)} files: {reason}")
             continue
         outcome.severities.update(selection.severities)
+        files = _within_size_cap(analyzer, inventory.root, files, outcome)
         # Slow, superlinear tools (shellcheck) declare a smaller batch.
         size = getattr(analyzer, "max_files", MAX_BATCH_FILES)
         # An analyser that must run some files differently (cppcheck: C++ headers) splits them.
@@ -87,6 +88,28 @@ def _plan(
         for variant, group in groups:
             jobs.extend(_Job(variant, batch, selection) for batch in batches(group, size))
     return jobs
+
+
+def _within_size_cap(
+    analyzer: Analyzer, root: Path, files: list[str], outcome: AnalysisOutcome
+) -> list[str]:
+    """The files a slow analyser accepts: its `max_file_bytes` bounds its time per file."""
+    cap = getattr(analyzer, "max_file_bytes", None)
+    if cap is None:
+        return files
+    kept = [path for path in files if _size(root / path) <= cap]
+    if len(kept) < len(files):
+        outcome.log.append(
+            f"{analyzer.name} skipped {len(files) - len(kept)} files over {cap // 1024} KB"
+        )
+    return kept
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def _selection(

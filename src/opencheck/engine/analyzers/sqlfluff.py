@@ -60,6 +60,7 @@ class Sqlfluff:
     languages = frozenset({"SQL"})
     rules = RULES
     max_files = MAX_FILES
+    max_file_bytes = MAX_FILE_BYTES
 
     def __init__(self, dialect: str = DEFAULT_DIALECT) -> None:
         self.dialect = dialect

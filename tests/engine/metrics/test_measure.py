@@ -56,3 +56,15 @@ def test_a_timed_out_batch_is_an_error_not_a_failure(tmp_path: Path) -> None:
 def test_cancelled_raises(tmp_path: Path) -> None:
     with pytest.raises(ScanCancelled):
         measure_code(tmp_path, _inventory(tmp_path), ["Python"], _limits(cancelled=True))
+
+
+def test_a_repository_cannot_shadow_the_measuring_modules(tmp_path: Path) -> None:
+    inventory = _inventory(tmp_path)
+    marker = tmp_path.parent / f"{tmp_path.name}-ran"
+    for package in ("opencheck", "tree_sitter"):
+        (tmp_path / package).mkdir()
+        (tmp_path / package / "__init__.py").write_text(f"open({str(marker)!r}, 'w')\n")
+    measures = measure_code(tmp_path, inventory, ["Python"], _limits())
+    assert measures.errors == []
+    assert [len(m.functions) for m in measures.files] == [1, 1]
+    assert not marker.exists()

@@ -79,7 +79,8 @@ def _run_batch(root: Path, batch: list[str], limits: Limits) -> tuple[bytes, str
         return b"", None
     try:
         result = runner.run(
-            [sys.executable, "-m", "opencheck.engine.metrics"],
+            # -I: the cwd is the untrusted checkout, which must never shadow an import.
+            [sys.executable, "-I", "-m", "opencheck.engine.metrics"],
             cwd=root,
             timeout=limits.timeout,
             memory_mb=limits.memory_mb,

@@ -1,29 +1,25 @@
-"""Rule sets: the rule catalog, system and custom sets, project defaults, task bindings.
+"""Rule sets: system and custom sets, project defaults, task bindings.
 
-The API names rules by 32-hex ids: `uuid5(RULE_NAMESPACE, catalog id).hex`, where the catalog id
-is the analyser's namespaced id (`ruff:F401`). System sets hold every catalog rule of their
-language at its default severity and are computed from the catalog; custom sets store one
-`RuleSetRule` row per catalog rule of their language.
+System sets hold every catalog rule of their language at its default severity and are computed
+from the catalog (services.rule_catalog); custom sets store one `RuleSetRule` row per catalog
+rule of their language.
 """
 
 from __future__ import annotations
 
 import re
-import uuid
 from dataclasses import dataclass
-from functools import cache
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from opencheck.domain.languages import canonical_language
 from opencheck.domain.severity import Severity
 from opencheck.engine.analyzers.base import Rule, RuleSelection
-from opencheck.engine.analyzers.registry import all_rules
 from opencheck.errors import Conflict, InvalidParameter, NotFound
 from opencheck.services.auth import Principal
 from opencheck.services.permissions import Action
 from opencheck.services.projects import check_id, get_project_or_raise, require
+from opencheck.services.rule_catalog import catalog, catalog_rule_id, language_of, wire_rule_id
 from opencheck.store.models import (
     ConfigTemplate,
     ProjectDefaultRuleSet,
@@ -34,34 +30,8 @@ from opencheck.store.models import (
     User,
 )
 
-RULE_NAMESPACE = uuid.UUID("3f1d2c4b-8a7e-5b6c-9d0e-7c0de0c4ec01")
 _NAME_RE = re.compile(r"^[A-Za-z0-9._-]{1,500}$")
 SEVERITY_CODES = ("0", "1", "2", "3")
-
-
-def wire_rule_id(catalog_id: str) -> str:
-    """The 32-hex API id of a catalog rule."""
-    return uuid.uuid5(RULE_NAMESPACE, catalog_id).hex
-
-
-@cache
-def _by_wire_id() -> dict[str, str]:
-    return {wire_rule_id(rule.id): rule.id for rule in all_rules()}
-
-
-def catalog_rule_id(wire_id: str) -> str | None:
-    """The catalog id behind an API rule id, or None.
-
-    One catalog id may serve several languages (oxlint's rules check JavaScript and TypeScript),
-    so a rule is identified by its id within a language.
-    """
-    return _by_wire_id().get(wire_id)
-
-
-def catalog(language: str | None = None) -> list[Rule]:
-    """Catalog rules (of one system language), in a stable order."""
-    rules = [r for r in all_rules() if language is None or r.language == language]
-    return sorted(rules, key=lambda r: (r.language, r.id))
 
 
 @dataclass(frozen=True)
@@ -71,21 +41,6 @@ class SetRule:
     rule: Rule
     enabled: bool
     severity: Severity
-
-
-def _language(code: str, name: str = "language") -> str:
-    lang = canonical_language(code) if isinstance(code, str) else None
-    if lang is None:
-        raise InvalidParameter(f"{name} '{code}' is not supported")
-    return lang
-
-
-def list_catalog(
-    *, language: str | None, severities: tuple[str, ...], offset: int, limit: int
-) -> tuple[list[Rule], int]:
-    lang = _language(language, "rule_languages") if language else None
-    rules = [r for r in catalog(lang) if not severities or r.severity.code in severities]
-    return rules[offset : offset + limit], len(rules)
 
 
 # --- rule sets ---------------------------------------------------------------------------------
@@ -188,7 +143,7 @@ def create_ruleset(session: Session, *, principal: Principal, new: NewRuleSet) -
     require(session, principal=principal, project_id=project.id, action=Action.EDIT)
     if not _NAME_RE.match(new.name):
         raise InvalidParameter("template_name must be 1-500 letters, digits, '.', '-' or '_'")
-    language = _language(new.language)
+    language = language_of(new.language)
     if new.from_template:
         if not new.template_id:
             raise InvalidParameter("template_id is required when is_default is 1")
@@ -262,7 +217,11 @@ def list_rulesets(
         return "1" if rs.creator_id == principal.user_id else "2"
 
     chosen = [rs for rs in sets if category(rs) in wanted]
-    page = chosen[offset : offset + limit]
+    return _views(session, project_id, chosen[offset : offset + limit]), len(chosen)
+
+
+def _views(session: Session, project_id: str, page: list[RuleSet]) -> list[RuleSetView]:
+    """The sets of one page with their creators, use, enabled rules and default state."""
     used = set(
         session.scalars(
             select(TemplateRuleSet.ruleset_id)
@@ -286,7 +245,6 @@ def list_rulesets(
     views = []
     for rs in page:
         explicit = defaults.get(rs.language) == rs.id
-        effective = explicit or (rs.is_system and rs.language not in defaults)
         views.append(
             RuleSetView(
                 ruleset=rs,
@@ -296,10 +254,10 @@ def list_rulesets(
                     wire_rule_id(sr.rule.id) for sr in rules_of(session, rs) if sr.enabled
                 ],
                 is_project_default=explicit,
-                is_default=effective,
+                is_default=explicit or (rs.is_system and rs.language not in defaults),
             )
         )
-    return views, len(chosen)
+    return views
 
 
 def list_set_rules(
@@ -319,7 +277,7 @@ def list_set_rules(
     get_project_or_raise(session, project_id=project_id)
     require(session, principal=principal, project_id=project_id, action=Action.GET)
     rs = get_visible_or_raise(session, project_id=project_id, ruleset_id=ruleset_id)
-    lang = _language(language, "languages") if language else None
+    lang = language_of(language, "languages") if language else None
     rules = [
         sr
         for sr in rules_of(session, rs)
@@ -358,7 +316,7 @@ def set_project_default(
     get_project_or_raise(session, project_id=project_id)
     require(session, principal=principal, project_id=project_id, action=Action.EDIT)
     rs = get_visible_or_raise(session, project_id=project_id, ruleset_id=ruleset_id)
-    lang = _language(language)
+    lang = language_of(language)
     if rs.language != lang:
         raise InvalidParameter(f"rule set {ruleset_id} is for {rs.language}, not {lang}")
     row = session.get(ProjectDefaultRuleSet, (project_id, lang))
@@ -414,7 +372,7 @@ def update_task_rulesets(session: Session, *, task: Task, bindings: list[Binding
     if not bindings:
         raise InvalidParameter("the body must name at least one rule set")
     for b in bindings:
-        lang = _language(b.language)
+        lang = language_of(b.language)
         rs = resolve_for_task(
             session, project_id=task.project_id, language=lang, ruleset_id=b.ruleset_id
         )

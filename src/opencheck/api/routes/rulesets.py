@@ -15,7 +15,7 @@ from opencheck.api.schemas.v2_rulesets import (
     task_ruleset_info,
 )
 from opencheck.errors import NotFound
-from opencheck.services import rulesets, tasks
+from opencheck.services import rule_catalog, rulesets, tasks
 from opencheck.services.permissions import Action
 from opencheck.services.rulesets import SEVERITY_CODES
 from opencheck.store.db import unit_of_work
@@ -37,7 +37,7 @@ def list_rules(
     limit: str | None = None,
 ) -> dict[str, object]:
     """`offset` is a 0-based row offset, `limit` the page size 1-1000 (decision 6)."""
-    rows, total = rulesets.list_catalog(
+    rows, total = rule_catalog.list_catalog(
         language=str_param(rule_languages, "rule_languages", max_len=128) or None,
         severities=parse_list(rule_severity, "rule_severity", SEVERITY_CODES),
         offset=int_param(offset, "offset", low=0, high=MAX_OFFSET, default=0),

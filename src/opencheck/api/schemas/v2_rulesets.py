@@ -7,13 +7,13 @@ from pydantic import Field
 from opencheck.api.schemas.common import Body, wire_time
 from opencheck.engine.analyzers.base import Rule
 from opencheck.errors import InvalidParameter
+from opencheck.services.rule_catalog import wire_rule_id
 from opencheck.services.rulesets import (
     Binding,
     NewRuleSet,
     RuleSetView,
     SetRule,
     TaskRuleSet,
-    wire_rule_id,
 )
 
 

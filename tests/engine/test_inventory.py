@@ -37,6 +37,10 @@ def tree(tmp_path: Path) -> Path:
             "web/app.js": "let a = 1;\n",
             "web/app.min.js": "let a=1;\n",
             "web/site.min.css": "a{}\n",
+            # Minified by content: one long line, whatever the name says.
+            "web/bundle.js": "var a=1;" * 1000 + "\n",
+            # Ordinary code with one long line (a data constant) is kept.
+            "web/data.js": "let a = 1;\n" * 100 + "const b = '" + "x" * 5000 + "';\n",
             "node_modules/lib/index.js": "module.exports = 1;\n",
             "vendor/lib.go": "package lib\n",
             "third_party/x.c": "int x;\n",
@@ -53,20 +57,20 @@ def tree(tmp_path: Path) -> Path:
 def test_lists_languages_and_counts_skips(tree: Path) -> None:
     result = build_inventory(tree, [], [])
     assert result.files == {
-        "JavaScript": ["web/app.js"],
+        "JavaScript": ["web/app.js", "web/data.js"],
         "Python": ["bin/tool", "src/app.py", "src/test/test_app.py", "src/util.py"],
         "SQL": ["db/schema.sql"],
     }
     assert result.skipped == {
         inv.VENDORED_DIR: 3,
-        inv.MINIFIED: 2,
+        inv.MINIFIED: 3,
         inv.GENERATED: 1,
         inv.BINARY: 1,
         inv.TOO_LARGE: 1,
         inv.NO_LANGUAGE: 2,
     }
     assert result.language_of()["bin/tool"] == "Python"
-    assert result.total_files == 6
+    assert result.total_files == 7
 
 
 @pytest.mark.parametrize(

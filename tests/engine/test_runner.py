@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 import time
 from pathlib import Path
@@ -41,6 +42,17 @@ def test_output_exit_code_and_stdin(tmp_path: Path) -> None:
 def test_large_output_does_not_deadlock(tmp_path: Path) -> None:
     result = run([sys.executable, "-c", "print('x' * 5_000_000)"], tmp_path)
     assert len(result.stdout) == 5_000_001
+
+
+def test_output_cap_stops_a_child_that_writes_too_much(tmp_path: Path) -> None:
+    native = ["head", "-c", "4000000", "/dev/zero"]
+    capped = run(native, tmp_path, max_output_mb=1)
+    assert capped.returncode == -signal.SIGXFSZ
+    assert len(capped.stdout) == 1024 * 1024
+    assert run(native, tmp_path, max_output_mb=8).returncode == 0
+    # Python ignores SIGXFSZ: its write fails instead, and so does the child.
+    code = "import sys\nfor _ in range(64): sys.stdout.write('x' * 65536)"
+    assert run([sys.executable, "-c", code], tmp_path, max_output_mb=1).returncode == 1
 
 
 def test_timeout_kills_the_whole_group(tmp_path: Path) -> None:

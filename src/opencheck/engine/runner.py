@@ -51,9 +51,12 @@ def run(
     cancelled: Callable[[], bool],
     env: Mapping[str, str] | None = None,
     stdin: bytes | None = None,
+    max_output_mb: int | None = None,
 ) -> RunResult:
     """Run `argv` in its own session; kill the whole group on timeout or cancellation.
 
+    `max_output_mb` caps every file the child writes, its output included (RLIMIT_FSIZE): a
+    child that writes more dies of SIGXFSZ instead of filling the disk and this process's memory.
     Raises `ScanCancelled` when `cancelled()` turns true, `EngineError` when it cannot start.
     """
     with contextlib.ExitStack() as files:
@@ -66,7 +69,7 @@ def run(
             inp.write(stdin)
             inp.seek(0)
         start = time.monotonic()
-        proc = _spawn(argv, cwd, memory_mb, env, inp, out, err)
+        proc = _spawn(argv, cwd, (memory_mb, max_output_mb), env, inp, out, err)
         timed_out = _supervise(proc, start + timeout, cancelled)
         duration = time.monotonic() - start
         out.seek(0)
@@ -77,17 +80,22 @@ def run(
 def _spawn(
     argv: Sequence[str],
     cwd: Path,
-    memory_mb: int | None,
+    limits_mb: tuple[int | None, int | None],
     env: Mapping[str, str] | None,
     stdin: IO[bytes] | None,
     stdout: IO[bytes],
     stderr: IO[bytes],
 ) -> subprocess.Popen[bytes]:
-    limit = None if memory_mb is None else memory_mb * 1024 * 1024
+    memory_mb, output_mb = limits_mb
+    rlimits = [
+        (which, mb * 1024 * 1024)
+        for which, mb in ((resource.RLIMIT_AS, memory_mb), (resource.RLIMIT_FSIZE, output_mb))
+        if mb is not None
+    ]
 
     def set_limits() -> None:
-        if limit is not None:
-            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        for which, limit in rlimits:
+            resource.setrlimit(which, (limit, limit))
 
     try:
         return subprocess.Popen(
@@ -98,7 +106,7 @@ def _spawn(
             stdout=stdout,
             stderr=stderr,
             start_new_session=True,
-            preexec_fn=set_limits if limit is not None else None,
+            preexec_fn=set_limits if rlimits else None,
             close_fds=True,
         )
     except OSError as exc:

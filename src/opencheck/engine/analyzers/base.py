@@ -22,6 +22,8 @@ RULE_TYPES = ("basic", "security")
 SYNTAX_ERROR = "syntax-error"
 MAX_BATCH_FILES = 200
 MAX_BATCH_CHARS = 100_000
+# No batch of a sane analyser writes this much; one that does is stopped (SIGXFSZ).
+MAX_OUTPUT_MB = 256
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z`])")
 
 
@@ -165,6 +167,7 @@ def run_batch(
             timeout=limits.timeout,
             memory_mb=limits.memory_mb,
             cancelled=limits.cancelled,
+            max_output_mb=MAX_OUTPUT_MB,
         )
     except ScanCancelled:
         raise
@@ -191,6 +194,8 @@ def _signal_reason(number: int) -> str:
     except ValueError:
         name = str(number)
     hint = " (out of memory?)" if name in ("SIGKILL", "SIGABRT", "SIGSEGV") else ""
+    if name == "SIGXFSZ":
+        hint = f" (more than {MAX_OUTPUT_MB} MB of output)"
     return f"killed by {name}{hint}"
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from opencheck.engine import runner
-from opencheck.engine.analyzers.base import Limits, batches
+from opencheck.engine.analyzers.base import MAX_OUTPUT_MB, Limits, batches
 from opencheck.engine.errors import EngineError, ScanCancelled
 from opencheck.engine.inventory import Inventory
 from opencheck.engine.metrics.complexity import FunctionMeasure
@@ -85,6 +85,7 @@ def _run_batch(root: Path, batch: list[str], limits: Limits) -> tuple[bytes, str
             timeout=limits.timeout,
             memory_mb=limits.memory_mb,
             cancelled=limits.cancelled,
+            max_output_mb=MAX_OUTPUT_MB,
             stdin="".join(f"{argument}\n" for argument in batch).encode(),
         )
     except ScanCancelled:

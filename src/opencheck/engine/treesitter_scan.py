@@ -115,13 +115,17 @@ def scan_source(
                 source, error, syntax_rule, _error_message(error)
             )
     if combined is not None:
-        for index, captures in QueryCursor(combined.query).matches(tree.root_node):
-            rule = combined.rule_of_pattern[index]
-            # A pattern's several matches at one node (or two patterns of one rule) report once.
-            for node in captures.get(MATCH_CAPTURE, ()):
-                found.setdefault(
-                    (rule.id, node.start_byte), _at(source, node, rule.id, rule.message)
-                )
+        cursor = QueryCursor(combined.query)
+        # One top-level node at a time: over the whole root, the query cursor of some grammars
+        # (Cangjie's) grows with the square of the number of top-level declarations.
+        for top in tree.root_node.children:
+            for index, captures in cursor.matches(top):
+                rule = combined.rule_of_pattern[index]
+                # A pattern's several matches at one node (or two patterns of a rule) report once.
+                for node in captures.get(MATCH_CAPTURE, ()):
+                    found.setdefault(
+                        (rule.id, node.start_byte), _at(source, node, rule.id, rule.message)
+                    )
     return sorted(found.values(), key=lambda f: (f[1], f[2], f[0]))
 
 

@@ -1,7 +1,8 @@
 """Functions of one source file with their cyclomatic complexity, nesting depth and length.
 
-One tree-sitter parse and one query per file; the captures are attributed to their innermost
-function in a single sweep, so the work in Python is proportional to the captures, not the nodes.
+One tree-sitter parse and one query per file (run per top-level node); the captures are
+attributed to their innermost function in a single sweep, so the work in Python is proportional
+to the captures, not the nodes.
 """
 
 from __future__ import annotations
@@ -78,11 +79,14 @@ def measure_functions(language_name: str, source: bytes) -> list[FunctionMeasure
     """Every function of `source`, in order of appearance."""
     parser = Parser(language(SPECS[language_name].grammar))
     tree = parser.parse(source)
-    captures = QueryCursor(query(language_name)).captures(tree.root_node)
+    cursor = QueryCursor(query(language_name))
+    # One top-level node at a time: over the whole root, the query cursor of some grammars
+    # (Cangjie's) grows with the square of the number of top-level declarations.
     items = sorted(
         (
             (node.start_byte, -node.end_byte, kind, node)
-            for kind, nodes in captures.items()
+            for top in tree.root_node.children
+            for kind, nodes in cursor.captures(top).items()
             for node in nodes
             if not kind.startswith("_")
         ),

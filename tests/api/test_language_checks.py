@@ -133,7 +133,6 @@ func run(name string) {
         0,
         {
             ("oc-go:exec-command-injection", 9, C),
-            ("oc-go:unchecked-error", 10, MJ),
             ("oc-go:weak-hash", 10, MJ),
         },
     ),

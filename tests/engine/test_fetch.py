@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -202,3 +203,23 @@ def test_redact(text: str, secrets: tuple[str, ...], expected: str) -> None:
 def test_fetch_error_is_always_redacted() -> None:
     error = FetchError("Failed for https://u:tok@h/r: tok rejected", ["tok"])
     assert "tok" not in str(error) and "tok" not in error.message
+
+
+def test_a_finished_worktree_goes_at_once_and_the_trash_is_emptied(
+    make_repo: Callable[..., GitRepo], cache: RepoCache
+) -> None:
+    repo = make_repo({f"pkg/m{n}.py": "x = 1\n" for n in range(200)})
+    with cache.checkout(str(repo.path), "main", None, "exec1") as checkout:
+        assert (checkout.path / "pkg" / "m0.py").is_file()
+    assert not checkout.path.exists() and worktrees(cache) == []
+    # git knows it is gone: the same execution id can check out again.
+    with cache.checkout(str(repo.path), "main", None, "exec1") as again:
+        assert (again.path / "pkg" / "m199.py").is_file()
+    deadline = time.monotonic() + 30
+    while any(cache.trash_dir.iterdir()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert list(cache.trash_dir.iterdir()) == []
+    listed = git(
+        cache.cache_dir / next(p.name for p in cache.cache_dir.glob("*.git")), "worktree", "list"
+    )
+    assert len(listed.splitlines()) == 1  # only the bare clone itself

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 from typing import Protocol
 
 HUGE_COMPLEXITY = 20
@@ -68,3 +69,18 @@ def summarize(functions: Iterable[Function]) -> FileSummary:
 def is_header(path: str) -> bool:
     """C/C++ header files, which CodeArts counts apart from source files."""
     return path.lower().endswith(HEADER_SUFFIXES)
+
+
+def clean_path(path: str) -> str:
+    """A stored or requested path as `a/b/c`: no leading, trailing, doubled or `.` parts."""
+    return "/".join(p for p in path.replace("\\", "/").split("/") if p and p != ".")
+
+
+def folders_of(paths: Iterable[str]) -> set[str]:
+    """Every directory (with its ancestors, without the root) holding one of the files."""
+    folders: set[str] = set()
+    for path in paths:
+        for parent in PurePosixPath(clean_path(path)).parents:
+            if str(parent) != ".":
+                folders.add(str(parent))
+    return folders

@@ -13,6 +13,7 @@ from opencheck.domain.code_metrics import (
     HUGE_FILE_LINES,
     HUGE_FOLDER_FILES,
     FileSummary,
+    folders_of,
     is_header,
 )
 from opencheck.store.models import ExecutionFile
@@ -63,7 +64,7 @@ def _path_counts(session: Session, execution_id: str) -> dict[str, int]:
     """Counts that depend on the path: headers, folders, duplicated files."""
     counts: Counter[str] = Counter()
     per_folder: Counter[str] = Counter()
-    folders: set[str] = set()
+    paths: list[str] = []
     rows = session.execute(
         select(ExecutionFile.path, ExecutionFile.raw_lines, ExecutionFile.duplicated_lines).where(
             ExecutionFile.execution_id == execution_id
@@ -81,9 +82,8 @@ def _path_counts(session: Session, execution_id: str) -> dict[str, int]:
             counts["source_raw_lines"] += raw_lines
             counts["source_duplicated_lines"] += duplicated
             counts["source_duplicated_files"] += duplicated > 0
-        parent = PurePosixPath(path).parent
-        per_folder[str(parent)] += 1
-        folders.update(str(p) for p in (parent, *parent.parents) if str(p) != ".")
-    counts["folders"] = len(folders)
+        per_folder[str(PurePosixPath(path).parent)] += 1
+        paths.append(path)
+    counts["folders"] = len(folders_of(paths))
     counts["huge_folders"] = sum(1 for n in per_folder.values() if n > HUGE_FOLDER_FILES)
     return dict(counts)

@@ -7,11 +7,11 @@ that existed fall back to the paths of their defects for folders and the path tr
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from opencheck.domain.code_metrics import clean_path, folders_of
 from opencheck.errors import NotFound
 from opencheck.services.auth import Principal
 from opencheck.services.code_totals import CodeTotals, code_totals
@@ -72,20 +72,6 @@ def _checked_paths(session: Session, execution_id: str) -> list[str]:
     )
 
 
-def _clean(path: str) -> str:
-    return "/".join(p for p in path.replace("\\", "/").split("/") if p and p != ".")
-
-
-def folders_of(paths: list[str]) -> set[str]:
-    """Every directory (with its ancestors, without the root) holding one of the files."""
-    folders: set[str] = set()
-    for path in paths:
-        for parent in PurePosixPath(_clean(path)).parents:
-            if str(parent) != ".":
-                folders.add(str(parent))
-    return folders
-
-
 def code_metrics(
     session: Session,
     *,
@@ -114,14 +100,19 @@ def code_metrics(
         .select_from(Defect)
         .where(Defect.execution_id == execution.id, Defect.rule_id == REDUNDANT_CODE_RULE)
     )
+    totals = code_totals(session, execution.id)
+    # Executions stored before their files were count the folders of their defects' files.
+    folders = totals.folders
+    if not totals.files:
+        folders = len(folders_of(_checked_paths(session, execution.id)))
     return CodeMetrics(
         task=task,
         execution=execution,
         lines=LineCounts(code=int(code), comment=int(comment), blank=int(blank)),
         files=int(files) or execution.file_total,
-        folders=len(folders_of(_checked_paths(session, execution.id))),
+        folders=folders,
         redundant_code=int(redundant or 0),
-        totals=code_totals(session, execution.id),
+        totals=totals,
     )
 
 
@@ -130,7 +121,7 @@ def path_children(paths: list[str], current: str) -> list[PathNode]:
     prefix = f"{current}/" if current else ""
     nodes: dict[str, PathNode] = {}
     for raw in paths:
-        path = _clean(raw)
+        path = clean_path(raw)
         if not path.startswith(prefix) or path == current:
             continue
         head, sep, _ = path[len(prefix) :].partition("/")
@@ -154,4 +145,4 @@ def path_tree(
         task_id=task_id,
         execution_id=execution_id,
     )
-    return path_children(_checked_paths(session, execution.id), _clean(current_path))
+    return path_children(_checked_paths(session, execution.id), clean_path(current_path))

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from opencheck.engine.analyzers import registry
+from opencheck.engine.analyzers import base, registry
 from opencheck.engine.analyzers.base import (
     Limits,
     RuleSelection,
@@ -67,6 +67,16 @@ def test_failures_are_recorded_not_raised(
     assert result.findings == []
     assert result.error is not None and error in result.error
     assert list(result.files) == ["a.py", "b.py"]
+
+
+def test_a_tool_that_writes_too_much_is_stopped_and_a_failure(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(base, "MAX_OUTPUT_MB", 1)
+    flood = ScriptAnalyzer("exec head -c 4000000 /dev/zero")
+    result = run_batch(flood, tmp_path, ["a.py"], ALL, Limits(30, None, lambda: False))
+    assert result.findings == []
+    assert result.error == "killed by SIGXFSZ (more than 1 MB of output)"
 
 
 def test_a_tool_that_cannot_start_is_a_failure(tmp_path: Path) -> None:

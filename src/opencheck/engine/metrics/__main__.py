@@ -1,4 +1,4 @@
-"""`python -m opencheck.engine.metrics [LANGUAGE:PATH ...]`: function metrics as JSON lines.
+"""`python -m opencheck.engine.metrics` < `LANGUAGE:PATH` lines: function metrics as JSON lines.
 
 Runs as a child process of the engine, so that the runner bounds its time and memory like any
 analyser's. Reads each file as bytes and never runs anything from the repository.
@@ -25,13 +25,10 @@ def _report(language: str, path: str) -> dict[str, object]:
     return report
 
 
-def main(argv: list[str]) -> int:
-    """Print one JSON object per `LANGUAGE:PATH` argument, or line of stdin without arguments.
-
-    Paths are relative to the cwd.
-    """
+def main() -> int:
+    """Print one JSON object per `LANGUAGE:PATH` line of stdin (paths relative to the cwd)."""
     out = sys.stdout
-    for arg in argv or sys.stdin.read().splitlines():
+    for arg in sys.stdin.read().splitlines():
         language, sep, path = arg.partition(":")
         if not sep:
             print(f"not LANGUAGE:PATH: {arg!r}", file=sys.stderr)
@@ -41,4 +38,4 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(main())

@@ -14,7 +14,7 @@ from opencheck.engine.errors import FetchError, ScanCancelled
 from opencheck.engine.loc import LanguageStats
 from opencheck.engine.metrics.complexity import FunctionMeasure
 from opencheck.engine.metrics.measure import FileMetrics
-from opencheck.engine.pipeline import EngineSettings, ScanResult, ScanSpec, run_scan
+from opencheck.engine.pipeline import EngineSettings, ScanResult, ScanSpec, run_scan, scan_tree
 
 from .analyzers.fakes import ScriptAnalyzer
 from .conftest import GitRepo, alive, git
@@ -194,3 +194,15 @@ def test_a_bad_spec_fails_before_fetching(settings: EngineSettings, changes: dic
     with pytest.raises(ValueError):
         run_scan(spec("/nonexistent", **changes), settings, Recorder(), "exec-1")
     assert not settings.cache_dir.exists()
+
+
+def test_scan_tree_checks_a_plain_folder_without_git(tmp_path: Path, settings: EngineSettings):
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    (tree / "app.py").write_text(APP)
+    observer = Recorder()
+    result = scan_tree(tree, spec(""), settings, observer)
+    assert result.commit == ""
+    assert ("ruff:S307", 5) in {(f.rule_id, f.line) for f in result.findings}
+    assert not (tree / ".git").exists()
+    assert observer.percents == sorted(observer.percents)

@@ -22,7 +22,7 @@ from opencheck.engine.analyzers.base import (
 )
 from opencheck.engine.analyzers.registry import ANALYZERS
 from opencheck.engine.errors import ScanCancelled, redact
-from opencheck.engine.fetch import Checkout, RepoCache, RepoCredentials
+from opencheck.engine.fetch import RepoCache, RepoCredentials
 from opencheck.engine.fingerprint import fingerprints
 from opencheck.engine.inventory import Inventory, build_inventory, clean_relative
 from opencheck.engine.loc import LanguageStats, count_lines
@@ -35,6 +35,7 @@ __all__ = [
     "ScanResult",
     "ScanSpec",
     "run_scan",
+    "scan_tree",
 ]
 
 MAX_CODE_LINE = 500
@@ -124,22 +125,36 @@ def run_scan(
     with cache.checkout(spec.repo_url, spec.branch, spec.credentials, execution_id) as checkout:
         observer.log(f"Checked out commit {checkout.commit}")
         progress(30)
-        result = _scan_worktree(checkout, spec, settings, observer, progress, analyzers)
+        result = scan_tree(
+            checkout.path,
+            spec,
+            settings,
+            observer,
+            commit=checkout.commit,
+            analyzers=analyzers,
+            progress=progress,
+        )
     progress(ANALYSIS_END)
     return result
 
 
-def _scan_worktree(
-    checkout: Checkout,
+def scan_tree(
+    root: Path,
     spec: ScanSpec,
     settings: EngineSettings,
     observer: ScanObserver,
-    progress: _Progress,
-    analyzers: Mapping[str, Analyzer],
+    *,
+    commit: str = "",
+    analyzers: Mapping[str, Analyzer] = ANALYZERS,
+    progress: Callable[[float], None] | None = None,
 ) -> ScanResult:
-    """Inventory, line counts and analysis of one checked-out commit."""
+    """Inventory, line counts and analysis of a tree already on disk (a worktree or a folder).
+
+    `spec.repo_url` and `spec.branch` are not used here; the tree is never modified.
+    """
+    progress = progress or _Progress(observer)
     _check_cancelled(observer)
-    inventory = build_inventory(checkout.path, spec.include_paths, spec.excludes)
+    inventory = build_inventory(root, spec.include_paths, spec.excludes)
     _log_inventory(inventory, observer)
     progress(40)
     _check_cancelled(observer)
@@ -148,9 +163,9 @@ def _scan_worktree(
     _check_cancelled(observer)
     checked = _checked_languages(languages, spec.rule_languages, observer)
     limits = Limits(settings.analyzer_timeout, settings.analyzer_memory_mb, observer.cancelled)
-    with _Measuring(checkout.path, inventory, checked, limits, settings.jobs) as measuring:
+    with _Measuring(root, inventory, checked, limits, settings.jobs) as measuring:
         outcome = analyze(
-            checkout.path,
+            root,
             inventory,
             checked,
             spec.rule_type,
@@ -166,9 +181,9 @@ def _scan_worktree(
     if measures.errors:
         observer.log(f"[WARNING] Code metrics are incomplete: {'; '.join(measures.errors[:5])}")
     return ScanResult(
-        commit=checkout.commit,
+        commit=commit,
         languages=languages,
-        findings=to_findings(checkout.path, inventory, outcome),
+        findings=to_findings(root, inventory, outcome),
         partial=bool(outcome.failed),
         failed_analyzers=outcome.failed,
         skipped=dict(inventory.skipped),

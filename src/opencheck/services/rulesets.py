@@ -92,7 +92,7 @@ def rules_of(session: Session, rs: RuleSet) -> list[SetRule]:
     """Every catalog rule of the set's language, enabled or not, with its effective severity."""
     rules = catalog(rs.language)
     if rs.is_system:
-        return [SetRule(r, True, r.severity) for r in rules]
+        return [SetRule(r, r.default, r.severity) for r in rules]
     rows = {
         row.rule_id: row
         for row in session.scalars(select(RuleSetRule).where(RuleSetRule.ruleset_id == rs.id))

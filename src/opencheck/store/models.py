@@ -19,6 +19,9 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
 )
+from sqlalchemy import (
+    false as sa_false,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING_CONVENTION = {
@@ -303,6 +306,11 @@ class ExecutionFile(Base):
     huge_methods: Mapped[int] = mapped_column(Integer, default=0)
     duplicated_lines: Mapped[int] = mapped_column(Integer, default=0)
     duplicated_blocks: Mapped[int] = mapped_column(Integer, default=0)
+    # main, test, generated, vendored or bundled (domain.roles); only main and test are analysed.
+    role: Mapped[str] = mapped_column(String(16), default="main", server_default="main")
+    code_lines: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Why no analyser checked this file (a size cap, a parse failure, its role); NULL if checked.
+    unchecked_reason: Mapped[str | None] = mapped_column(String(255), nullable=True)
 
 
 class Defect(Base):
@@ -322,3 +330,7 @@ class Defect(Base):
     code_line: Mapped[str] = mapped_column(Text)
     fingerprint: Mapped[str] = mapped_column(String(80))
     status: Mapped[int] = mapped_column(Integer, default=0)
+    # The reason a marker in the code gave for suppressing it (status is then "ignored").
+    suppression: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # A security-sensitive use to review, not shown to take untrusted input.
+    hotspot: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())

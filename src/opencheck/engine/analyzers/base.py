@@ -50,6 +50,11 @@ class Rule:
     description: str = ""
     bad_example: str = ""
     good_example: str = ""
+    # Off by default: the rule stays in the catalog (a custom rule set can enable it) but is not
+    # in the default rule sets, because the precision harness measured it below the bar.
+    default: bool = True
+    # "all" runs on main and test code; "main" (production hardening, security) skips test code.
+    scope: str = "all"
 
     @property
     def code(self) -> str:
@@ -100,7 +105,10 @@ class Analyzer(Protocol):
 def default_selection(
     analyzer: Analyzer, rule_type: str, languages: Iterable[str] | None = None
 ) -> RuleSelection:
-    """The analyser's rules for `rule_type` ("basic": all, "security": security rules only)."""
+    """The analyser's default rules for `rule_type` ("security": security rules only).
+
+    Rules marked off by default (`Rule.default`) are left out.
+    """
     if rule_type not in RULE_TYPES:
         raise ValueError(f"rule type must be one of {', '.join(RULE_TYPES)}, not {rule_type!r}")
     wanted = None if languages is None else set(languages)
@@ -108,6 +116,7 @@ def default_selection(
         rule
         for rule in analyzer.rules
         if (wanted is None or rule.language in wanted)
+        and rule.default
         and (rule_type == "basic" or rule.security or rule.code == SYNTAX_ERROR)
     )
 

@@ -3,7 +3,9 @@
 A tool-backed analyser (ruff, oxlint, ...) names its rules in `engine/catalogs/<tool>.yml`;
 the structural engines keep theirs, with the matching logic, in `engine/rules/<language>/`.
 Both share one entry format, read here: id or code, name, severity, tags, security,
-description (why and how to fix) and `examples: {bad: [...], good: [...]}`, which the tests run.
+description (why and how to fix) and `examples: {bad: [...], good: [...]}`, which the tests run;
+optionally `default: false` (measured below the bar: not in the default rule sets) and `scope:
+main` (production code only; the default for security rules) or `all`.
 """
 
 from __future__ import annotations
@@ -50,10 +52,20 @@ def rule_from_entry(
             description=" ".join(str(entry.get("description", "")).split()),
             bad_example=bad[0] if bad else "",
             good_example=good[0] if good else "",
+            default=bool(entry.get("default", True)),
+            scope=_scope(entry),
         )
     except (KeyError, TypeError, AttributeError) as exc:
         raise ValueError(f"{source}: rule {rule_id!r} lacks {exc}") from None
     return ExampleRule(rule, bad, good)
+
+
+def _scope(entry: Mapping[str, Any]) -> str:
+    """Where a rule runs: security rules skip test code unless the entry says otherwise."""
+    scope = str(entry.get("scope", "main" if entry.get("security") else "all"))
+    if scope not in ("all", "main"):
+        raise KeyError(f"scope must be 'all' or 'main', not {scope!r}")
+    return scope
 
 
 @cache

@@ -89,6 +89,7 @@ SUMMARY_TYPES: dict[str, type] = {
     "major_count": str,
     "minor_count": str,
     "suggestion_count": str,
+    "info_count": str,
     "is_access": str,
     "trigger_type": str,
     "file_duplication_ratio": str,
@@ -212,7 +213,7 @@ def test_detail_filters(api: Api, checked: Checked) -> None:
         {"limit": "0"},
         {"limit": "201"},
         {"limit": "ten"},
-        {"severity": "4"},
+        {"severity": "5"},
         {"severity": "0,critical"},
         {"status_ids": "3"},
         {"status_ids": "0,,9"},
@@ -248,7 +249,7 @@ def test_statistic_counts(api: Api, checked: Checked) -> None:
     r = _get(api, checked.task_id, "defects-statistic")
     assert r.status_code == 200, r.text
     assert r.json() == {
-        "severity": {"critical": 3, "major": 2, "minor": 2, "suggestion": 1},
+        "severity": {"critical": 3, "major": 2, "minor": 2, "suggestion": 1, "info": 0},
         "status": {"unresolved": 8, "resolved": 0, "dismissed": 0},
     }
     named = _get(api, checked.task_id, "defects-statistic", job_id=checked.exec_id)
@@ -270,8 +271,8 @@ def test_summary_types_and_counts(api: Api, checked: Checked) -> None:
     assert body["comment_lines"] == 1
     assert body["comment_ratio"] == "5.88%"  # 1 / (16 + 1)
     assert body["issue_count"] == 8
-    severities = ("critical_count", "major_count", "minor_count", "suggestion_count")
-    assert [body[k] for k in severities] == ["3", "2", "2", "1"]
+    severities = ("critical_count", "major_count", "minor_count", "suggestion_count", "info_count")
+    assert [body[k] for k in severities] == ["3", "2", "2", "1", "0"]
     assert body["is_access"] == "error"  # default gate: critical <= 0 fails
     assert body["check_type"] == "source" and body["trigger_type"] == "manual"
     for key in ("last_check_time", "last_exec_time", "created_at"):
@@ -299,7 +300,7 @@ def test_statuses_after_triage(api: Api, tmp_path) -> None:  # type: ignore[no-u
             )
     stat = _get(api, own.task_id, "defects-statistic").json()
     assert stat == {
-        "severity": {"critical": 2, "major": 2, "minor": 1, "suggestion": 0},
+        "severity": {"critical": 2, "major": 2, "minor": 1, "suggestion": 0, "info": 0},
         "status": {"unresolved": 5, "resolved": 1, "dismissed": 2},
     }
     assert _detail(api, own.task_id)["total"] == 5

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from opencheck.domain.severity import Severity
 from opencheck.errors import InvalidParameter
+
+# Every severity code the wire accepts, info ("4") included; the enum is the one source.
+SEVERITY_CODES = tuple(s.code for s in Severity)
 
 
 def int_param(value: str | None, name: str, *, low: int, high: int | None, default: int) -> int:
@@ -55,3 +59,8 @@ def parse_list(value: str | None, name: str, allowed: tuple[str, ...]) -> tuple[
             f"{name} has invalid value(s) {', '.join(bad)}; allowed: {', '.join(allowed)}"
         )
     return items
+
+
+def severity_list(value: str | None, name: str) -> tuple[Severity, ...]:
+    """A comma-separated severity filter over the five codes ("0" critical .. "4" info)."""
+    return tuple(Severity.from_code(code) for code in parse_list(value, name, SEVERITY_CODES))

@@ -76,7 +76,7 @@ def list_defects(
     task_id: str,
     execution_id: str | None,
     statuses: tuple[int, ...],
-    severities: tuple[int, ...],
+    severities: tuple[Severity, ...],
     offset: int,
     limit: int,
 ) -> DefectPage:
@@ -88,7 +88,7 @@ def list_defects(
     if statuses:
         conditions.append(Defect.status.in_(statuses))
     if severities:
-        conditions.append(Defect.severity.in_(severities))
+        conditions.append(Defect.severity.in_([int(s) for s in severities]))
     total = session.scalar(select(func.count()).select_from(Defect).where(*conditions)) or 0
     rows = list(
         session.scalars(

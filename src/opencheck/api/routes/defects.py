@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from opencheck.api.deps import CurrentUser, RuntimeDep
-from opencheck.api.params import int_param, parse_list
+from opencheck.api.params import int_param, parse_list, severity_list
 from opencheck.api.schemas.v2_defects import defects_statistic, task_defects, task_detail
 from opencheck.services import defects
 from opencheck.services.fragments import fragments
@@ -14,7 +14,6 @@ from opencheck.store.db import unit_of_work
 router = APIRouter()
 
 STATUS_CODES = ("0", "1", "2")
-SEVERITY_CODES = ("0", "1", "2", "3")
 
 
 @router.get("/v2/tasks/{task_id}/defects-detail")
@@ -32,7 +31,7 @@ def defects_detail(
     row_offset = int_param(offset, "offset", low=0, high=999_999, default=0)
     page_size = int_param(limit, "limit", low=1, high=200, default=10)
     statuses = parse_list(status_ids, "status_ids", STATUS_CODES) or ("0",)
-    severities = parse_list(severity, "severity", SEVERITY_CODES)
+    severities = severity_list(severity, "severity")
     with unit_of_work(runtime.sessions) as session:
         page = defects.list_defects(
             session,
@@ -40,7 +39,7 @@ def defects_detail(
             task_id=task_id,
             execution_id=job_id,
             statuses=tuple(int(s) for s in statuses),
-            severities=tuple(int(s) for s in severities),
+            severities=severities,
             offset=row_offset,
             limit=page_size,
         )

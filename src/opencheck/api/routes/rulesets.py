@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 
 from opencheck.api.deps import CurrentUser, RuntimeDep
-from opencheck.api.params import choice_param, int_param, parse_list, str_param
+from opencheck.api.params import SEVERITY_CODES, choice_param, int_param, parse_list, str_param
 from opencheck.api.schemas.v2_rulesets import (
     RulesetBody,
     UpdateTaskRulesetItem,
@@ -17,7 +17,6 @@ from opencheck.api.schemas.v2_rulesets import (
 from opencheck.errors import NotFound
 from opencheck.services import rule_catalog, rulesets, tasks
 from opencheck.services.permissions import Action
-from opencheck.services.rulesets import SEVERITY_CODES
 from opencheck.store.db import unit_of_work
 
 router = APIRouter()

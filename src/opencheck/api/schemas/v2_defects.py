@@ -16,7 +16,15 @@ from opencheck.services.defects import (
 )
 from opencheck.store.models import Defect, Execution
 
-# Metrics OpenCheck does not compute yet; sent as zero in the type the contract declares.
+# Severity names of defects-statistic (`severity.<name>`) and defects-summary (`<name>_count`).
+# The contract stops at suggestion; info is the fifth key, named as CodeArts names the others.
+STATISTIC_KEYS = {
+    Severity.CRITICAL: "critical",
+    Severity.MAJOR: "major",
+    Severity.MINOR: "minor",
+    Severity.SUGGESTION: "suggestion",
+    Severity.INFO: "info",
+}
 
 
 def _checked_at(execution: Execution) -> str | None:
@@ -85,15 +93,11 @@ def task_defects(
 
 
 def defects_statistic(counts: DefectCounts) -> dict[str, object]:
-    """ShowTaskDefectsStatisticResponse: severities over unresolved defects, statuses over all."""
-    sev = counts.by_severity
+    """ShowTaskDefectsStatisticResponse: severities over unresolved defects, statuses over all.
+
+    The five severity buckets (info included) add up to the unresolved status count."""
     return {
-        "severity": {
-            "critical": sev[Severity.CRITICAL],
-            "major": sev[Severity.MAJOR],
-            "minor": sev[Severity.MINOR],
-            "suggestion": sev[Severity.SUGGESTION],
-        },
+        "severity": {STATISTIC_KEYS[level]: number for level, number in counts.by_severity.items()},
         "status": {
             "unresolved": counts.by_status[UNRESOLVED],
             "resolved": counts.by_status[RESOLVED],
@@ -139,10 +143,7 @@ def task_detail(summary: DefectSummary) -> dict[str, object]:
         "created_at": wire_time(task.created_at),
         "cyclomatic_complexity_per_method": _average(totals.complexity, totals.functions),
         "cyclomatic_complexity_per_file": _average(totals.complexity, totals.files),
-        "critical_count": str(sev[Severity.CRITICAL]),
-        "major_count": str(sev[Severity.MAJOR]),
-        "minor_count": str(sev[Severity.MINOR]),
-        "suggestion_count": str(sev[Severity.SUGGESTION]),
+        **{f"{STATISTIC_KEYS[level]}_count": str(number) for level, number in sev.items()},
         "is_access": execution.review_result or "",
         "trigger_type": "manual",
         "file_duplication_ratio": _ratio(totals.duplicated_files, totals.files),

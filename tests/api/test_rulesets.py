@@ -31,7 +31,12 @@ def _python_rules(api: Api) -> dict[str, dict[str, str]]:
 
 def _rule_id(api: Api, code: str) -> str:
     """The API id of a ruff rule given its code (`F401`), found through the rule list."""
-    names = {"F401": "unused-import", "E711": "none-comparison", "F841": "unused-variable"}
+    names = {
+        "F401": "unused-import",
+        "E711": "none-comparison",
+        "F841": "unused-variable",
+        "E712": "true-false-comparison",
+    }
     return _python_rules(api)[f"ruff:{names[code]}"]["rule_id"]
 
 
@@ -101,7 +106,7 @@ def test_rule_sets_from_creation_to_a_real_check(api: Api, repo_factory) -> None
     dev, viewer, outsider = api.user(), api.user(), api.user()
     pid = api.project({"developer": dev, "viewer": viewer})
     system = _system_python(api, pid)
-    f401, e711, f841 = (_rule_id(api, c) for c in ("F401", "E711", "F841"))
+    f401, e711, f841, e712 = (_rule_id(api, c) for c in ("F401", "E711", "F841", "E712"))
 
     # From scratch: only the named rules are enabled.
     r = _create(
@@ -137,7 +142,12 @@ def test_rule_sets_from_creation_to_a_real_check(api: Api, repo_factory) -> None
         template_id=system,
         rule_ids="",
         uncheck_ids=f401,
-        custom_attributes=[{"attribute": "severity", "rules": [{"rule_id": e711, "value": "0"}]}],
+        custom_attributes=[
+            {
+                "attribute": "severity",
+                "rules": [{"rule_id": e711, "value": "0"}, {"rule_id": e712, "value": "4"}],
+            }
+        ],
     )
     assert r.status_code == 200, r.text
     strict = r.json()["template_id"]
@@ -149,6 +159,7 @@ def test_rule_sets_from_creation_to_a_real_check(api: Api, repo_factory) -> None
     }
     assert rules[e711]["rule_severity"] == "0" and rules[e711]["checked"] == "1"
     assert rules[f401]["checked"] == "0" and rules[f841]["checked"] == "1"
+    assert rules[e712]["rule_severity"] == "4"  # info is a level a rule can be graded to
 
     # Listing: system sets first, then the project's; categories by creator.
     listed = api.http.get(f"/v2/{pid}/rulesets", headers=viewer.headers).json()

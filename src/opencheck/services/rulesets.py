@@ -31,7 +31,7 @@ from opencheck.store.models import (
 )
 
 _NAME_RE = re.compile(r"^[A-Za-z0-9._-]{1,500}$")
-SEVERITY_CODES = ("0", "1", "2", "3")
+SEVERITY_CODES = tuple(s.code for s in Severity)
 
 
 @dataclass(frozen=True)
@@ -162,7 +162,9 @@ def create_ruleset(session: Session, *, principal: Principal, new: NewRuleSet) -
     for wid, code in new.severities.items():
         (rid,) = _catalog_ids([wid], language, "custom_attributes")
         if code not in SEVERITY_CODES:
-            raise InvalidParameter("custom_attributes severity value must be one of 0, 1, 2, 3")
+            raise InvalidParameter(
+                f"custom_attributes severity value must be one of {', '.join(SEVERITY_CODES)}"
+            )
         state[rid] = (state[rid][0], Severity.from_code(code))
     rs = RuleSet(
         project_id=project.id,

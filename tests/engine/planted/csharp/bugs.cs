@@ -1,0 +1,76 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Threading.Tasks;
+
+namespace Shop.Catalog
+{
+    public class ProductService
+    {
+        private readonly Dictionary<string, decimal> _prices = new Dictionary<string, decimal>();
+
+        public string Title(object item)
+        {
+            var product = item as Product;
+            return product.Name; // missed: null dereference after as
+        }
+
+        public int Count
+        {
+            get { return Count; } // missed: infinite recursion in a property getter
+        }
+
+        public string Header(string path)
+        {
+            var reader = new StreamReader(path); // missed: StreamReader never disposed
+            return reader.ReadLine();
+        }
+
+        public void Reload(string path)
+        {
+            try
+            {
+                Header(path);
+            }
+            catch (IOException) // expect: oc-csharp:empty-catch
+            {
+            }
+        }
+
+        public async void Refresh() // expect: oc-csharp:async-void
+        {
+            await Task.Delay(10);
+        }
+
+        public bool Same(int a)
+        {
+            return a == a; // expect: oc-csharp:self-comparison
+        }
+
+        public void Save(string path)
+        {
+            try
+            {
+                File.WriteAllText(path, "");
+            }
+            catch (IOException ex)
+            {
+                throw ex; // expect: oc-csharp:rethrow-loses-stack
+            }
+        }
+
+        public decimal Price(string sku)
+        {
+            if (_prices.ContainsKey(sku) || _prices.ContainsKey(sku)) // missed: identical operands of ||
+            {
+                return _prices[sku];
+            }
+            return 0m;
+        }
+    }
+
+    public class Product
+    {
+        public string Name { get; set; } = "";
+    }
+}

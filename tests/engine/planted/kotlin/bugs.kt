@@ -1,0 +1,61 @@
+package com.example.billing
+
+import java.io.File
+
+class InvoiceService(private val rates: Map<String, Double>) {
+
+    fun total(lines: List<Double>): Double {
+        val discount = 0.1 // missed: unused variable
+        return lines.sum()
+    }
+
+    fun label(amount: Double): String {
+        return if (amount > 1000) {
+            "large"
+        } else {
+            "large"
+        } // missed: identical if/else branches
+    }
+
+    fun rate(code: String): Double {
+        return rates[code]!! // expect: oc-kotlin:not-null-assertion
+    }
+
+    fun load(path: String): String {
+        try {
+            return File(path).readText()
+        } catch (e: Exception) {} // expect: oc-kotlin:empty-catch
+        return ""
+    }
+
+    fun same(a: Int): Boolean = a == a // expect: oc-kotlin:self-comparison
+
+    fun describe(kind: String): String {
+        if (kind == "x") {} // expect: oc-kotlin:empty-if-body
+        return kind.uppercase()
+    }
+
+    fun export(path: String, rows: List<String>) {
+        rows.sorted() // missed: result of sorted() ignored, rows stay unsorted
+        File(path).writeText(rows.joinToString("\n"))
+    }
+
+    fun archive(path: String) {
+        TODO("archive $path") // expect: oc-kotlin:todo-call
+    }
+
+    fun parse(text: String): Int {
+        val value = text.toIntOrNull() ?: return 0
+        return value
+        println("parsed $value") // missed: unreachable code after return
+    }
+
+    fun retry(path: String): String? {
+        return try {
+            File(path).readText()
+        } catch (e: java.io.IOException) {
+            e.printStackTrace() // expect: oc-kotlin:print-stack-trace
+            null
+        }
+    }
+}

@@ -1,0 +1,59 @@
+-- Inventory helpers for the shop module.
+local M = {}
+
+local function load_items(path)
+  local f = io.open(path, "r")
+  local text = f:read("*a") -- missed: io.open result used without a nil check
+  f:close()
+  return text
+end
+
+function M.total(items)
+  local sum = 0
+  for i = 1, #items do
+    sum = sum + items[i].price
+  end
+  return summ -- missed: undefined global (typo)
+end
+
+function M.add(items, item)
+  count = #items + 1 -- expect: oc-lua:global-assignment
+  items[count] = item
+end
+
+function M.find(items, id)
+  local found = nil -- missed: unused local variable
+  for _, item in ipairs(items) do
+    if item.id == id then
+      return item
+    end
+  end
+end
+
+function M.save(path, items)
+  pcall(M.write, path, items) -- expect: oc-lua:pcall-result-ignored
+end
+
+function M.same(a)
+  return a == a -- expect: oc-lua:self-comparison
+end
+
+function M.label(item)
+  local name = item.name
+  local name = name or "unknown" -- missed: local shadows a local in the same scope
+  return name
+end
+
+function M.count(items)
+  local n = 0
+  for k, v in pairs(items) do -- missed: unused loop variables
+    n = n + 1
+  end
+  return n
+end
+
+function M.read(path)
+  return load_items(path)
+end
+
+return M

@@ -1,0 +1,27 @@
+-- Monthly revenue report queries.
+
+SELECT *  -- expect: sqlfluff:AM04
+FROM orders
+WHERE customer_id = NULL;  -- expect: sqlfluff:CV05
+
+SELECT o.id, c.name
+FROM orders o, customers c;  -- missed: implicit cross join without a condition
+
+select o.id, O.TOTAL from orders as o  -- expect: sqlfluff:CP01
+where o.total > 100;
+
+SELECT id, total
+FROM orders
+WHERE status IN ('paid', 'paid');  -- missed: duplicate value in IN list
+
+UPDATE orders SET status = 'archived';  -- missed: UPDATE without WHERE
+
+DELETE FROM order_lines;  -- missed: DELETE without WHERE
+
+SELECT customer_id, SUM(total) AS total, SUM(total) AS total  -- expect: sqlfluff:AL08
+FROM orders
+GROUP BY customer_id;
+
+SELECT a.id, b.id
+FROM orders a
+JOIN payments b ON a.id = a.id;  -- expect: sqlfluff:ST10

@@ -162,3 +162,13 @@ def test_run_batch_reports_only_selected_rules(tmp_path: Path) -> None:
     assert [(f.rule_id, f.path, f.line, f.column) for f in result.findings] == [
         ("oc-go:weak-hash", "pkg/a.go", 4, 7)
     ]
+
+
+@needs_astgrep
+def test_a_finding_says_what_is_wrong_in_words(tmp_path: Path) -> None:
+    (tmp_path / "a.go").write_text("package a\n\nfunc f() { _ = md5.Sum(nil) }\n")
+    selection = default_selection(ASTGREP, "basic", ["Go"])
+    limits = Limits(timeout=60, memory_mb=None, cancelled=lambda: False)
+    [finding] = run_batch(ASTGREP, tmp_path, ["a.go"], selection, limits).findings
+    assert finding.message == "MD5 and SHA-1 are broken for collision resistance."
+    assert all(pr.message != pr.rule.name and len(pr.message) > 20 for pr in PACK)

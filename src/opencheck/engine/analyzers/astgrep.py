@@ -53,6 +53,13 @@ class PackRule:
     body: Mapping[str, Any]
     bad: tuple[str, ...]
     good: tuple[str, ...]
+    # What a finding says: the entry's `message` (ast-grep fills in `$NAME` meta-variables),
+    # else the description's first sentence.
+    message_template: str = ""
+
+    @property
+    def message(self) -> str:
+        return self.message_template or self.rule.summary
 
 
 def _pack_rule(entry: Mapping[str, Any], language: str, source: Path) -> PackRule:
@@ -60,7 +67,8 @@ def _pack_rule(entry: Mapping[str, Any], language: str, source: Path) -> PackRul
     body = {key: entry[key] for key in _RULE_BODY_KEYS if key in entry}
     if "rule" not in body or not example.bad:
         raise ValueError(f"{source}: rule {example.rule.id!r} lacks a rule body or a bad example")
-    return PackRule(example.rule, body, example.bad, example.good)
+    message = " ".join(str(entry.get("message") or "").split())
+    return PackRule(example.rule, body, example.bad, example.good, message)
 
 
 @cache
@@ -76,7 +84,7 @@ def inline_rules(pack_rules: Sequence[PackRule]) -> str:
             "id": pr.rule.id,
             "language": AST_GREP_LANGUAGES[pr.rule.language],
             "severity": "warning",
-            "message": pr.rule.name,
+            "message": pr.message,
             **pr.body,
         }
         for pr in pack_rules

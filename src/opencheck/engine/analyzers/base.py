@@ -62,6 +62,11 @@ class Rule:
         return self.id.split(":", 1)[1]
 
     @property
+    def summary(self) -> str:
+        """What is wrong, in words: the description's first sentence (never the rule's slug)."""
+        return _SENTENCE_END.split(self.description)[0] if self.description else self.name
+
+    @property
     def fix(self) -> str:
         """How to fix it: the description's last sentence (descriptions end with the fix)."""
         return _SENTENCE_END.split(self.description)[-1] if self.description else ""

@@ -102,7 +102,7 @@ class TreeSitter:
                     "id": qr.rule.id,
                     "language": qr.rule.language,
                     "query": qr.query,
-                    "message": qr.rule.name,
+                    "message": qr.rule.summary,
                 }
                 for qr in selected
             ],

@@ -55,6 +55,9 @@ class Rule:
     default: bool = True
     # "all" runs on main and test code; "main" (production hardening, security) skips test code.
     scope: str = "all"
+    # A security-sensitive use to review (exec, eval, deserialisation, a weak hash...), not shown
+    # to take untrusted input: listed apart from vulnerabilities and never counted by the gate.
+    hotspot: bool = False
 
     @property
     def code(self) -> str:

@@ -4,8 +4,9 @@ A tool-backed analyser (ruff, oxlint, ...) names its rules in `engine/catalogs/<
 the structural engines keep theirs, with the matching logic, in `engine/rules/<language>/`.
 Both share one entry format, read here: id or code, name, severity, tags, security,
 description (why and how to fix) and `examples: {bad: [...], good: [...]}`, which the tests run;
-optionally `default: false` (measured below the bar: not in the default rule sets) and `scope:
-main` (production code only; the default for security rules) or `all`.
+optionally `default: false` (measured below the bar: not in the default rule sets), `scope:
+main` (production code only; the default for security rules) or `all`, and `hotspot: true` (a
+security-sensitive use to review, not a proven vulnerability).
 """
 
 from __future__ import annotations
@@ -54,6 +55,7 @@ def rule_from_entry(
             good_example=good[0] if good else "",
             default=bool(entry.get("default", True)),
             scope=_scope(entry),
+            hotspot=bool(entry.get("hotspot", False)),
         )
     except (KeyError, TypeError, AttributeError) as exc:
         raise ValueError(f"{source}: rule {rule_id!r} lacks {exc}") from None

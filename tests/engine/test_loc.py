@@ -61,7 +61,16 @@ def test_exact_counts_per_language(tmp_path: Path) -> None:
     }
     for name, text in files.items():
         (tmp_path / name).write_text(text)
-    stats = count_lines(build_inventory(tmp_path, [], []))
+    per_file: dict[str, int] = {}
+    stats = count_lines(build_inventory(tmp_path, [], []), per_file)
+    assert per_file == {
+        "a.py": 4,
+        "q.sql": 2,
+        "s.sh": 2,
+        "Index.ets": 5,
+        "main.cj": 3,
+        "empty.py": 0,
+    }
     assert stats == {
         "Python": LanguageStats(files=2, code=4, comments=2, blanks=3),
         "SQL": LanguageStats(files=1, code=2, comments=3, blanks=1),

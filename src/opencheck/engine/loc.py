@@ -56,8 +56,13 @@ FALLBACK_SYNTAX: dict[str, CommentSyntax] = {
 }
 
 
-def count_lines(inventory: Inventory) -> dict[str, LanguageStats]:
-    """Per-language statistics of every file in the inventory, attributed by our own language."""
+def count_lines(
+    inventory: Inventory, per_file: dict[str, int] | None = None
+) -> dict[str, LanguageStats]:
+    """Per-language statistics of every file in the inventory, attributed by our own language.
+
+    `per_file`, when given, receives each file's code lines by relative path.
+    """
     root = inventory.root
     absolute = {
         str(root / rel): language for language, paths in inventory.files.items() for rel in paths
@@ -69,6 +74,8 @@ def count_lines(inventory: Inventory) -> dict[str, LanguageStats]:
         if counts is None:
             counts = count_file(Path(path), FALLBACK_SYNTAX.get(language, CommentSyntax()))
         stats.setdefault(language, LanguageStats()).add(*counts)
+        if per_file is not None:
+            per_file[Path(path).relative_to(root).as_posix()] = counts[0]
     return stats
 
 

@@ -12,6 +12,7 @@ from typing import Protocol
 
 from opencheck.domain.findings import Finding
 from opencheck.domain.languages import canonical_language, upper_code
+from opencheck.domain.roles import Role
 from opencheck.engine.analysis import CANCEL_POLL, AnalysisOutcome, analyze
 from opencheck.engine.analyzers.base import (
     RULE_TYPES,
@@ -24,9 +25,10 @@ from opencheck.engine.analyzers.registry import ANALYZERS
 from opencheck.engine.errors import ScanCancelled, redact
 from opencheck.engine.fetch import RepoCache, RepoCredentials
 from opencheck.engine.fingerprint import fingerprints
-from opencheck.engine.inventory import Inventory, build_inventory, clean_relative
+from opencheck.engine.inventory import Inventory, LeftOut, build_inventory, clean_relative
 from opencheck.engine.loc import LanguageStats, count_lines
 from opencheck.engine.metrics.measure import CodeMeasures, measure_code
+from opencheck.engine.test_code import drop_main_only_on_tests, main_only_rules, read_text
 
 __all__ = [
     "EngineSettings",
@@ -56,6 +58,8 @@ class ScanSpec:
     # Per system language, the rules of the task's rule set; a language left out (or None)
     # runs the analysers' default rules.
     rule_selections: Mapping[str, RuleSelection] | None = None
+    # Test code beyond the conventions (prefixes or globs, as `excludes`).
+    test_paths: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -93,6 +97,9 @@ class ScanResult:
     failed_analyzers: list[str]
     skipped: dict[str, int]
     metrics: CodeMeasures = field(default_factory=CodeMeasures)
+    roles: dict[str, Role] = field(default_factory=dict)  # path → role; main when absent
+    left_out: list[LeftOut] = field(default_factory=list)  # listed, never analysed
+    code_lines: dict[str, int] = field(default_factory=dict)  # per analysed file
 
 
 def run_scan(
@@ -109,7 +116,7 @@ def run_scan(
     """
     if spec.rule_type not in RULE_TYPES:
         raise ValueError(f"rule type must be one of {', '.join(RULE_TYPES)}")
-    for path in (*spec.include_paths, *spec.excludes):
+    for path in (*spec.include_paths, *spec.excludes, *spec.test_paths):
         clean_relative(path)  # fail before fetching, not after
     progress = _Progress(observer)
     progress(5)
@@ -154,11 +161,12 @@ def scan_tree(
     """
     progress = progress or _Progress(observer)
     _check_cancelled(observer)
-    inventory = build_inventory(root, spec.include_paths, spec.excludes)
+    inventory = build_inventory(root, spec.include_paths, spec.excludes, spec.test_paths)
     _log_inventory(inventory, observer)
     progress(40)
     _check_cancelled(observer)
-    languages = count_lines(inventory)
+    code_lines: dict[str, int] = {}
+    languages = count_lines(inventory, code_lines)
     progress(50)
     _check_cancelled(observer)
     checked = _checked_languages(languages, spec.rule_languages, observer)
@@ -176,6 +184,7 @@ def scan_tree(
             selections=spec.rule_selections,
         )
         measures = measuring.result(observer.cancelled)
+    _keep_main_only_rules_off_tests(root, inventory, outcome, analyzers)
     for line in outcome.log:
         observer.log(line)
     if measures.errors:
@@ -188,6 +197,9 @@ def scan_tree(
         failed_analyzers=outcome.failed,
         skipped=dict(inventory.skipped),
         metrics=measures,
+        roles=dict(inventory.roles),
+        left_out=list(inventory.left_out),
+        code_lines=code_lines,
     )
 
 
@@ -249,6 +261,27 @@ def _log_inventory(inventory: Inventory, observer: ScanObserver) -> None:
     if inventory.skipped:
         reasons = ", ".join(f"{reason} {n}" for reason, n in sorted(inventory.skipped.items()))
         observer.log(f"Skipped {sum(inventory.skipped.values())} files: {reasons}")
+    counts = inventory.role_counts()
+    observer.log(
+        "Code roles: "
+        + ", ".join(f"{role.value} {counts[role]}" for role in Role)
+        + f" (left out: {len(inventory.left_out)} files, see the file list)"
+    )
+
+
+def _keep_main_only_rules_off_tests(
+    root: Path, inventory: Inventory, outcome: AnalysisOutcome, analyzers: Mapping[str, Analyzer]
+) -> None:
+    """Drop findings of main-only rules (security, production hardening) in test code."""
+    outcome.findings, dropped = drop_main_only_on_tests(
+        outcome.findings,
+        main_only=main_only_rules(analyzers.values()),
+        role_of=inventory.role_of,
+        language_of=inventory.language_of(),
+        read=read_text(root),
+    )
+    if dropped:
+        outcome.log.append(f"{dropped} findings of rules for production code left out of test code")
 
 
 def _checked_languages(

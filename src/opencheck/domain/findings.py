@@ -19,3 +19,5 @@ class Finding(NamedTuple):
     code_line: str
     fingerprint: str
     language: str
+    # Why a marker in the code ignores it (stored as status "ignored"); None when it counts.
+    suppression: str | None = None

@@ -13,6 +13,7 @@ from typing import Protocol
 from opencheck.domain.findings import Finding
 from opencheck.domain.languages import canonical_language, upper_code
 from opencheck.domain.roles import Role
+from opencheck.domain.severity import Severity
 from opencheck.engine.analysis import CANCEL_POLL, AnalysisOutcome, analyze
 from opencheck.engine.analyzers.base import (
     RULE_TYPES,
@@ -28,6 +29,7 @@ from opencheck.engine.fingerprint import fingerprints
 from opencheck.engine.inventory import Inventory, LeftOut, build_inventory, clean_relative
 from opencheck.engine.loc import LanguageStats, count_lines
 from opencheck.engine.metrics.measure import CodeMeasures, measure_code
+from opencheck.engine.suppressing import mark_suppressed, unused_findings, unused_severities
 from opencheck.engine.test_code import drop_main_only_on_tests, main_only_rules, read_text
 
 __all__ = [
@@ -192,7 +194,12 @@ def scan_tree(
     return ScanResult(
         commit=commit,
         languages=languages,
-        findings=to_findings(root, inventory, outcome),
+        findings=to_findings(
+            root,
+            inventory,
+            outcome,
+            unused_severities(checked, spec.rule_type, spec.rule_selections),
+        ),
         partial=bool(outcome.failed),
         failed_analyzers=outcome.failed,
         skipped=dict(inventory.skipped),
@@ -300,14 +307,23 @@ def _checked_languages(
     return [lang for lang in by_size if lang in in_rules]
 
 
-def to_findings(root: Path, inventory: Inventory, outcome: AnalysisOutcome) -> list[Finding]:
-    """Domain findings in file order, with source line, language, severity and fingerprint."""
+def to_findings(
+    root: Path,
+    inventory: Inventory,
+    outcome: AnalysisOutcome,
+    unused: Mapping[str, Severity] | None = None,
+) -> list[Finding]:
+    """Domain findings in file order, with source line, language, severity and fingerprint.
+
+    Findings a marker in the code suppresses are kept and marked; `unused` gives, per
+    language, the severity of the findings for markers that suppress nothing.
+    """
     raw = sorted(outcome.findings, key=lambda f: (f.path, f.line, f.column, f.rule_id))
     language_of = inventory.language_of()
     sources: dict[str, list[str]] = {}
     lines = [_source_line(root, f, sources) for f in raw]
     prints = fingerprints((f.rule_id, f.path, line) for f, line in zip(raw, lines, strict=True))
-    return [
+    findings = [
         Finding(
             rule_id=f.rule_id,
             severity=outcome.severities[f.rule_id],
@@ -321,6 +337,23 @@ def to_findings(root: Path, inventory: Inventory, outcome: AnalysisOutcome) -> l
         )
         for f, line, fp in zip(raw, lines, prints, strict=True)
     ]
+    return _with_suppressions(root, inventory, outcome, findings, sources, unused or {})
+
+
+def _with_suppressions(
+    root: Path,
+    inventory: Inventory,
+    outcome: AnalysisOutcome,
+    findings: list[Finding],
+    sources: dict[str, list[str]],
+    unused: Mapping[str, Severity],
+) -> list[Finding]:
+    """Suppressed findings marked, and one finding per marker that suppresses nothing."""
+    marked, idle = mark_suppressed(findings, sources, outcome.severities)
+    extra = unused_findings(root, inventory.files, sources, idle, unused, outcome.severities)
+    if not extra:
+        return marked
+    return sorted(marked + extra, key=lambda f: (f.path, f.line, f.column, f.rule_id))
 
 
 def _source_line(root: Path, finding: RawFinding, cache: dict[str, list[str]]) -> str:

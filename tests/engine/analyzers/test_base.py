@@ -113,4 +113,6 @@ def test_registry() -> None:
     assert not registry.is_security_rule("ruff:F401")
     assert not registry.is_security_rule("nope:S1")
     assert registry.rule("ruff:F821") is not None
-    assert len(registry.all_rules()) == sum(len(a.rules) for a in registry.ANALYZERS.values())
+    analysed = sum(len(a.rules) for a in registry.ANALYZERS.values())
+    assert len(registry.all_rules()) == analysed + len(registry.ENGINE_RULES)
+    assert registry.rule("opencheck:unused-suppression") is not None

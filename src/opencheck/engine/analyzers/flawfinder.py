@@ -40,7 +40,9 @@ class Flawfinder:
 
     def command(self, files: Sequence[str], rules: RuleSelection) -> list[str]:
         # flawfinder cannot select rules; run_batch drops the names that were not selected.
-        return [flawfinder_binary() or "flawfinder", "--csv", "--", *files]
+        # --neverignore: OpenCheck honours `flawfinder: ignore` itself and keeps the finding,
+        # marked ignored, instead of losing it.
+        return [flawfinder_binary() or "flawfinder", "--csv", "--neverignore", "--", *files]
 
     def parse(self, raw: bytes, root: Path) -> list[RawFinding]:
         rows = list(csv.reader(io.StringIO(raw.decode(errors="replace"))))

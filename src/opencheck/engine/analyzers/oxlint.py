@@ -39,8 +39,13 @@ def _config_dir() -> Path:
 
 
 # Our own config: without `-c`, oxlint reads the repository's. The browser and Node globals
-# let rules such as no-implied-eval recognise `setTimeout("code")`.
-CONFIG_TEXT = '{"env": {"browser": true, "node": true}}\n'
+# let rules such as no-implied-eval recognise `setTimeout("code")`. `eslint-disable` comments
+# are honoured by OpenCheck itself, which keeps those findings marked ignored; oxlint has no
+# switch for its own `oxlint-disable` comments, whose findings it drops unseen.
+CONFIG_TEXT = (
+    '{"env": {"browser": true, "node": true},'
+    ' "options": {"respectEslintDisableDirectives": false}}\n'
+)
 
 
 def own_config() -> str:

@@ -15,6 +15,7 @@ from opencheck.engine.analyzers import (
     treesitter,
 )
 from opencheck.engine.analyzers.base import Analyzer, Rule
+from opencheck.engine.analyzers.catalog import catalog_rules
 
 ANALYZERS: dict[str, Analyzer] = {
     "ruff": ruff.RUFF,
@@ -28,14 +29,18 @@ ANALYZERS: dict[str, Analyzer] = {
 }
 
 
+# Rules the engine raises itself, with no analyser process (unused suppressions).
+ENGINE_RULES: tuple[Rule, ...] = catalog_rules("opencheck")
+
+
 def analyzers_for(language: str) -> list[Analyzer]:
     """The registered analysers that check `language` (a system language name)."""
     return [analyzer for analyzer in ANALYZERS.values() if language in analyzer.languages]
 
 
 def all_rules() -> list[Rule]:
-    """The rule metadata of every registered analyser (for seeding rule sets)."""
-    return [rule for analyzer in ANALYZERS.values() for rule in analyzer.rules]
+    """The rule metadata of every registered analyser and the engine's own (for rule sets)."""
+    return [rule for analyzer in ANALYZERS.values() for rule in analyzer.rules] + list(ENGINE_RULES)
 
 
 @cache

@@ -1,0 +1,151 @@
+"""The suppression step of a scan: findings a marker ignores are kept and marked, and markers
+that ignore nothing become `opencheck:unused-suppression` findings.
+
+Files with findings are read once, by the pipeline, and their lines handed in; the other files
+of the checked languages are read here only when their bytes hold a marker word.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
+from pathlib import Path
+
+from opencheck.domain.findings import Finding
+from opencheck.domain.severity import Severity
+from opencheck.engine.analyzers.base import RuleSelection
+from opencheck.engine.analyzers.registry import ENGINE_RULES, all_rules
+from opencheck.engine.fingerprint import fingerprints
+from opencheck.engine.suppressions import RuleRef, Unused, suppressions
+
+UNUSED_RULE = "opencheck:unused-suppression"
+MAX_CODE_LINE = 500
+# A file none of whose bytes match holds no marker that could be reported unused.
+_MARKER_BYTES = re.compile(
+    rb"opencheck-ignore|noqa|nolint|NOLINT|disable|Suppress|allow\(|cppcheck-suppress"
+)
+
+
+def unused_severities(
+    languages: Iterable[str],
+    rule_type: str,
+    selections: Mapping[str, RuleSelection] | None,
+) -> dict[str, Severity]:
+    """Per checked language, the severity unused markers are reported at.
+
+    Not in a security check; a language whose custom rule set leaves the rule out is left out.
+    """
+    default = ENGINE_RULES[0].severity
+    result: dict[str, Severity] = {}
+    for language in languages:
+        chosen = (selections or {}).get(language)
+        if rule_type != "basic" or (chosen is not None and UNUSED_RULE not in chosen.severities):
+            continue
+        result[language] = chosen.severities[UNUSED_RULE] if chosen is not None else default
+    return result
+
+
+def mark_suppressed(
+    findings: list[Finding],
+    sources: Mapping[str, list[str]],
+    ran: Iterable[str],
+) -> tuple[list[Finding], dict[str, list[Unused]]]:
+    """`findings` with their suppression set, and the unused markers of their files by path.
+
+    `sources` holds the lines of every file with findings; `ran` the ids of the rules that ran.
+    """
+    refs = _rule_refs(frozenset(ran))
+    by_path: dict[str, list[int]] = {}
+    for index, finding in enumerate(findings):
+        by_path.setdefault(finding.path, []).append(index)
+    marked = list(findings)
+    unused: dict[str, list[Unused]] = {}
+    for path, indexes in by_path.items():
+        language = findings[indexes[0]].language
+        pairs = [(findings[i].rule_id, findings[i].line) for i in indexes]
+        verdict = suppressions(pairs, sources.get(path, []), language, refs.get(language, {}))
+        for i, reason in zip(indexes, verdict.reasons, strict=True):
+            if reason is not None:
+                marked[i] = findings[i]._replace(suppression=reason)
+        if verdict.unused:
+            unused[path] = verdict.unused
+    return marked, unused
+
+
+def unused_findings(
+    root: Path,
+    files: Mapping[str, Iterable[str]],
+    sources: Mapping[str, list[str]],
+    known: Mapping[str, list[Unused]],
+    severities: Mapping[str, Severity],
+    ran: Iterable[str],
+) -> list[Finding]:
+    """One finding per unused marker: `known` for files with findings, the rest read here.
+
+    `files` maps a language to its paths; only languages in `severities` are reported.
+    """
+    refs = _rule_refs(frozenset(ran))
+    found: list[tuple[str, str, Unused, str]] = []
+    for language, paths in files.items():
+        if language not in severities:
+            continue
+        for path in paths:
+            lines = sources.get(path)
+            if lines is None:
+                lines = _marked_lines(root / path)
+                idle = suppressions([], lines, language, refs.get(language, {})).unused
+            else:
+                idle = known.get(path, [])
+            found.extend((path, language, marker, _line(lines, marker.line)) for marker in idle)
+    prints = fingerprints((UNUSED_RULE, path, text) for path, _, _, text in found)
+    return [
+        Finding(
+            rule_id=UNUSED_RULE,
+            severity=severities[language],
+            path=path,
+            line=marker.line,
+            column=1,
+            message=_message(marker),
+            code_line=text.rstrip()[:MAX_CODE_LINE],
+            fingerprint=fp,
+            language=language,
+        )
+        for (path, language, marker, text), fp in zip(found, prints, strict=True)
+    ]
+
+
+def _message(marker: Unused) -> str:
+    if not marker.codes:
+        return f"The suppression `{marker.text}` ignores no finding: remove it."
+    codes = ", ".join(marker.codes)
+    return (
+        f"The suppression `{marker.text}` ignores no finding of {codes} where it stands: "
+        "remove it, or correct its rule id or its line."
+    )
+
+
+def _line(lines: list[str], number: int) -> str:
+    return lines[number - 1] if 0 < number <= len(lines) else ""
+
+
+def _marked_lines(path: Path) -> list[str]:
+    """The lines of a file that holds a marker word; none for the others (most files)."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return []
+    if not _MARKER_BYTES.search(data):
+        return []
+    return data.decode("utf-8", errors="replace").splitlines()
+
+
+@lru_cache(maxsize=16)
+def _rule_refs(ran: frozenset[str]) -> dict[str, dict[str, RuleRef]]:
+    """Per language, the rules that ran, with the names and flags markers may use."""
+    refs: dict[str, dict[str, RuleRef]] = {}
+    for rule in all_rules():
+        if rule.id in ran:
+            ref = RuleRef(rule.name, rule.security, rule.scope)
+            refs.setdefault(rule.language, {})[rule.id] = ref
+    return refs

@@ -72,20 +72,23 @@ def integrity_of(path: Path, algorithm: str) -> str:
     return f"{algorithm}-{base64.b64encode(digest).decode()}"
 
 
-def archive(source: Source) -> Path:
-    """The cached, verified archive of `source`, downloaded on first use."""
-    CACHE.mkdir(parents=True, exist_ok=True)
-    path = CACHE / source.filename
+def archive(source: Source, cache: Path = CACHE) -> Path:
+    """The cached, verified archive of `source` in `cache`, downloaded on first use."""
+    cache.mkdir(parents=True, exist_ok=True)
+    path = cache / source.filename
     if not path.is_file():
         _download(source, path)
-    algorithm = source.integrity.split("-", 1)[0]
-    found = integrity_of(path, algorithm)
-    if found != source.integrity:
-        path.unlink()
-        raise SystemExit(
-            f"{source.filename}: integrity {found} is not the pinned {source.integrity}"
-        )
+    verify(path, source.integrity)
     return path
+
+
+def verify(path: Path, integrity: str) -> None:
+    """Check `path` against an SRI integrity string; delete it and exit when it differs."""
+    algorithm = integrity.split("-", 1)[0]
+    found = integrity_of(path, algorithm)
+    if found != integrity:
+        path.unlink()
+        raise SystemExit(f"{path.name}: integrity {found} is not the pinned {integrity}")
 
 
 def _download(source: Source, path: Path) -> None:

@@ -1,11 +1,12 @@
-"""The analyse step's plan: size caps of slow analysers, split files, parallel batches."""
+"""The analyse step: size caps and the slow lane, parse failures and failures as notices."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from opencheck.engine.analysis import analyze
-from opencheck.engine.analyzers.base import Limits
+from opencheck.domain.severity import Severity
+from opencheck.engine.analysis import SLOW_LANE_FILES, Notice, analyze
+from opencheck.engine.analyzers.base import Limits, Rule
 from opencheck.engine.inventory import Inventory
 
 from .analyzers.fakes import ScriptAnalyzer
@@ -24,16 +25,78 @@ def _inventory(root: Path, sizes: dict[str, int]) -> Inventory:
     return Inventory(root, {"Python": sorted(sizes)})
 
 
-def test_files_over_an_analysers_size_cap_are_skipped_and_logged(tmp_path: Path) -> None:
+def test_files_over_a_size_cap_go_to_the_slow_lane_and_huge_ones_are_notices(
+    tmp_path: Path,
+) -> None:
     capped = ScriptAnalyzer(EVERY_FILE)
     capped.max_file_bytes = 2048  # type: ignore[attr-defined]
-    inventory = _inventory(tmp_path, {"small.py": 100, "edge.py": 2048, "big.py": 4096})
+    sizes = {"small.py": 100, "edge.py": 2048, "big.py": 4096, "huge.py": 2048 * 4 + 1}
+    inventory = _inventory(tmp_path, sizes)
     outcome = analyze(
         tmp_path, inventory, ["Python"], "basic", limits=LIMITS, jobs=1, analyzers={"f": capped}
     )
-    assert sorted(f.path for f in outcome.findings) == ["edge.py", "small.py"]
-    assert "fake skipped 1 files over 2 KB" in outcome.log
+    assert sorted(f.path for f in outcome.findings) == ["big.py", "edge.py", "small.py"]
+    assert "fake checks 1 files over 2 KB one at a time" in outcome.log
+    assert outcome.notices == [
+        Notice("fake", "huge.py", "8 KB, over the 8 KB fake can check in its time budget")
+    ]
+    assert outcome.log[-1].startswith("[WARNING] 1 files were not fully checked")
     assert outcome.failed == []
+
+
+def test_the_slow_lane_takes_the_smallest_files_first(tmp_path: Path) -> None:
+    capped = ScriptAnalyzer(EVERY_FILE)
+    capped.max_file_bytes = 100  # type: ignore[attr-defined]
+    sizes = {f"f{n:02}.py": 101 + n for n in range(SLOW_LANE_FILES + 2)}
+    outcome = analyze(
+        tmp_path,
+        _inventory(tmp_path, sizes),
+        ["Python"],
+        "basic",
+        limits=LIMITS,
+        jobs=2,
+        analyzers={"f": capped},
+    )
+    assert len(outcome.findings) == SLOW_LANE_FILES
+    assert sorted(n.path for n in outcome.notices) == ["f16.py", "f17.py"]
+
+
+def test_a_parse_failure_is_a_notice_not_a_defect(tmp_path: Path) -> None:
+    script = 'printf \'[["fake:syntax-error", "a.py", 3, 1, "unexpected indent"], ["fake:one", "a.py", 1, 1, "m"]]\''
+    parser = ScriptAnalyzer(script)
+    parser.rules = (
+        *parser.rules,
+        Rule("fake:syntax-error", "syntax-error", "Python", Severity.MAJOR),
+    )
+    outcome = analyze(
+        tmp_path,
+        _inventory(tmp_path, {"a.py": 10}),
+        ["Python"],
+        "basic",
+        limits=LIMITS,
+        jobs=1,
+        analyzers={"f": parser},
+    )
+    assert [f.rule_id for f in outcome.findings] == ["fake:one"]
+    assert outcome.notices == [Notice("fake", "a.py", "could not parse line 3: unexpected indent")]
+    assert "fake could not parse 1 files" in outcome.log
+
+
+def test_the_files_of_a_failed_batch_are_notices(tmp_path: Path) -> None:
+    outcome = analyze(
+        tmp_path,
+        _inventory(tmp_path, {"a.py": 10, "b.py": 10}),
+        ["Python"],
+        "basic",
+        limits=LIMITS,
+        jobs=1,
+        analyzers={"f": ScriptAnalyzer("kill -9 $$")},
+    )
+    assert outcome.failed == ["fake"]
+    assert [(n.path, n.reason) for n in outcome.notices] == [
+        ("a.py", "killed by SIGKILL (out of memory?)"),
+        ("b.py", "killed by SIGKILL (out of memory?)"),
+    ]
 
 
 def test_without_a_cap_every_file_is_analysed(tmp_path: Path) -> None:

@@ -25,6 +25,19 @@ from opencheck.engine.errors import ScanCancelled
 from opencheck.engine.inventory import Inventory
 
 CANCEL_POLL = 0.2
+# A slow analyser still checks a file over its size cap, alone in a batch under the full time
+# budget, up to this many times its cap and this many files; beyond that the file is a notice.
+SLOW_LANE_FACTOR = 4
+SLOW_LANE_FILES = 16
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A file one analyser did not check, and why: a parse failure, a size cap, a time-out."""
+
+    analyzer: str
+    path: str
+    reason: str
 
 
 @dataclass
@@ -36,6 +49,7 @@ class _Tally:
     duration: float = 0.0
     failed_files: int = 0
     reasons: list[str] = field(default_factory=list)
+    unparsed: int = 0
 
 
 @dataclass
@@ -46,6 +60,7 @@ class AnalysisOutcome:
     severities: dict[str, Severity] = field(default_factory=dict)
     failed: list[str] = field(default_factory=list)
     log: list[str] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -79,30 +94,43 @@ def _plan(
             outcome.log.append(f"{name} failed on {len(files)} files: {reason}")
             continue
         outcome.severities.update(selection.severities)
-        files = _within_size_cap(analyzer, inventory.root, files, outcome)
+        files, slow = _by_size(analyzer, inventory.root, files, outcome)
         # Slow, superlinear tools (shellcheck) declare a smaller batch.
         size = getattr(analyzer, "max_files", MAX_BATCH_FILES)
         # An analyser that must run some files differently (cppcheck: C++ headers) splits them.
         split = getattr(analyzer, "split", None)
-        groups = split(inventory.root, files) if split else [(analyzer, files)]
-        for variant, group in groups:
-            jobs.extend(_Job(variant, batch, selection) for batch in batches(group, size))
+        for group, batch_size in ((files, size), (slow, 1)):
+            parts = split(inventory.root, group) if split and group else [(analyzer, group)]
+            for variant, part in parts:
+                jobs.extend(_Job(variant, b, selection) for b in batches(part, batch_size))
     return jobs
 
 
-def _within_size_cap(
+def _by_size(
     analyzer: Analyzer, root: Path, files: list[str], outcome: AnalysisOutcome
-) -> list[str]:
-    """The files a slow analyser accepts: its `max_file_bytes` bounds its time per file."""
+) -> tuple[list[str], list[str]]:
+    """(files within a slow analyser's `max_file_bytes`, files for its slow lane).
+
+    A file over the cap is checked alone in the slow lane, up to SLOW_LANE_FACTOR times the cap
+    and SLOW_LANE_FILES files; any other is a notice, never silently dropped.
+    """
     cap = getattr(analyzer, "max_file_bytes", None)
     if cap is None:
-        return files
-    kept = [path for path in files if _size(root / path) <= cap]
-    if len(kept) < len(files):
+        return files, []
+    sizes = {path: _size(root / path) for path in files}
+    kept = [path for path in files if sizes[path] <= cap]
+    over = sorted((p for p in files if sizes[p] > cap), key=lambda p: (sizes[p], p))
+    slow = [p for p in over if sizes[p] <= cap * SLOW_LANE_FACTOR][:SLOW_LANE_FILES]
+    for path in over:
+        if path not in slow:
+            reason = f"{sizes[path] // 1024} KB, over the {cap * SLOW_LANE_FACTOR // 1024} KB"
+            reason += f" {analyzer.name} can check in its time budget"
+            outcome.notices.append(Notice(analyzer.name, path, reason))
+    if slow:
         outcome.log.append(
-            f"{analyzer.name} skipped {len(files) - len(kept)} files over {cap // 1024} KB"
+            f"{analyzer.name} checks {len(slow)} files over {cap // 1024} KB one at a time"
         )
-    return kept
+    return kept, sorted(slow)
 
 
 def _size(path: Path) -> int:
@@ -194,18 +222,31 @@ def _collect(
         if cancelled():
             raise ScanCancelled("the scan was cancelled")
         for future in done:
-            result = future.result()
-            tally = tallies[futures[future].analyzer.name]
-            tally.duration += result.duration
-            if result.error is None:
-                tally.files += len(result.files)
-                tally.defects += len(result.findings)
-                outcome.findings.extend(result.findings)
-            else:
-                tally.failed_files += len(result.files)
-                if result.error not in tally.reasons:
-                    tally.reasons.append(result.error)
+            _record(futures[future].analyzer.name, future.result(), tallies, outcome)
         progress(1 - len(pending) / len(futures))
+
+
+def _record(
+    name: str, result: BatchResult, tallies: dict[str, _Tally], outcome: AnalysisOutcome
+) -> None:
+    """Add one batch's findings; its parse failures and a failed batch's files are notices."""
+    tally = tallies[name]
+    tally.duration += result.duration
+    if result.error is not None:
+        tally.failed_files += len(result.files)
+        if result.error not in tally.reasons:
+            tally.reasons.append(result.error)
+        outcome.notices.extend(Notice(name, path, result.error) for path in result.files)
+        return
+    tally.files += len(result.files)
+    for finding in result.findings:
+        if finding.rule_id.endswith(":" + SYNTAX_ERROR):
+            tally.unparsed += 1
+            reason = f"could not parse line {finding.line}: {finding.message}"
+            outcome.notices.append(Notice(name, finding.path, reason.strip()))
+        else:
+            tally.defects += 1
+            outcome.findings.append(finding)
 
 
 def _log_tallies(tallies: Mapping[str, _Tally], outcome: AnalysisOutcome) -> None:
@@ -214,7 +255,15 @@ def _log_tallies(tallies: Mapping[str, _Tally], outcome: AnalysisOutcome) -> Non
             outcome.log.append(
                 f"{name}: {tally.files} files, {tally.defects} defects, {tally.duration:.1f}s"
             )
+        if tally.unparsed:
+            outcome.log.append(f"{name} could not parse {tally.unparsed} files")
         if tally.failed_files:
             outcome.failed.append(name)
             reasons = "; ".join(tally.reasons)
             outcome.log.append(f"{name} failed on {tally.failed_files} files: {reasons}")
+    unchecked = {notice.path for notice in outcome.notices}
+    if unchecked:
+        outcome.log.append(
+            f"[WARNING] {len(unchecked)} files were not fully checked (parse failures, size caps "
+            "or failed analysers); the file list gives each one's reason"
+        )

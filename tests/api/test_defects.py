@@ -38,6 +38,7 @@ DEFECT_KEYS = {
     "defect_id",
     "defect_checker_name",
     "defect_status",
+    "ignore_reason",
     "rule_system_tags",
     "rule_name",
     "line_number",
@@ -143,7 +144,10 @@ def test_detail_lists_every_defect_in_order_with_the_wire_keys(api: Api, checked
     ids = set()
     for d in body["defects"]:
         assert set(d) == DEFECT_KEYS
-        assert all(isinstance(d[k], str) for k in DEFECT_KEYS - {"fragment", "events"})
+        assert all(
+            isinstance(d[k], str) for k in DEFECT_KEYS - {"fragment", "events", "ignore_reason"}
+        )
+        assert d["ignore_reason"] is None
         assert d["defect_id"].isdigit()
         ids.add(d["defect_id"])
         assert d["defect_status"] == "0"

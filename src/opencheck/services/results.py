@@ -29,6 +29,8 @@ from opencheck.store.models import (
 
 BATCH = 5000
 UNRESOLVED = 0
+# A finding a marker in the code suppresses is stored ignored, with the marker's reason.
+IGNORED = 2
 
 
 def _unique(findings: Iterable[Finding]) -> list[Finding]:
@@ -51,7 +53,8 @@ def _insert_defects(session: Session, execution_id: str, findings: list[Finding]
             "message": f.message,
             "code_line": f.code_line,
             "fingerprint": f.fingerprint,
-            "status": UNRESOLVED,
+            "status": IGNORED if f.suppression else UNRESOLVED,
+            "suppression": f.suppression,
         }
         for f in findings
     ]
@@ -75,7 +78,10 @@ def previous_success(session: Session, execution: Execution) -> str | None:
 
 
 def count_not_in(session: Session, execution_id: str, baseline_id: str) -> int:
-    """Defects of one execution whose fingerprint the other execution lacks (set difference)."""
+    """Defects of one execution whose fingerprint the other execution lacks (set difference).
+
+    Ignored defects are on neither side: a defect suppressed since counts as fixed.
+    """
     other = aliased(Defect)
     return int(
         session.scalar(
@@ -83,8 +89,13 @@ def count_not_in(session: Session, execution_id: str, baseline_id: str) -> int:
             .select_from(Defect)
             .where(
                 Defect.execution_id == execution_id,
+                Defect.status != IGNORED,
                 ~exists().where(
-                    and_(other.execution_id == baseline_id, other.fingerprint == Defect.fingerprint)
+                    and_(
+                        other.execution_id == baseline_id,
+                        other.fingerprint == Defect.fingerprint,
+                        other.status != IGNORED,
+                    )
                 ),
             )
         )
@@ -133,8 +144,10 @@ def store(session: Session, *, execution_id: str, result: ScanResult) -> None:
     """Write everything a successful scan produced, in the caller's transaction."""
     execution = session.get(Execution, execution_id)
     assert execution is not None
-    findings = _unique(result.findings)
-    _insert_defects(session, execution_id, findings)
+    stored = _unique(result.findings)
+    _insert_defects(session, execution_id, stored)
+    # Suppressed defects are stored but count nowhere: not in the gate, totals or summaries.
+    findings = [f for f in stored if f.suppression is None]
     _store_languages(session, execution_id, result)
     _store_files(session, execution_id, result)
     counts = Counter(f.severity for f in findings)
@@ -147,6 +160,8 @@ def store(session: Session, *, execution_id: str, result: ScanResult) -> None:
         f" ({new} new, {fixed} fixed since the last successful check)",
         f"Quality gate {'passed' if verdict == gate.GATE_PASSED else 'failed'}",
     ]
+    if len(stored) > len(findings):
+        lines.insert(1, f"{len(stored) - len(findings)} defects suppressed in the code: ignored")
     if result.partial:
         lines.insert(
             0, "[WARNING] Partial result: analysers failed: " + ", ".join(result.failed_analyzers)

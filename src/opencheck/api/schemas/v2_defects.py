@@ -54,6 +54,8 @@ def defect_info(
         "defect_id": str(defect.id),
         "defect_checker_name": defect.rule_id,
         "defect_status": str(defect.status),
+        # Not in the contract: why a marker in the code ignores the defect (status 2), else null.
+        "ignore_reason": defect.suppression,
         "rule_system_tags": ",".join(meta.tags) if meta is not None else "",
         "rule_name": meta.name if meta is not None else defect.rule_id,
         "line_number": str(defect.line),

@@ -138,6 +138,8 @@ def test_path_tree_lists_every_checked_file(api: Api, checked: Checked) -> None:
                 "file_path": "pkg",
                 "is_leaf": False,
                 "checkbox_status": "unchecked",
+                "code_role": "main",
+                "unchecked_reason": None,
             }
         ],
         "total": 1,
@@ -156,6 +158,8 @@ def test_path_tree_lists_every_checked_file(api: Api, checked: Checked) -> None:
                 "file_path": "pkg/sub/worse.py",
                 "is_leaf": True,
                 "checkbox_status": "unchecked",
+                "code_role": "main",
+                "unchecked_reason": None,
             }
         ],
         "total": 1,

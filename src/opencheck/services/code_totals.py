@@ -1,4 +1,7 @@
-"""An execution's code metrics summed over its checked files (the `execution_files` rows)."""
+"""An execution's code metrics summed over its analysed files (main and test code).
+
+Generated, vendored and bundled files have rows too (listed, never analysed); they count nowhere.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from pathlib import PurePosixPath
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import ColumnElement
 
 from opencheck.domain.code_metrics import (
     HUGE_FILE_LINES,
@@ -16,6 +20,7 @@ from opencheck.domain.code_metrics import (
     folders_of,
     is_header,
 )
+from opencheck.domain.roles import ANALYSED_ROLES
 from opencheck.store.models import ExecutionFile
 
 
@@ -39,6 +44,10 @@ class CodeTotals(FileSummary):
     huge_folders: int = 0
 
 
+def _analysed() -> ColumnElement[bool]:
+    return ExecutionFile.role.in_(ANALYSED_ROLES)
+
+
 _SUMMED_COLUMNS = ("raw_lines", "duplicated_lines", "duplicated_blocks")
 
 
@@ -53,7 +62,7 @@ def code_totals(session: Session, execution_id: str) -> CodeTotals:
     ]
     row = session.execute(
         select(func.count(ExecutionFile.id), *columns).where(
-            ExecutionFile.execution_id == execution_id
+            ExecutionFile.execution_id == execution_id, _analysed()
         )
     ).one()
     values = {name: int(value) for name, value in zip(names, row[1:], strict=True)}
@@ -67,7 +76,7 @@ def _path_counts(session: Session, execution_id: str) -> dict[str, int]:
     paths: list[str] = []
     rows = session.execute(
         select(ExecutionFile.path, ExecutionFile.raw_lines, ExecutionFile.duplicated_lines).where(
-            ExecutionFile.execution_id == execution_id
+            ExecutionFile.execution_id == execution_id, _analysed()
         )
     )
     for path, raw_lines, duplicated in rows:

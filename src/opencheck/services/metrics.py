@@ -1,7 +1,8 @@
-"""Code metrics and the checked-path tree of a task's execution, from what is stored.
+"""Code metrics and the path tree of a task's execution, from what is stored.
 
-Every checked file is stored with its metrics (`execution_files`). Executions stored before
-that existed fall back to the paths of their defects for folders and the path tree.
+Every listed file is stored with its role and metrics (`execution_files`); generated, vendored
+and bundled files are listed but not analysed (`unchecked_reason`). Executions stored before
+files were fall back to the paths of their defects for folders and the path tree.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from opencheck.domain.code_metrics import clean_path, folders_of
+from opencheck.domain.roles import ANALYSED_ROLES, Role
 from opencheck.errors import NotFound
 from opencheck.services.auth import Principal
 from opencheck.services.code_totals import CodeTotals, code_totals
@@ -34,10 +36,23 @@ class CodeMetrics:
 
 
 @dataclass(frozen=True)
+class ListedFile:
+    path: str
+    role: str
+    unchecked_reason: str | None
+
+
+@dataclass(frozen=True)
 class PathNode:
+    """A file or folder of the tree; a folder has a role and reason when all below share one."""
+
     name: str
     path: str
     is_leaf: bool
+    role: str | None = None
+    unchecked_reason: str | None = None
+    # CodeArts' ignore state: "all" (nothing below analysed), "half" (some), "unchecked" (all).
+    checkbox_status: str = "unchecked"
 
 
 def task_in_project(
@@ -58,18 +73,19 @@ def task_in_project(
     return task, execution
 
 
-def _checked_paths(session: Session, execution_id: str) -> list[str]:
-    """The checked files of an execution, else (stored before files were) its defects' files."""
-    files = list(
-        session.scalars(
-            select(ExecutionFile.path).where(ExecutionFile.execution_id == execution_id)
+def _listed_files(session: Session, execution_id: str) -> list[ListedFile]:
+    """The listed files of an execution, else (stored before files were) its defects' files."""
+    rows = session.execute(
+        select(ExecutionFile.path, ExecutionFile.role, ExecutionFile.unchecked_reason).where(
+            ExecutionFile.execution_id == execution_id
         )
+    ).all()
+    if rows:
+        return [ListedFile(*row) for row in rows]
+    paths = session.scalars(
+        select(Defect.file_path).where(Defect.execution_id == execution_id).distinct()
     )
-    return files or list(
-        session.scalars(
-            select(Defect.file_path).where(Defect.execution_id == execution_id).distinct()
-        )
-    )
+    return [ListedFile(path, Role.MAIN.value, None) for path in paths]
 
 
 def code_metrics(
@@ -104,7 +120,8 @@ def code_metrics(
     # Executions stored before their files were count the folders of their defects' files.
     folders = totals.folders
     if not totals.files:
-        folders = len(folders_of(_checked_paths(session, execution.id)))
+        listed = _listed_files(session, execution.id)
+        folders = len(folders_of([f.path for f in listed if f.role in ANALYSED_ROLES]))
     return CodeMetrics(
         task=task,
         execution=execution,
@@ -116,17 +133,33 @@ def code_metrics(
     )
 
 
-def path_children(paths: list[str], current: str) -> list[PathNode]:
+def path_children(files: list[ListedFile], current: str) -> list[PathNode]:
     """Children of `current` ("" is the root): directories first, then files, by name."""
     prefix = f"{current}/" if current else ""
-    nodes: dict[str, PathNode] = {}
-    for raw in paths:
-        path = clean_path(raw)
+    below: dict[tuple[str, bool], list[ListedFile]] = {}
+    for listed in files:
+        path = clean_path(listed.path)
         if not path.startswith(prefix) or path == current:
             continue
         head, sep, _ = path[len(prefix) :].partition("/")
-        nodes.setdefault(head, PathNode(head, prefix + head, is_leaf=not sep))
-    return sorted(nodes.values(), key=lambda n: (n.is_leaf, n.name))
+        below.setdefault((head, not sep), []).append(listed)
+    nodes = [_node(prefix + head, head, leaf, found) for (head, leaf), found in below.items()]
+    return sorted(nodes, key=lambda n: (n.is_leaf, n.name))
+
+
+def _node(path: str, name: str, is_leaf: bool, files: list[ListedFile]) -> PathNode:
+    roles = {f.role for f in files}
+    reasons = {f.unchecked_reason for f in files}
+    left_out = sum(1 for f in files if f.unchecked_reason is not None)
+    status = "unchecked" if not left_out else "all" if left_out == len(files) else "half"
+    return PathNode(
+        name,
+        path,
+        is_leaf,
+        role=roles.pop() if len(roles) == 1 else None,
+        unchecked_reason=reasons.pop() if len(reasons) == 1 else None,
+        checkbox_status=status,
+    )
 
 
 def path_tree(
@@ -145,4 +178,4 @@ def path_tree(
         task_id=task_id,
         execution_id=execution_id,
     )
-    return path_children(_checked_paths(session, execution.id), clean_path(current_path))
+    return path_children(_listed_files(session, execution.id), clean_path(current_path))

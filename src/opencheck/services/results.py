@@ -13,6 +13,7 @@ from opencheck.domain import gate
 from opencheck.domain.code_metrics import summarize
 from opencheck.domain.executions import ExecutionStatus
 from opencheck.domain.findings import Finding
+from opencheck.domain.roles import Role
 from opencheck.domain.severity import Severity
 from opencheck.engine.analyzers.registry import is_security_rule
 from opencheck.engine.pipeline import ScanResult
@@ -127,11 +128,28 @@ def _store_files(session: Session, execution_id: str, result: ScanResult) -> Non
             "duplicated_lines": f.duplicated_lines,
             "duplicated_blocks": f.duplicated_blocks,
             **asdict(summarize(f.functions)),
+            "role": result.roles.get(f.path, Role.MAIN).value,
+            "code_lines": result.code_lines.get(f.path, 0),
         }
         for f in result.metrics.files
     ]
+    rows.extend(_left_out_rows(execution_id, result))
     for start in range(0, len(rows), BATCH):
         session.execute(insert(ExecutionFile), rows[start : start + BATCH])
+
+
+def _left_out_rows(execution_id: str, result: ScanResult) -> list[dict[str, object]]:
+    """Generated, vendored and bundled files: listed with their reason and zero metrics."""
+    return [
+        {
+            "execution_id": execution_id,
+            "path": f.path,
+            "language": f.language,
+            "role": f.role.value,
+            "unchecked_reason": f.reason[:255],
+        }
+        for f in result.left_out
+    ]
 
 
 def _gate_of(session: Session, execution: Execution) -> tuple[gate.GateItem, ...]:

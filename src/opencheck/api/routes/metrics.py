@@ -40,7 +40,7 @@ def list_path_tree(
     limit: str | None = None,
     job_id: str | None = None,
 ) -> dict[str, object]:
-    """Children of `current_path` (root if omitted), derived from the defects' file paths."""
+    """Children of `current_path` (root if omitted): every listed file, with its code role."""
     path = str_param(current_path, "current_path", max_len=2048) or ""
     row_offset = int_param(offset, "offset", low=0, high=999_999, default=0)
     page_size = int_param(limit, "limit", low=1, high=1000, default=1000)

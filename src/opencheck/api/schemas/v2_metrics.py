@@ -106,14 +106,21 @@ def task_cmetrics(m: CodeMetrics) -> dict[str, object]:
 
 
 def path_tree(nodes: list[PathNode], *, offset: int, limit: int) -> dict[str, object]:
-    """ShowTaskPathTreeResponse; `is_leaf` a JSON boolean; every listed path was checked."""
+    """ShowTaskPathTreeResponse; `is_leaf` a JSON boolean.
+
+    `checkbox_status` is "all" for a file (or folder) left out as generated, vendored or
+    bundled, "half" for a folder holding some; `code_role` and `unchecked_reason` are
+    OpenCheck's extensions (null on a folder whose files differ).
+    """
     return {
         "info": [
             {
                 "file_name": n.name,
                 "file_path": n.path,
                 "is_leaf": n.is_leaf,
-                "checkbox_status": "unchecked",
+                "checkbox_status": n.checkbox_status,
+                "code_role": n.role,
+                "unchecked_reason": n.unchecked_reason,
             }
             for n in nodes[offset : offset + limit]
         ],

@@ -22,8 +22,10 @@ from opencheck.engine.suppressions import RuleRef, Unused, suppressions
 UNUSED_RULE = "opencheck:unused-suppression"
 MAX_CODE_LINE = 500
 # A file none of whose bytes match holds no marker that could be reported unused.
+# (Only markers naming a rule can be unused: bare ones are never reported.)
 _MARKER_BYTES = re.compile(
-    rb"opencheck-ignore|noqa|nolint|NOLINT|disable|Suppress|allow\(|cppcheck-suppress"
+    rb"opencheck-ignore|noqa:|nosec [BS]|nolint:|NOLINT[A-Z]*\(|disable[-=]|Suppress"
+    rb"|allow\(|cppcheck-suppress"
 )
 
 

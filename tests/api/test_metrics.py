@@ -37,6 +37,10 @@ COMPUTED = {
     "lines_per_file": "13.67",
     "redundant_code_total": "0",
     "redundant_code_kloc": "0.00",
+    # Every file parsed and was checked by every analyser.
+    "checked_code_lines": "29",
+    "unchecked_code_lines": "0",
+    "unchecked_files_total": "0",
     # run() and check() of BAD_PY twice, add() of CLEAN_PY: complexity 2, 2, 2, 2, 1.
     "methods_total": "5",
     "cyclomatic_complexity_total": "9",

@@ -21,3 +21,5 @@ class Finding(NamedTuple):
     language: str
     # Why a marker in the code ignores it (stored as status "ignored"); None when it counts.
     suppression: str | None = None
+    # A security-sensitive use to review, not a proven vulnerability: never counted by the gate.
+    hotspot: bool = False

@@ -13,23 +13,22 @@ from typing import Protocol
 from opencheck.domain.findings import Finding
 from opencheck.domain.languages import canonical_language, upper_code
 from opencheck.domain.roles import Role
-from opencheck.domain.severity import Severity
-from opencheck.engine.analysis import CANCEL_POLL, AnalysisOutcome, analyze
+from opencheck.engine.analysis import CANCEL_POLL, AnalysisOutcome, Notice, analyze
 from opencheck.engine.analyzers.base import (
     RULE_TYPES,
     Analyzer,
     Limits,
-    RawFinding,
     RuleSelection,
+    hotspot_rules,
 )
 from opencheck.engine.analyzers.registry import ANALYZERS
 from opencheck.engine.errors import ScanCancelled, redact
 from opencheck.engine.fetch import RepoCache, RepoCredentials
-from opencheck.engine.fingerprint import fingerprints
 from opencheck.engine.inventory import Inventory, LeftOut, build_inventory, clean_relative
 from opencheck.engine.loc import LanguageStats, count_lines
 from opencheck.engine.metrics.measure import CodeMeasures, measure_code
-from opencheck.engine.suppressing import mark_suppressed, unused_findings, unused_severities
+from opencheck.engine.reporting import to_findings
+from opencheck.engine.suppressing import unused_severities
 from opencheck.engine.test_code import drop_main_only_on_tests, main_only_rules, read_text
 
 __all__ = [
@@ -42,7 +41,6 @@ __all__ = [
     "scan_tree",
 ]
 
-MAX_CODE_LINE = 500
 ANALYSIS_START, ANALYSIS_END = 50, 95
 
 
@@ -99,6 +97,8 @@ class ScanResult:
     failed_analyzers: list[str]
     skipped: dict[str, int]
     metrics: CodeMeasures = field(default_factory=CodeMeasures)
+    # Files an analyser did not check, each with its reason (parse failure, size cap, failure).
+    notices: list[Notice] = field(default_factory=list)
     roles: dict[str, Role] = field(default_factory=dict)  # path → role; main when absent
     left_out: list[LeftOut] = field(default_factory=list)  # listed, never analysed
     code_lines: dict[str, int] = field(default_factory=dict)  # per analysed file
@@ -199,11 +199,13 @@ def scan_tree(
             inventory,
             outcome,
             unused_severities(checked, spec.rule_type, spec.rule_selections),
+            hotspot_rules(analyzers.values()),
         ),
-        partial=bool(outcome.failed),
+        partial=bool(outcome.failed or outcome.notices),
         failed_analyzers=outcome.failed,
         skipped=dict(inventory.skipped),
         metrics=measures,
+        notices=outcome.notices,
         roles=dict(inventory.roles),
         left_out=list(inventory.left_out),
         code_lines=code_lines,
@@ -305,63 +307,3 @@ def _checked_languages(
             f"while in rules: [{', '.join(map(upper_code, in_rules))}]"
         )
     return [lang for lang in by_size if lang in in_rules]
-
-
-def to_findings(
-    root: Path,
-    inventory: Inventory,
-    outcome: AnalysisOutcome,
-    unused: Mapping[str, Severity] | None = None,
-) -> list[Finding]:
-    """Domain findings in file order, with source line, language, severity and fingerprint.
-
-    Findings a marker in the code suppresses are kept and marked; `unused` gives, per
-    language, the severity of the findings for markers that suppress nothing.
-    """
-    raw = sorted(outcome.findings, key=lambda f: (f.path, f.line, f.column, f.rule_id))
-    language_of = inventory.language_of()
-    sources: dict[str, list[str]] = {}
-    lines = [_source_line(root, f, sources) for f in raw]
-    prints = fingerprints((f.rule_id, f.path, line) for f, line in zip(raw, lines, strict=True))
-    findings = [
-        Finding(
-            rule_id=f.rule_id,
-            severity=outcome.severities[f.rule_id],
-            path=f.path,
-            line=f.line,
-            column=f.column,
-            message=f.message,
-            code_line=line.rstrip()[:MAX_CODE_LINE],
-            fingerprint=fp,
-            language=language_of.get(f.path, ""),
-        )
-        for f, line, fp in zip(raw, lines, prints, strict=True)
-    ]
-    return _with_suppressions(root, inventory, outcome, findings, sources, unused or {})
-
-
-def _with_suppressions(
-    root: Path,
-    inventory: Inventory,
-    outcome: AnalysisOutcome,
-    findings: list[Finding],
-    sources: dict[str, list[str]],
-    unused: Mapping[str, Severity],
-) -> list[Finding]:
-    """Suppressed findings marked, and one finding per marker that suppresses nothing."""
-    marked, idle = mark_suppressed(findings, sources, outcome.severities)
-    extra = unused_findings(root, inventory.files, sources, idle, unused, outcome.severities)
-    if not extra:
-        return marked
-    return sorted(marked + extra, key=lambda f: (f.path, f.line, f.column, f.rule_id))
-
-
-def _source_line(root: Path, finding: RawFinding, cache: dict[str, list[str]]) -> str:
-    if finding.path not in cache:
-        try:
-            text = (root / finding.path).read_bytes().decode("utf-8", errors="replace")
-        except OSError:
-            text = ""
-        cache[finding.path] = text.splitlines()
-    lines = cache[finding.path]
-    return lines[finding.line - 1] if 0 < finding.line <= len(lines) else ""

@@ -79,8 +79,12 @@ def list_defects(
     severities: tuple[Severity, ...],
     offset: int,
     limit: int,
+    hotspot: bool | None = None,
 ) -> DefectPage:
-    """One page of the execution's defects, worst first, then by file, line and id."""
+    """One page of the execution's defects, worst first, then by file, line and id.
+
+    `hotspot` True lists only security hotspots, False only the other defects, None both.
+    """
     task, execution = result_execution(
         session, principal=principal, task_id=task_id, execution_id=execution_id
     )
@@ -89,6 +93,8 @@ def list_defects(
         conditions.append(Defect.status.in_(statuses))
     if severities:
         conditions.append(Defect.severity.in_([int(s) for s in severities]))
+    if hotspot is not None:
+        conditions.append(Defect.hotspot.is_(hotspot))
     total = session.scalar(select(func.count()).select_from(Defect).where(*conditions)) or 0
     rows = list(
         session.scalars(

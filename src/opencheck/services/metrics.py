@@ -1,8 +1,9 @@
 """Code metrics and the path tree of a task's execution, from what is stored.
 
 Every listed file is stored with its role and metrics (`execution_files`); generated, vendored
-and bundled files are listed but not analysed (`unchecked_reason`). Executions stored before
-files were fall back to the paths of their defects for folders and the path tree.
+and bundled files are listed but not analysed, and an analysed file some analyser could not
+check (parse failure, size cap, failed analyser) has its reason (`unchecked_reason`). Executions
+stored before files were fall back to the paths of their defects for folders and the path tree.
 """
 
 from __future__ import annotations
@@ -33,6 +34,15 @@ class CodeMetrics:
     folders: int
     redundant_code: int
     totals: CodeTotals
+    unchecked: Unchecked
+
+
+@dataclass(frozen=True)
+class Unchecked:
+    """Analysed (main and test) files some analyser did not check, and their code lines."""
+
+    files: int = 0
+    code_lines: int = 0
 
 
 @dataclass(frozen=True)
@@ -123,6 +133,7 @@ def code_metrics(
         listed = _listed_files(session, execution.id)
         folders = len(folders_of([f.path for f in listed if f.role in ANALYSED_ROLES]))
     return CodeMetrics(
+        unchecked=_unchecked(session, execution.id),
         task=task,
         execution=execution,
         lines=LineCounts(code=int(code), comment=int(comment), blank=int(blank)),
@@ -131,6 +142,17 @@ def code_metrics(
         redundant_code=int(redundant or 0),
         totals=totals,
     )
+
+
+def _unchecked(session: Session, execution_id: str) -> Unchecked:
+    files, code = session.execute(
+        select(func.count(), func.coalesce(func.sum(ExecutionFile.code_lines), 0)).where(
+            ExecutionFile.execution_id == execution_id,
+            ExecutionFile.role.in_(ANALYSED_ROLES),
+            ExecutionFile.unchecked_reason.is_not(None),
+        )
+    ).one()
+    return Unchecked(int(files), int(code))
 
 
 def path_children(files: list[ListedFile], current: str) -> list[PathNode]:
@@ -150,7 +172,7 @@ def path_children(files: list[ListedFile], current: str) -> list[PathNode]:
 def _node(path: str, name: str, is_leaf: bool, files: list[ListedFile]) -> PathNode:
     roles = {f.role for f in files}
     reasons = {f.unchecked_reason for f in files}
-    left_out = sum(1 for f in files if f.unchecked_reason is not None)
+    left_out = sum(1 for f in files if f.role not in ANALYSED_ROLES)
     status = "unchecked" if not left_out else "all" if left_out == len(files) else "half"
     return PathNode(
         name,

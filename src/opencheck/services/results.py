@@ -56,6 +56,7 @@ def _insert_defects(session: Session, execution_id: str, findings: list[Finding]
             "fingerprint": f.fingerprint,
             "status": IGNORED if f.suppression else UNRESOLVED,
             "suppression": f.suppression,
+            "hotspot": f.hotspot,
         }
         for f in findings
     ]
@@ -119,6 +120,7 @@ def _store_languages(session: Session, execution_id: str, result: ScanResult) ->
 
 
 def _store_files(session: Session, execution_id: str, result: ScanResult) -> None:
+    unchecked = unchecked_reasons(result)
     rows = [
         {
             "execution_id": execution_id,
@@ -130,12 +132,21 @@ def _store_files(session: Session, execution_id: str, result: ScanResult) -> Non
             **asdict(summarize(f.functions)),
             "role": result.roles.get(f.path, Role.MAIN).value,
             "code_lines": result.code_lines.get(f.path, 0),
+            "unchecked_reason": unchecked.get(f.path),
         }
         for f in result.metrics.files
     ]
     rows.extend(_left_out_rows(execution_id, result))
     for start in range(0, len(rows), BATCH):
         session.execute(insert(ExecutionFile), rows[start : start + BATCH])
+
+
+def unchecked_reasons(result: ScanResult) -> dict[str, str]:
+    """Per analysed file some analyser did not check: every analyser's reason, in one line."""
+    reasons: dict[str, list[str]] = {}
+    for notice in result.notices:
+        reasons.setdefault(notice.path, []).append(f"{notice.analyzer}: {notice.reason}")
+    return {path: "; ".join(found)[:255] for path, found in reasons.items()}
 
 
 def _left_out_rows(execution_id: str, result: ScanResult) -> list[dict[str, object]]:
@@ -158,6 +169,16 @@ def _gate_of(session: Session, execution: Execution) -> tuple[gate.GateItem, ...
     return gate.from_json(template.review_data) if template else gate.DEFAULT_GATE
 
 
+def _partial_warning(result: ScanResult) -> str:
+    parts = []
+    if result.failed_analyzers:
+        parts.append("analysers failed: " + ", ".join(result.failed_analyzers))
+    unchecked = {notice.path for notice in result.notices}
+    if unchecked:
+        parts.append(f"{len(unchecked)} files not fully checked (see the file list)")
+    return "[WARNING] Partial result: " + "; ".join(parts)
+
+
 def store(session: Session, *, execution_id: str, result: ScanResult) -> None:
     """Write everything a successful scan produced, in the caller's transaction."""
     execution = session.get(Execution, execution_id)
@@ -169,10 +190,12 @@ def store(session: Session, *, execution_id: str, result: ScanResult) -> None:
     _store_languages(session, execution_id, result)
     _store_files(session, execution_id, result)
     counts = Counter(f.severity for f in findings)
+    # Hotspots are listed for review; the gate judges proven problems only.
+    gated = Counter(f.severity for f in findings if not f.hotspot)
     baseline = previous_success(session, execution)
     new = count_not_in(session, execution_id, baseline) if baseline else len(findings)
     fixed = count_not_in(session, baseline, execution_id) if baseline else 0
-    verdict = gate.evaluate(_gate_of(session, execution), counts)
+    verdict = gate.evaluate(_gate_of(session, execution), gated)
     lines = [
         f"{len(findings)} defects stored"
         f" ({new} new, {fixed} fixed since the last successful check)",
@@ -181,9 +204,7 @@ def store(session: Session, *, execution_id: str, result: ScanResult) -> None:
     if len(stored) > len(findings):
         lines.insert(1, f"{len(stored) - len(findings)} defects suppressed in the code: ignored")
     if result.partial:
-        lines.insert(
-            0, "[WARNING] Partial result: analysers failed: " + ", ".join(result.failed_analyzers)
-        )
+        lines.insert(0, _partial_warning(result))
     lines.append("all subJob finish!")
     session.execute(
         update(Task)

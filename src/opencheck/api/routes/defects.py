@@ -26,12 +26,17 @@ def defects_detail(
     status_ids: str | None = None,
     severity: str | None = None,
     job_id: str | None = None,
+    hotspot: str | None = None,
 ) -> dict[str, object]:
-    """Issues of the latest successful execution (or `job_id`); `status_ids` defaults to `0`."""
+    """Issues of the latest successful execution (or `job_id`); `status_ids` defaults to `0`.
+
+    `hotspot` (OpenCheck's): "1" lists only security hotspots, "0" only the other defects.
+    """
     row_offset = int_param(offset, "offset", low=0, high=999_999, default=0)
     page_size = int_param(limit, "limit", low=1, high=200, default=10)
     statuses = parse_list(status_ids, "status_ids", STATUS_CODES) or ("0",)
     severities = severity_list(severity, "severity")
+    kinds = set(parse_list(hotspot, "hotspot", ("0", "1")))
     with unit_of_work(runtime.sessions) as session:
         page = defects.list_defects(
             session,
@@ -40,6 +45,7 @@ def defects_detail(
             execution_id=job_id,
             statuses=tuple(int(s) for s in statuses),
             severities=severities,
+            hotspot="1" in kinds if len(kinds) == 1 else None,
             offset=row_offset,
             limit=page_size,
         )

@@ -56,6 +56,9 @@ def defect_info(
         "defect_status": str(defect.status),
         # Not in the contract: why a marker in the code ignores the defect (status 2), else null.
         "ignore_reason": defect.suppression,
+        # Not in the contract: "1" for a security hotspot (a sensitive use to review, which no
+        # gate counts), "0" for a defect.
+        "is_hotspot": "1" if defect.hotspot else "0",
         "rule_system_tags": ",".join(meta.tags) if meta is not None else "",
         "rule_name": meta.name if meta is not None else defect.rule_id,
         "line_number": str(defect.line),

@@ -83,6 +83,10 @@ def metric_info(m: CodeMetrics) -> dict[str, str]:
             "lines_per_file": _per(raw, m.files),
             "redundant_code_total": str(m.redundant_code),
             "redundant_code_kloc": _per(m.redundant_code, lines.code, 1000),
+            # OpenCheck's extensions: the code no analyser or only some analysers checked.
+            "checked_code_lines": str(max(0, lines.code - m.unchecked.code_lines)),
+            "unchecked_code_lines": str(m.unchecked.code_lines),
+            "unchecked_files_total": str(m.unchecked.files),
             **_complexity(m.totals),
             **_size_and_duplication(m.totals),
         }

@@ -110,6 +110,11 @@ class Analyzer(Protocol):
         ...
 
 
+def hotspot_rules(analyzers: Iterable[Analyzer]) -> frozenset[str]:
+    """The ids of the hotspot rules of `analyzers`."""
+    return frozenset(rule.id for a in analyzers for rule in a.rules if rule.hotspot)
+
+
 def default_selection(
     analyzer: Analyzer, rule_type: str, languages: Iterable[str] | None = None
 ) -> RuleSelection:

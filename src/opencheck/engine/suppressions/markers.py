@@ -8,6 +8,7 @@ to its enable comment) are measured by `scopes`.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -46,12 +47,11 @@ class Marker:
 # A reader gets the file's lines and the numbers of the lines holding a marker word.
 Reader = Callable[[Sequence[str], Sequence[int]], list[Marker]]
 
-# Lines without one of these words hold no marker: one search per line before the readers.
-ANY_MARKER = re.compile(
-    r"noqa|nosec|eslint-|oxlint-|shellcheck|NOLINT|nolint|Suppress|allow\(|cppcheck-suppress"
-    r"|flawfinder|luacheck|NOSONAR|opencheck-ignore",
-    re.IGNORECASE,
-)
+# Lines without one of these words (in any case) hold no marker; the readers see only the others.
+MARKER_WORDS = (
+    "noqa", "nosec", "eslint-", "oxlint-", "shellcheck", "nolint", "suppress", "allow(",
+    "flawfinder", "luacheck", "nosonar", "opencheck-ignore",
+)  # fmt: skip
 _CODES_SPLIT = re.compile(r"[\s,]+")
 
 
@@ -306,9 +306,34 @@ READERS: dict[str, tuple[Reader, ...]] = {
 }
 
 
+def marker_lines(lines: Sequence[str]) -> list[int]:
+    """The 1-based numbers of the lines holding a marker word.
+
+    `str.find` over the whole lower-cased text, word by word: a case-insensitive regex of
+    alternatives, run per line or over the text, cost a second per 200,000 lines of Django.
+    """
+    text = "\n".join(lines).lower()
+    offsets = [at for word in MARKER_WORDS for at in _occurrences(text, word)]
+    if not offsets:
+        return []
+    starts = [0]
+    for line in lines[:-1]:
+        starts.append(starts[-1] + len(line) + 1)
+    return sorted({bisect_right(starts, at) for at in offsets})
+
+
+def _occurrences(text: str, word: str) -> list[int]:
+    found = []
+    at = text.find(word)
+    while at != -1:
+        found.append(at)
+        at = text.find(word, at + 1)
+    return found
+
+
 def read_markers(lines: Sequence[str], language: str) -> list[Marker]:
     """Every marker in a file of `language` (a system language name), in reader order."""
-    hits = [number for number, line in enumerate(lines, 1) if ANY_MARKER.search(line)]
+    hits = marker_lines(lines)
     if not hits:
         return []
     found = common_markers(lines, hits)

@@ -7,6 +7,7 @@ The packs live in `engine/rules/<language>/rules.yml`: a `language` and a list o
 
 from __future__ import annotations
 
+import hashlib
 import json
 import tempfile
 from collections.abc import Mapping, Sequence
@@ -120,13 +121,22 @@ class AstGrep:
             "--json=stream",
             "--custom-languages=ignore",
             f"--config={_config_file()}",
-            f"--inline-rules={text}",
+            f"--rule={_rules_file(text)}",
             "--",
             *files,
         ]
 
     def parse(self, raw: bytes, root: Path) -> list[RawFinding]:
         return [_finding(line, root) for line in raw.splitlines() if line.strip()]
+
+
+def _rules_file(text: str) -> Path:
+    """The rules as a file named by their hash: all packs together exceed the 128 KiB limit of
+    one command-line argument, so `--inline-rules` fails with "Argument list too long"."""
+    path = _config_file().parent / f"rules-{hashlib.sha256(text.encode()).hexdigest()[:16]}.yml"
+    if not path.is_file():
+        path.write_text(text, encoding="utf-8")
+    return path
 
 
 _CONFIG: list[Path] = []

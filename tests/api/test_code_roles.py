@@ -98,3 +98,29 @@ def test_a_folder_with_some_files_left_out_is_half_checked(
             "bundled: minified or bundled by its name (app.min.js)",
         ),
     ]
+
+
+def test_test_paths_set_on_the_task_mark_test_code(
+    api: Api, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    files = {"app.py": EVAL, "qa/checks/smoke.py": EVAL}
+    repo = make_repo(tmp_path_factory.mktemp("test-paths") / "repo", files)
+    pid = api.project()
+    tid = api.create_task(
+        pid, git_url=str(repo), git_branch="main", language=["python"], test_paths="qa/checks"
+    )
+    exec_id = api.run(tid)
+    assert api.wait(tid, exec_id)["task_status"] == 2
+    found = sorted((d["file_path"], d["defect_checker_name"]) for d in api.defects(tid))
+    assert ("qa/checks/smoke.py", "ruff:F821") in found
+    assert ("qa/checks/smoke.py", "ruff:S307") not in found
+    assert ("app.py", "ruff:S307") in found
+    assert [_row(n) for n in _tree(api, pid, tid, "qa/checks")] == [
+        ("qa/checks/smoke.py", "unchecked", "test", None),
+    ]
+    bad = api.http.post(
+        f"/v2/{pid}/task",
+        json={"git_url": str(repo), "git_branch": "main", "test_paths": "../outside"},
+        headers=api.admin.headers,
+    )
+    assert bad.status_code == 400 and bad.json()["error_code"] == "CC.00050000"

@@ -126,6 +126,7 @@ def _spec(ctx: CheckContext, s: Session, execution: Execution) -> ScanSpec:
         credentials=creds,
         include_paths=_split(template.include_paths),
         excludes=_split(template.exclude),
+        test_paths=_split(template.test_paths),
         rule_languages=languages,
         rule_type=template.rule_type,
         rule_selections=selections or None,

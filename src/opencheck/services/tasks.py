@@ -50,6 +50,7 @@ class NewTask:
     rule_type: str = "basic"
     include_paths: str = ""
     exclude: str = ""
+    test_paths: str = ""
 
 
 def validate_branch(branch: str, name: str = "git_branch") -> str:
@@ -117,6 +118,7 @@ def create_task(
     chosen = _languages(new)
     validate_paths(new.include_paths, "include_paths")
     validate_paths(new.exclude, "exclude")
+    validate_paths(new.test_paths, "test_paths")
     group_id = None
     if new.task_group_id:
         group_id = get_group_or_raise(session, group_id=new.task_group_id, project_id=project.id).id
@@ -131,6 +133,7 @@ def create_task(
         branch=branch,
         include_paths=new.include_paths,
         exclude=new.exclude,
+        test_paths=new.test_paths,
         rule_type=new.rule_type,
         resource_pool_id=new.resource_pool_id or "",
         review_data=gate.to_json(gate.DEFAULT_GATE),

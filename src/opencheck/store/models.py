@@ -180,6 +180,8 @@ class ConfigTemplate(Base):
     branch: Mapped[str] = mapped_column(String(512))
     include_paths: Mapped[str] = mapped_column(Text, default="")
     exclude: Mapped[str] = mapped_column(Text, default="")
+    # Paths (prefixes or globs, like `exclude`) that hold test code besides the conventions.
+    test_paths: Mapped[str] = mapped_column(Text, default="", server_default="")
     arch: Mapped[str] = mapped_column(String(16), default="x86")
     rule_type: Mapped[str] = mapped_column(String(16), default="basic")
     resource_pool_id: Mapped[str] = mapped_column(String(128), default="")

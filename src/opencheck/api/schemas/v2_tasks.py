@@ -47,6 +47,7 @@ class CreateTaskRequestV2(Body):
     rule_type: str | None = Field(default=None, pattern="^(basic|security)$")
     include_paths: str | None = Field(default=None, max_length=4096)
     exclude: str | None = Field(default=None, max_length=4096)
+    test_paths: str | None = Field(default=None, max_length=4096)
 
     def to_new_task(self) -> NewTask:
         return NewTask(
@@ -62,6 +63,7 @@ class CreateTaskRequestV2(Body):
             rule_type=self.rule_type or "basic",
             include_paths=self.include_paths or "",
             exclude=self.exclude or "",
+            test_paths=self.test_paths or "",
         )
 
 

@@ -132,7 +132,7 @@ func run(name string) {
         9,
         0,
         {
-            ("oc-go:exec-command-injection", 9, C),
+            ("oc-go:exec-command-variable", 9, SG),
             ("oc-go:weak-hash", 10, MJ),
         },
     ),
@@ -209,7 +209,7 @@ fn main() {
         0,
         {
             ("oc-rust:dbg-macro", 3, MN),
-            ("oc-rust:unsafe-block", 4, MN),
+            ("oc-rust:unsafe-block", 4, SG),
         },
     ),
     "csharp": (
@@ -228,8 +228,7 @@ class Program
         9,
         0,
         {
-            ("oc-csharp:catch-general-exception", 6, MN),
-            ("oc-csharp:empty-catch", 6, MJ),
+            ("oc-csharp:empty-catch", 6, MN),
             ("oc-csharp:weak-hash", 7, MJ),
         },
     ),
@@ -244,8 +243,10 @@ $data = unserialize($_COOKIE['data']);
         4,
         0,
         {
-            ("oc-php:eval", 3, C),
-            ("oc-php:unserialize", 4, C),
+            ("oc-php:eval", 3, SG),
+            ("oc-php:request-data-injection", 3, C),
+            ("oc-php:request-data-injection", 4, C),
+            ("oc-php:unserialize", 4, SG),
         },
     ),
     "scala": (
@@ -276,14 +277,14 @@ end
         {
             ("oc-lua:deprecated-api", 2, MN),
             ("oc-lua:global-assignment", 3, MJ),
-            ("oc-lua:load-dynamic-code", 2, C),
+            ("oc-lua:load-dynamic-code", 2, SG),
         },
     ),
     "css": (
         "static/site.css",
         """\
 a {
-  color: red !important;
+  colr: red;
 }
 b {}
 """,
@@ -291,7 +292,7 @@ b {}
         0,
         {
             ("oc-css:empty-rule", 4, MN),
-            ("oc-css:important", 2, MN),
+            ("oc-css:unknown-property", 2, MJ),
         },
     ),
     "html": (
@@ -309,7 +310,7 @@ b {}
         {
             ("oc-html:img-without-alt", 3, MJ),
             ("oc-html:missing-lang", 1, MN),
-            ("oc-html:target-blank-noopener", 4, MJ),
+            ("oc-html:target-blank-noopener", 4, SG),
         },
     ),
     "terraform": (
@@ -362,9 +363,8 @@ func check(a: Int64, cmd: String) {
         0,
         {
             ("oc-cj:self-comparison", 4, MJ),
-            ("oc-cj:process-command-injection", 8, C),
-            ("oc-cj:catch-generic-exception", 9, MN),
-            ("oc-cj:empty-catch", 9, MJ),
+            ("oc-cj:process-command-injection", 8, SG),
+            ("oc-cj:empty-catch", 9, MN),
         },
     ),
 }

@@ -12,17 +12,17 @@ namespace Shop.Catalog
         public string Title(object item)
         {
             var product = item as Product;
-            return product.Name; // missed: null dereference after as
+            return product.Name; // expect: oc-csharp:as-result-dereferenced
         }
 
         public int Count
         {
-            get { return Count; } // missed: infinite recursion in a property getter
+            get { return Count; } // expect: oc-csharp:recursive-property
         }
 
         public string Header(string path)
         {
-            var reader = new StreamReader(path); // missed: StreamReader never disposed
+            var reader = new StreamReader(path); // expect: oc-csharp:undisposed-reader
             return reader.ReadLine();
         }
 
@@ -61,7 +61,7 @@ namespace Shop.Catalog
 
         public decimal Price(string sku)
         {
-            if (_prices.ContainsKey(sku) || _prices.ContainsKey(sku)) // missed: identical operands of ||
+            if (_prices.ContainsKey(sku) || _prices.ContainsKey(sku)) // expect: oc-csharp:identical-operands
             {
                 return _prices[sku];
             }

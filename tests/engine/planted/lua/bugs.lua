@@ -3,7 +3,7 @@ local M = {}
 
 local function load_items(path)
   local f = io.open(path, "r")
-  local text = f:read("*a") -- missed: io.open result used without a nil check
+  local text = f:read("*a") -- expect: oc-lua:io-open-unchecked
   f:close()
   return text
 end
@@ -22,7 +22,7 @@ function M.add(items, item)
 end
 
 function M.find(items, id)
-  local found = nil -- missed: unused local variable
+  local found = nil -- expect: oc-lua:unused-local
   for _, item in ipairs(items) do
     if item.id == id then
       return item
@@ -40,13 +40,13 @@ end
 
 function M.label(item)
   local name = item.name
-  local name = name or "unknown" -- missed: local shadows a local in the same scope
+  local name = name or "unknown" -- expect: oc-lua:redeclared-local
   return name
 end
 
 function M.count(items)
   local n = 0
-  for k, v in pairs(items) do -- missed: unused loop variables
+  for k, v in pairs(items) do -- expect: oc-lua:unused-loop-variable
     n = n + 1
   end
   return n

@@ -18,7 +18,7 @@ class InvoiceRepository
             $sum += $line['amount'];
         }
         return $sum;
-        $this->log('total computed'); // missed: unreachable code after return
+        $this->log('total computed'); // expect: oc-php:unreachable-code
     }
 
     public function label(array $invoice): string
@@ -26,7 +26,7 @@ class InvoiceRepository
         if ($invoice['paid']) {
             $status = 'paid';
         }
-        return $staus; // missed: undefined variable
+        return $staus; // expect: oc-php:undefined-variable
     }
 
     public function find(string $id): array
@@ -37,7 +37,7 @@ class InvoiceRepository
 
     public function isOpen(string $state): bool
     {
-        return in_array($state, ['open', 'draft']); // expect: oc-php:in-array-not-strict
+        return in_array($state, ['open', 'draft']); // missed: loose in_array (phpstan-strict-rules; off by default)
     }
 
     public function load(string $path): string
@@ -50,7 +50,7 @@ class InvoiceRepository
 
     public function same(int $a): bool
     {
-        return $a == $a; // missed: self-comparison
+        return $a == $a; // expect: oc-php:self-comparison
     }
 
     public function discount(int $level): int
@@ -67,7 +67,7 @@ class InvoiceRepository
         for ($i = 0; $i < count($items); $i++) {
             $n++;
         }
-        return $n + $undefinedOffset; // missed: undefined variable
+        return $n + $undefinedOffset; // expect: oc-php:undefined-variable
     }
 
     private function log(string $message): void

@@ -15,7 +15,7 @@ type Cache struct {
 }
 
 // Size copies the lock along with the cache.
-func (c Cache) Size() int { // missed: sync.Mutex copied by a value receiver
+func (c Cache) Size() int { // expect: oc-go:lock-copied-by-value-receiver
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return len(c.items)
@@ -28,13 +28,13 @@ func readHeader(path string) ([]byte, error) {
 	}
 	defer f.Close()
 	buf := make([]byte, 16)
-	f.Read(buf) // missed: error of f.Read ignored
+	f.Read(buf) // expect: oc-go:unchecked-error
 	return buf, nil
 }
 
 func fetch(url string) ([]byte, error) {
 	resp, err := http.Get(url)
-	defer resp.Body.Close() // missed: defer resp.Body.Close() before the error check
+	defer resp.Body.Close() // expect: oc-go:defer-close-before-error-check
 	if err != nil {
 		return nil, err
 	}
@@ -97,7 +97,7 @@ func warm(keys []string, c *Cache) {
 func validate(v int) error {
 	if v < 0 {
 		return errors.New("negative")
-		fmt.Println("unreachable") // missed: unreachable code after return
+		fmt.Println("unreachable") // expect: oc-go:unreachable-code
 	}
 	return nil
 }

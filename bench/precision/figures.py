@@ -52,6 +52,10 @@ class SplitFigures:
     weighted: float | None = None  # per-rule precision weighted by each rule's volume
     labelled_volume: float = 0.0  # share of the findings whose rule has labels
     unlabelled_severe_rules: list[str] = field(default_factory=list)
+    # Security hotspots are a review list, not defects (as Sonar keeps them apart): counted and
+    # labelled on their own, outside the precision above.
+    hotspots: int = 0
+    hotspot_tally: Tally = field(default_factory=Tally)
 
 
 @dataclass
@@ -60,6 +64,7 @@ class RuleFigures:
     rule: str
     severity: str
     findings: Counter[str] = field(default_factory=Counter)  # per split
+    hotspot: bool = False
     tally: dict[str, Tally] = field(default_factory=lambda: {s: Tally() for s in SPLITS})
 
 
@@ -72,7 +77,8 @@ class Figures:
 
 
 def compute(findings: Sequence[Reported], labels: Mapping[tuple, Label]) -> Figures:
-    """Join the current findings with the labels; suppressed findings are not counted."""
+    """Join the current findings with the labels; suppressed findings are not counted, and
+    hotspots are counted apart from the defects."""
     shown = [f for f in findings if not f.suppressed]
     languages: dict[str, dict[str, SplitFigures]] = defaultdict(
         lambda: {s: SplitFigures() for s in SPLITS}
@@ -80,22 +86,30 @@ def compute(findings: Sequence[Reported], labels: Mapping[tuple, Label]) -> Figu
     rules: dict[tuple[str, str], RuleFigures] = {}
     for f in shown:
         figures = languages[f.language][f.split]
-        figures.findings += 1
-        figures.severe_findings += f.severity in SEVERE
         rule = rules.setdefault((f.language, f.rule), RuleFigures(f.language, f.rule, f.severity))
+        rule.hotspot = f.hotspot
         rule.findings[f.split] += 1
         label = labels.get(f.key)
+        if label is not None:
+            rule.tally[f.split].add(label.verdict)
+        if f.hotspot:
+            figures.hotspots += 1
+            if label is not None:
+                figures.hotspot_tally.add(label.verdict)
+            continue
+        figures.findings += 1
+        figures.severe_findings += f.severity in SEVERE
         if label is None:
             continue
         figures.all.add(label.verdict)
-        rule.tally[f.split].add(label.verdict)
         if f.severity in SEVERE:
             figures.severe.add(label.verdict)
         if label.verdict == "true" and label.deserved.upper() != f.severity:
             figures.wrong_severity += 1
     for (language, _), rule in sorted(rules.items()):
         for split in SPLITS:
-            _weigh(languages[language][split], rule, split)
+            if not rule.hotspot:
+                _weigh(languages[language][split], rule, split)
     for per_split in languages.values():
         for figures in per_split.values():
             if figures.labelled_volume:

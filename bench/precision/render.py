@@ -23,18 +23,18 @@ def _cell(tally: Tally) -> str:
 def language_table(figures: Figures) -> list[str]:
     """One row per language: findings, labels and precisions per split, and the verdict."""
     head = "| language | split | findings | crit+maj | precision | crit+maj precision | "
-    head += "weighted | wrong severity | target |"
-    rows = [head, "|" + " --- |" * 9]
+    head += "weighted | wrong severity | hotspots (review precision) | target |"
+    rows = [head, "|" + " --- |" * 10]
     for language, per_split in sorted(figures.languages.items()):
         verdict = "met" if meets_targets(per_split) else "NOT met"
         for split in SPLITS:
             f: SplitFigures = per_split[split]
-            if not f.findings and not f.all.labelled:
+            if not f.findings and not f.all.labelled and not f.hotspots:
                 continue
             rows.append(
                 f"| {language} | {split} | {f.findings} | {f.severe_findings} | {_cell(f.all)} "
                 f"| {_cell(f.severe)} | {_pct(f.weighted)} ({_pct(f.labelled_volume)} of volume) "
-                f"| {f.wrong_severity} | {verdict} |"
+                f"| {f.wrong_severity} | {f.hotspots}: {_cell(f.hotspot_tally)} | {verdict} |"
             )
     return rows
 
@@ -47,11 +47,8 @@ def rule_table(figures: Figures) -> list[str]:
             f"{rule.findings[s]} found, {_cell(rule.tally[s])}" if rule.findings[s] else "—"
             for s in SPLITS
         ]
-        rows.append(
-            f"| {rule.language} | {rule.rule} | {rule.severity.lower()} | "
-            + " | ".join(cells)
-            + " |"
-        )
+        severity = rule.severity.lower() + (", hotspot" if rule.hotspot else "")
+        rows.append(f"| {rule.language} | {rule.rule} | {severity} | " + " | ".join(cells) + " |")
     return rows
 
 
@@ -85,10 +82,16 @@ def write(figures: Figures, recall: dict[str, Any], results: Path) -> tuple[Path
         data["languages"][language] = {s: asdict(f) for s, f in per_split.items()}
         data["languages"][language]["target_met"] = meets_targets(per_split)
     data["rules"] = [
-        {"language": r.language, "rule": r.rule, "severity": r.severity,
-         "findings": dict(r.findings), "labels": {s: asdict(t) for s, t in r.tally.items()}}
+        {
+            "language": r.language,
+            "rule": r.rule,
+            "severity": r.severity,
+            "hotspot": r.hotspot,
+            "findings": dict(r.findings),
+            "labels": {s: asdict(t) for s, t in r.tally.items()},
+        }
         for r in figures.rules
-    ]  # fmt: skip
+    ]
     data["gone"] = {language: asdict(t) for language, t in figures.gone.items()}
     as_json = results / f"precision-{stamp}.json"
     as_json.write_text(json.dumps(data, indent=1, default=list), encoding="utf-8")

@@ -45,7 +45,7 @@ def run(cmd, items=[]):
         """\
 function load(code) {
   debugger;
-  if (code == null) {
+  if (code == 0) {
     return eval(code);
   }
 }
@@ -55,7 +55,7 @@ function load(code) {
         {
             ("oxlint:eqeqeq", 3, SG),
             ("oxlint:no-debugger", 2, MJ),
-            ("oxlint:no-eval", 4, C),
+            ("oxlint:no-eval", 4, SG),
             ("oxlint:no-unused-vars", 1, MN),
         },
     ),
@@ -72,8 +72,7 @@ export function parse(input: any): number {
         6,
         0,
         {
-            ("oxlint:no-explicit-any", 1, SG),
-            ("oxlint:no-new-func", 5, C),
+            ("oxlint:no-new-func", 5, SG),
             ("oxlint:use-isnan", 2, MJ),
         },
     ),
@@ -341,7 +340,7 @@ struct Index {
         7,
         0,
         {
-            ("oc-arkts:eval", 5, C),
+            ("oc-arkts:eval", 5, SG),
         },
     ),
     "cangjie": (

@@ -13,7 +13,7 @@ EXTENSIONS: dict[str, str] = {
     ".cj": "Cangjie",
     **dict.fromkeys((".c", ".cc", ".cpp", ".cxx", ".h", ".hh", ".hpp", ".hxx"), "C++"),
     ".cs": "C#",
-    **dict.fromkeys((".css", ".scss", ".less"), "CSS"),
+    **dict.fromkeys((".css", ".scss", ".sass", ".less"), "CSS"),
     ".go": "Go",
     **dict.fromkeys((".html", ".htm"), "HTML"),
     ".java": "Java",

@@ -14,6 +14,7 @@ from opencheck.engine.analyzers.astgrep import (
     AST_GREP_LANGUAGES,
     ASTGREP,
     RULES_DIR,
+    PackRule,
     astgrep_binary,
     load_packs,
 )
@@ -106,7 +107,7 @@ def _language_run(language: str, tmp: Path) -> dict[str, set[str]]:
     for index, pr in enumerate(p for p in PACK if p.rule.language == language):
         for kind, examples in (("bad", pr.bad), ("good", pr.good)):
             for number, source in enumerate(examples):
-                name = f"r{index}_{kind}{number}{EXTENSIONS[language]}"
+                name = f"r{index}_{kind}{number}{_extension(pr, kind)}"
                 (tmp / name).write_text(source + "\n", encoding="utf-8")
                 files.append(name)
     selection = RuleSelection.of(pr.rule for pr in PACK if pr.rule.language == language)
@@ -118,6 +119,13 @@ def _language_run(language: str, tmp: Path) -> dict[str, set[str]]:
     for finding in ASTGREP.parse(result.stdout, tmp):
         found[finding.path].add(finding.rule_id)
     return found
+
+
+def _extension(pr: PackRule, kind: str) -> str:
+    """An example's file extension: a bad one takes the first of the rule's `files` globs if any
+    (a rule for SCSS files only), a good one the language's own."""
+    files = pr.body.get("files") if kind == "bad" else None
+    return Path(str(files[0])).suffix if files else EXTENSIONS[pr.rule.language]
 
 
 @pytest.fixture(scope="module")
@@ -134,11 +142,11 @@ def test_rule_examples(index: int, example_dir: Path) -> None:
     lang_dir.mkdir(exist_ok=True)
     found = _language_run(language, lang_dir)
     position = [p for p in PACK if p.rule.language == language].index(pr)
-    ext = EXTENSIONS[language]
+    bad, good = _extension(pr, "bad"), _extension(pr, "good")
     for number in range(len(pr.bad)):
-        assert pr.rule.id in found[f"r{position}_bad{number}{ext}"], f"bad[{number}] not found"
+        assert pr.rule.id in found[f"r{position}_bad{number}{bad}"], f"bad[{number}] not found"
     for number in range(len(pr.good)):
-        assert pr.rule.id not in found[f"r{position}_good{number}{ext}"], f"good[{number}] found"
+        assert pr.rule.id not in found[f"r{position}_good{number}{good}"], f"good[{number}] found"
 
 
 @needs_astgrep
@@ -172,3 +180,20 @@ def test_a_finding_says_what_is_wrong_in_words(tmp_path: Path) -> None:
     [finding] = run_batch(ASTGREP, tmp_path, ["a.go"], selection, limits).findings
     assert finding.message == "MD5 and SHA-1 are broken for collision resistance."
     assert all(pr.message != pr.rule.name and len(pr.message) > 20 for pr in PACK)
+
+
+@needs_astgrep
+def test_css_rules_skip_scss_and_less_which_are_listed_as_not_checked(tmp_path: Path) -> None:
+    scss = "$c: #333;\n.a { color: #{$c}; width: calc(2 * var(--x)); @if $c { .b {} } }\n"
+    (tmp_path / "a.scss").write_text(scss, encoding="utf-8")
+    (tmp_path / "b.less").write_text("@c: #33;\n.a { color: @c; .b {} }\n", encoding="utf-8")
+    (tmp_path / "c.css").write_text(".a {}\n", encoding="utf-8")
+    selection = default_selection(ASTGREP, "basic", ["CSS"])
+    files = ["a.scss", "b.less", "c.css"]
+    result = subprocess.run(ASTGREP.command(files, selection), cwd=tmp_path, capture_output=True)
+    found = {(f.path, f.rule_id) for f in ASTGREP.parse(result.stdout, tmp_path)}
+    assert found == {
+        ("a.scss", "oc-css:syntax-error"),
+        ("b.less", "oc-css:syntax-error"),
+        ("c.css", "oc-css:empty-rule"),
+    }

@@ -41,9 +41,11 @@ AST_GREP_LANGUAGES: dict[str, str] = {
     "ArkTS": "typescript",
 }
 # Extensions ast-grep must map to a built-in grammar, written to our own generated sgconfig.yml.
-_LANGUAGE_GLOBS: dict[str, list[str]] = {"typescript": ["*.ets"]}
-# The ast-grep rule keys a pack entry may carry besides our own metadata.
-_RULE_BODY_KEYS = ("rule", "constraints", "utils", "transform")
+# Less and Sass reach the CSS grammar only so that oc-css:syntax-error lists them as not checked.
+_LANGUAGE_GLOBS: dict[str, list[str]] = {"typescript": ["*.ets"], "css": ["*.less", "*.sass"]}
+# The ast-grep rule keys a pack entry may carry besides our own metadata (`files`/`ignores`:
+# path globs, so CSS rules skip SCSS and Less).
+_RULE_BODY_KEYS = ("rule", "constraints", "utils", "transform", "files", "ignores")
 
 
 @dataclass(frozen=True)

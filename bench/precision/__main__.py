@@ -44,6 +44,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     found = _findings(trees, reuse=args.reuse or args.command == "sample")
     if args.command == "sample":
+        wanted = {lang.lower() for lang in _languages(args) or ()}
+        if wanted:  # the trees' other languages keep their sheets
+            found = [f for f in found if f.language.lower() in wanted]
         return _sample(found, trees, args.per_rule)
     return _report(found, skip_recall=args.no_recall)
 
@@ -60,8 +63,12 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _languages(args: argparse.Namespace) -> list[str] | None:
+    return [x.strip() for x in args.languages.split(",") if x.strip()] or None
+
+
 def _select(args: argparse.Namespace) -> list[corpus.Tree]:
-    languages = [x.strip() for x in args.languages.split(",") if x.strip()] or None
+    languages = _languages(args)
     names = {x.strip() for x in args.trees.split(",") if x.strip()}
     trees = corpus.load_manifest(languages)
     return [t for t in trees if not names or t.name in names]

@@ -153,9 +153,8 @@ class Main {
         11,
         0,
         {
-            ("oc-java:catch-generic-exception", 5, MN),
-            ("oc-java:empty-catch", 5, MJ),
-            ("oc-java:runtime-exec", 4, C),
+            ("oc-java:empty-catch", 5, MN),
+            ("oc-java:runtime-exec-hotspot", 4, SG),
             ("oc-java:string-reference-equality", 7, MJ),
             ("oc-java:system-out", 8, SG),
         },
@@ -187,9 +186,9 @@ fun main(args: Array<String>) {
         6,
         0,
         {
-            ("oc-kotlin:not-null-assertion", 3, MN),
             ("oc-kotlin:runtime-exec-injection", 4, C),
-            ("oc-kotlin:weak-hash", 5, MJ),
+            ("oc-kotlin:unused-local-variable", 5, MN),
+            ("oc-kotlin:weak-hash", 5, SG),
         },
     ),
     "rust": (

@@ -15,31 +15,31 @@ public class OrderImporter {
     }
 
     public String firstLine(String path) throws IOException {
-        BufferedReader reader = new BufferedReader(new FileReader(path)); // missed: reader never closed
+        BufferedReader reader = new BufferedReader(new FileReader(path)); // expect: oc-java:unclosed-reader
         return reader.readLine();
     }
 
     public boolean sameCustomer(String current, String previous) {
-        return current == previous; // missed: == between two String variables
+        return current == previous; // expect: oc-java:string-reference-equality
     }
 
     public int total(List<Integer> amounts) {
         int sum = 0;
-        for (int i = 0; i < amounts.size(); i--) { // missed: i-- in an increasing loop
+        for (int i = 0; i < amounts.size(); i--) { // expect: oc-java:decrement-in-increasing-loop
             sum += amounts.get(i);
         }
         return sum;
     }
 
     public double averagePerItem(int total, int items) {
-        double average = total / items; // missed: integer division assigned to a double
+        double average = total / items; // expect: oc-java:integer-division-to-floating
         return average;
     }
 
     public int reserved(String sku) {
         Integer count = stock.get(sku);
         if (count == null) {
-            return count.intValue(); // missed: dereference right after the null check
+            return count.intValue(); // expect: oc-java:dereference-after-null-check
         }
         return count;
     }

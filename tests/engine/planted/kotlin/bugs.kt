@@ -5,20 +5,20 @@ import java.io.File
 class InvoiceService(private val rates: Map<String, Double>) {
 
     fun total(lines: List<Double>): Double {
-        val discount = 0.1 // missed: unused variable
+        val discount = 0.1 // expect: oc-kotlin:unused-local-variable
         return lines.sum()
     }
 
     fun label(amount: Double): String {
-        return if (amount > 1000) {
+        return if (amount > 1000) /* expect: oc-kotlin:identical-branches */ {
             "large"
         } else {
             "large"
-        } // missed: identical if/else branches
+        }
     }
 
     fun rate(code: String): Double {
-        return rates[code]!! // expect: oc-kotlin:not-null-assertion
+        return rates[code]!! // missed: !! on a map lookup (not-null-assertion is off by default: mostly deliberate)
     }
 
     fun load(path: String): String {
@@ -36,7 +36,7 @@ class InvoiceService(private val rates: Map<String, Double>) {
     }
 
     fun export(path: String, rows: List<String>) {
-        rows.sorted() // missed: result of sorted() ignored, rows stay unsorted
+        rows.sorted() // expect: oc-kotlin:ignored-copy-result
         File(path).writeText(rows.joinToString("\n"))
     }
 
@@ -47,7 +47,7 @@ class InvoiceService(private val rates: Map<String, Double>) {
     fun parse(text: String): Int {
         val value = text.toIntOrNull() ?: return 0
         return value
-        println("parsed $value") // missed: unreachable code after return
+        println("parsed $value") // expect: oc-kotlin:unreachable-code
     }
 
     fun retry(path: String): String? {

@@ -24,20 +24,20 @@ class OrderBook(prices: Map[String, BigDecimal]) {
   }
 
   def label(total: BigDecimal): String = {
-    if (total > 100) "big" else "big" // missed: identical if/else branches
+    if (total > 100) "big" else "big" // expect: oc-scala:identical-branches
   }
 
-  def isEmpty(items: List[String]): Boolean = items.size == 0 // missed: size == 0 instead of isEmpty
+  def isEmpty(items: List[String]): Boolean = items.size == 0 // expect: oc-scala:size-compared-to-zero
 
   def describe(kind: String): String = {
-    var out = "" // missed: unused local var
+    var out = "" // expect: oc-scala:unused-local
     kind.toUpperCase
   }
 
-  def total(items: List[BigDecimal]): BigDecimal = {
-    if (items == null) return 0 // expect: oc-scala:return-statement
-    items.sum
+  def firstLarge(items: List[BigDecimal]): BigDecimal = {
+    items.foreach { i => if (i > 100) return i } // expect: oc-scala:return-statement
+    0
   }
 
-  def matches(name: String, other: String): Boolean = name eq other // missed: reference equality on strings
+  def matches(name: String, other: String): Boolean = name eq other // expect: oc-scala:string-reference-equality
 }

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cache
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import yaml
 
 from opencheck.engine.analyzers.base import (
     SYNTAX_ERROR,
@@ -18,12 +23,15 @@ from opencheck.engine.analyzers.base import (
     json_items,
     relative_path,
 )
-from opencheck.engine.analyzers.catalog import catalog_rules
+from opencheck.engine.analyzers.catalog import CATALOGS_DIR, catalog_rules
+from opencheck.engine.languages import EXTENSIONS
 
 NAME = "oxlint"
 LANGUAGES = ("JavaScript", "TypeScript")
 # oxlint spells a diagnostic's rule `scope(rule)`, e.g. `eslint(no-eval)`.
 _CODE = re.compile(r"^[\w-]+\((?P<rule>[\w/-]+)\)$")
+# Every category off: only the rules the config names run.
+_CATEGORIES = ("correctness", "suspicious", "pedantic", "perf", "restriction", "style", "nursery")
 
 RULES: tuple[Rule, ...] = catalog_rules(NAME)
 
@@ -38,27 +46,44 @@ def _config_dir() -> Path:
     return Path(tempfile.mkdtemp(prefix="opencheck-oxlint-"))
 
 
-# Our own config: without `-c`, oxlint reads the repository's. The browser and Node globals
-# let rules such as no-implied-eval recognise `setTimeout("code")`. `eslint-disable` comments
-# are honoured by OpenCheck itself, which keeps those findings marked ignored; oxlint has no
-# switch for its own `oxlint-disable` comments, whose findings it drops unseen.
-CONFIG_TEXT = (
-    '{"env": {"browser": true, "node": true},'
-    ' "options": {"respectEslintDisableDirectives": false}}\n'
-)
+@cache
+def rule_options() -> dict[str, list[Any]]:
+    """Each catalog code's oxlint options (`options:` in the catalog), e.g. eqeqeq's null test."""
+    document = yaml.safe_load((CATALOGS_DIR / f"{NAME}.yml").read_text(encoding="utf-8"))
+    return {str(entry["code"]): list(entry.get("options") or []) for entry in document["rules"]}
 
 
-def own_config() -> str:
-    """The path of OpenCheck's oxlint config file, written once per process."""
-    path = _config_dir() / "oxlintrc.json"
+def config_text(codes: Sequence[str]) -> str:
+    """OpenCheck's oxlint config selecting exactly `codes`, with their options.
+
+    Without `-c`, oxlint reads the repository's. Rules are named here rather than with `-D`,
+    which drops a rule's options. The browser and Node globals let rules such as
+    no-implied-eval recognise `setTimeout("code")`. `eslint-disable` comments are honoured by
+    OpenCheck itself, which keeps those findings marked ignored; oxlint has no switch for its
+    own `oxlint-disable` comments, whose findings it drops unseen.
+    """
+    options = rule_options()
+    config = {
+        "env": {"browser": True, "node": True},
+        "categories": dict.fromkeys(_CATEGORIES, "off"),
+        "options": {"respectEslintDisableDirectives": False},
+        "rules": {code: ["error", *options.get(code, [])] for code in sorted(codes)},
+    }
+    return json.dumps(config, sort_keys=True) + "\n"
+
+
+def own_config(codes: Sequence[str]) -> str:
+    """The path of OpenCheck's config file for `codes`, written once per process and selection."""
+    text = config_text(codes)
+    path = _config_dir() / f"oxlintrc-{hashlib.sha256(text.encode()).hexdigest()[:16]}.json"
     if not path.is_file():  # a tmp cleaner may have removed it since
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(CONFIG_TEXT)
+        path.write_text(text)
     return str(path)
 
 
 class Oxlint:
-    """The oxlint adapter: `-A all`, then `-D` for each selected rule."""
+    """The oxlint adapter: a config file of our own naming each selected rule."""
 
     name = NAME
     languages = frozenset(LANGUAGES)
@@ -68,26 +93,30 @@ class Oxlint:
         return None if oxlint_binary() else "the oxlint executable was not found"
 
     def command(self, files: Sequence[str], rules: RuleSelection) -> list[str]:
-        codes = sorted({rid.split(":", 1)[1] for rid in rules.ids if rid.startswith(f"{NAME}:")})
-        denied = [arg for code in codes if code != SYNTAX_ERROR for arg in ("-D", code)]
+        codes = sorted(
+            {rid.split(":", 1)[1] for rid in rules.ids if rid.startswith(f"{NAME}:")}
+            - {SYNTAX_ERROR}
+        )
         return [
             oxlint_binary() or "oxlint",
-            f"--config={own_config()}",
+            f"--config={own_config(codes)}",
             "--disable-nested-config",
             "--no-ignore",  # the inventory already chose the files
             "--no-error-on-unmatched-pattern",
             "--threads=1",  # the engine runs batches in parallel itself
             "--format=json",
-            "-A",
-            "all",
-            *denied,
             "--",
             *files,
         ]
 
     def parse(self, raw: bytes, root: Path) -> list[RawFinding]:
         items = json_items(raw, NAME, "diagnostics")
-        findings = [_finding(item, root) for item in items]
+        read = _reader(root)
+        findings = [
+            finding
+            for finding in (_finding(item, root) for item in items if not _idiom(item, read))
+            if _applies(finding)
+        ]
         return first_syntax_error_per_file(
             sorted(findings, key=lambda f: (f.path, f.line, f.column)), NAME
         )
@@ -111,5 +140,76 @@ def _finding(item: dict[str, object], root: Path) -> RawFinding:
         str(item.get("message", "")),
     )
 
+
+# One config serves a batch of both languages: a rule the catalog gives one language only
+# (eqeqeq: JavaScript) is dropped from the other's files here.
+_CODES_BY_LANGUAGE = {
+    language: frozenset(rule.id for rule in RULES if rule.language == language)
+    for language in LANGUAGES
+}
+
+
+def _applies(finding: RawFinding) -> bool:
+    language = EXTENSIONS.get(PurePosixPath(finding.path).suffix.lower(), "JavaScript")
+    codes = _CODES_BY_LANGUAGE.get(language, frozenset())
+    return finding.rule_id.endswith(f":{SYNTAX_ERROR}") or finding.rule_id in codes
+
+
+def _reader(root: Path) -> Callable[[str], bytes]:
+    """Reads a reported file's bytes once (oxlint's spans are UTF-8 byte offsets)."""
+
+    @cache
+    def read(filename: str) -> bytes:
+        try:
+            return (root / relative_path(filename, root)).read_bytes()
+        except OSError:
+            return b""
+
+    return read
+
+
+def _spans(item: dict[str, object]) -> list[tuple[int, int]]:
+    labels = item.get("labels")
+    spans = []
+    for label in labels if isinstance(labels, list) else []:
+        span = label.get("span") if isinstance(label, dict) else None
+        if isinstance(span, dict):
+            start = int(span.get("offset") or 0)
+            spans.append((start, start + int(span.get("length") or 0)))
+    return spans
+
+
+_UNDEFINED_AFTER = re.compile(rb"\s*undefined\b")
+_UNDEFINED_BEFORE = re.compile(rb"(?<![\w$.])undefined\s*$")
+# `name: any`, `name?: any`, `[key: string]: any`, `f(): any`, but not `this: any`.
+_ANNOTATION = re.compile(rb"[\w$\])]\s*[?!]?\s*:\s*$")
+_THIS = re.compile(rb"(?<![\w$.])this\s*:\s*$")
+
+
+def _idiom(item: dict[str, object], read: Callable[[str], bytes]) -> bool:
+    """A deliberate idiom that a rule misreads, found from the source around its span.
+
+    `x !== x` is the NaN test (no-self-compare); `x == undefined` is the null-or-undefined test,
+    like `x == null` which eqeqeq's own option allows; `any` as a generic argument, a type
+    parameter's default, a return type or `this: any` is a deliberate escape (no-explicit-any
+    keeps annotations of variables, fields and parameters).
+    """
+    code, spans = str(item.get("code") or ""), _spans(item)
+    if not spans or code not in _IDIOM_RULES:
+        return False
+    source = read(str(item.get("filename", "")))
+    (start, end), rest = spans[0], spans[1:]
+    if code == "eslint(no-self-compare)":
+        return bool(rest) and b"!=" in source[end : rest[0][0]]
+    if code == "eslint(eqeqeq)":
+        before, after = source[max(0, start - 64) : start], source[end : end + 64]
+        return bool(_UNDEFINED_AFTER.match(after) or _UNDEFINED_BEFORE.search(before))
+    line = source[max(0, start - 128) : start].rsplit(b"\n", 1)[-1]
+    return not _ANNOTATION.search(line) or bool(_THIS.search(line))
+
+
+_IDIOM_RULES = frozenset(
+    {"eslint(no-self-compare)", "eslint(eqeqeq)", "typescript(no-explicit-any)"}
+)
 
 OXLINT = Oxlint()

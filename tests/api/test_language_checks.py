@@ -36,8 +36,8 @@ def run(cmd, items=[]):
         {
             ("ruff:B006", 5, MJ),
             ("ruff:F401", 1, MN),
-            ("ruff:S307", 7, C),
-            ("ruff:S602", 6, C),
+            ("ruff:S307", 7, SG),
+            ("ruff:S602", 6, MJ),
         },
     ),
     "js": (
@@ -88,9 +88,9 @@ for f in $(ls); do echo "$f"; done
         4,
         1,
         {
-            ("shellcheck:SC2045", 5, MJ),
+            ("shellcheck:SC2045", 5, MN),
             ("shellcheck:SC2115", 3, C),
-            ("shellcheck:SC2164", 4, MJ),
+            ("shellcheck:SC2164", 4, MN),
         },
     ),
     "cpp": (
@@ -169,7 +169,6 @@ WHERE deleted = NULL;
         3,
         0,
         {
-            ("sqlfluff:AM04", 1, MN),
             ("sqlfluff:CV05", 3, MJ),
         },
     ),

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from pathlib import Path
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path, PurePosixPath
 
 from opencheck.engine.analyzers.base import (
     SYNTAX_ERROR,
+    Analyzer,
     RawFinding,
     Rule,
     RuleSelection,
     bundled_binary,
     first_syntax_error_per_file,
     json_items,
+    read_head,
     relative_path,
 )
 from opencheck.engine.analyzers.catalog import catalog_rules
@@ -26,6 +29,15 @@ MAX_FILES = 20
 MAX_FILE_BYTES = 131_072
 # SC1071 ("only sh/bash/dash/ksh are supported") is an error-level SC1xxx but no parse failure.
 _NOT_A_PARSE_ERROR = frozenset({1071})
+# How much of a file is read to tell a zsh script or a template from a shell script.
+HEAD_BYTES = 65_536
+# Shells shellcheck cannot parse: given to it, their own syntax would read as parse errors.
+_OTHER_SHELLS = frozenset({"zsh", "fish", "csh", "tcsh"})
+_OTHER_SHELL_NAMES = frozenset({".zshrc", ".zshenv", ".zprofile", ".zlogin", ".zlogout"})
+_SHEBANG = re.compile(rb"^#!\s*(?:\S*/)?(?:env\s+(?:-\S+\s+)*)?([\w.+-]+)")
+# Template tags (ERB `<% %>`, Jinja `{% %}`, and `{{ }}` outside quotes, where a shell script
+# would only have it inside a quoted Go-template argument such as `--format '{{.Id}}'`).
+_TEMPLATE = re.compile(rb"<%[=#-]?.*?%>|\{%-?\s*\w.*?%\}|^[^'\"#\n]*\{\{[^}\n]*\}\}", re.MULTILINE)
 
 RULES: tuple[Rule, ...] = catalog_rules(NAME)
 
@@ -46,6 +58,21 @@ class Shellcheck:
 
     def available(self) -> str | None:
         return None if shellcheck_binary() else "the shellcheck executable was not found"
+
+    def split(self, root: Path, files: Sequence[str]) -> list[tuple[Analyzer, list[str]]]:
+        """Shell scripts for shellcheck; zsh, fish and templates for a notice saying why not."""
+        checked: list[str] = []
+        reasons: dict[str, str] = {}
+        for path in files:
+            reason = unsupported_reason(path, read_head(root, path, HEAD_BYTES))
+            if reason is None:
+                checked.append(path)
+            else:
+                reasons[path] = reason
+        groups: list[tuple[Analyzer, list[str]]] = [(self, checked)] if checked else []
+        if reasons:
+            groups.append((NotForShellcheck(reasons), sorted(reasons)))
+        return groups
 
     def command(self, files: Sequence[str], rules: RuleSelection) -> list[str]:
         # No --include: it would hide the SC1xxx parse errors too; run_batch drops unselected codes.
@@ -68,6 +95,46 @@ def _finding(item: dict[str, object], root: Path) -> RawFinding:
         int(str(item.get("column") or 1)),
         str(item.get("message", "")).strip(),
     )
+
+
+def unsupported_reason(path: str, head: bytes) -> str | None:
+    """Why shellcheck must not read this file (another shell, a template), or None."""
+    name = PurePosixPath(path).name
+    shebang = _SHEBANG.match(head)
+    shell = shebang.group(1).decode(errors="replace") if shebang else None
+    if shell is None and (name in _OTHER_SHELL_NAMES or name.endswith((".zsh", ".fish"))):
+        shell = "zsh" if "zsh" in name or name.startswith(".z") else "fish"
+    if shell in _OTHER_SHELLS:
+        return f"a {shell} script: shellcheck reads only sh, bash, dash and ksh"
+    if _TEMPLATE.search(head):
+        return "a template (ERB, Jinja or Go template tags): not a shell script until rendered"
+    return None
+
+
+class NotForShellcheck:
+    """Files of the Shell language that shellcheck cannot read, each reported with its reason.
+
+    The analysis step turns a file's syntax-error finding into a notice (the file was not
+    checked), so these files are listed with their reason instead of being parsed as shell.
+    """
+
+    name = NAME
+    languages = frozenset({"Shell"})
+    rules = RULES
+
+    def __init__(self, reasons: Mapping[str, str]) -> None:
+        self.reasons = dict(reasons)
+
+    def available(self) -> str | None:
+        return None
+
+    def command(self, files: Sequence[str], rules: RuleSelection) -> list[str]:
+        # Nothing to run: `true` only lets the common batch runner carry the notices.
+        return ["true"]
+
+    def parse(self, raw: bytes, root: Path) -> list[RawFinding]:
+        rule = f"{NAME}:{SYNTAX_ERROR}"
+        return [RawFinding(rule, path, 1, 1, why) for path, why in self.reasons.items()]
 
 
 SHELLCHECK = Shellcheck()

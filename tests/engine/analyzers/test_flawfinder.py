@@ -21,19 +21,27 @@ src/defects.c,19,5,5,5,buffer,gets,"Does not check for buffer overflows (CWE-120
 """
 
 C, MJ, MN, SG = Severity.CRITICAL, Severity.MAJOR, Severity.MINOR, Severity.SUGGESTION
+# The default set: strcpy, strcat and getenv measured as noise on the corpus, and system and
+# popen are hotspots (flawfinder cannot tell where the command comes from).
 EXPECTED = {
-    ("char", 7, SG),
-    ("strcpy", 11, MJ),
-    ("strcat", 12, MJ),
     ("sprintf", 17, MJ),
-    ("getenv", 17, MN),
-    ("system", 18, C),
-    ("getenv", 18, MN),
+    ("system", 18, SG),
     ("gets", 19, C),
     ("printf", 20, MJ),
-    ("popen", 27, C),
+    ("popen", 27, SG),
     ("tmpnam", 28, MJ),
 }
+
+# A ban declared with an attribute, a declaration, another namespace's function, std:: and a
+# plain call: only the last two are calls of the C library function.
+NOT_CALLS = """int sprintf(char *s, const char *f, ...) __attribute__((deprecated("use snprintf")));
+inline auto printf(const S& fmt) -> int { return 0; }
+void run(const char *cmd) {
+    fmt::vsprintf(cmd, 1);
+    std::system(cmd);
+    (void) system(cmd);
+}
+"""
 
 
 def test_parse_recorded_output() -> None:
@@ -75,6 +83,19 @@ def test_fixture_file_yields_exactly_the_expected_findings(tmp_path: Path) -> No
     }
     assert got == EXPECTED
     assert {f.path for f in result.findings} == {"defects.c"}
+
+
+def test_declarations_bans_and_other_namespaces_are_not_calls(tmp_path: Path) -> None:
+    (tmp_path / "calls.cpp").write_text(NOT_CALLS)
+    selection = RuleSelection.of(RULES)
+    result = run_batch(
+        FLAWFINDER, tmp_path, ["calls.cpp"], selection, Limits(60, 2048, lambda: False)
+    )
+    assert result.error is None
+    assert {(f.rule_id, f.line) for f in result.findings} == {
+        ("flawfinder:system", 5),
+        ("flawfinder:system", 6),
+    }
 
 
 def test_command_ends_options_before_files() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -19,6 +20,11 @@ from opencheck.engine.errors import AnalyzerError
 
 NAME = "flawfinder"
 _HEADER = ("File", "Line", "Column", "DefaultLevel", "Level", "Category", "Name", "Warning")
+_CONTEXT = 11  # the source line of the hit
+# The token before a flagged name: an identifier there (a type, `auto`) makes it a declaration.
+_PREVIOUS_TOKEN = re.compile(r"([A-Za-z_]\w*|\S)\s*$")
+_QUALIFIER = re.compile(r"(\w+)\s*::\s*$")
+_STATEMENT_WORDS = frozenset({"return", "else", "do", "case", "throw", "co_return", "co_await"})
 
 RULES: tuple[Rule, ...] = catalog_rules(NAME)
 
@@ -42,13 +48,38 @@ class Flawfinder:
         # flawfinder cannot select rules; run_batch drops the names that were not selected.
         # --neverignore: OpenCheck honours `flawfinder: ignore` itself and keeps the finding,
         # marked ignored, instead of losing it.
-        return [flawfinder_binary() or "flawfinder", "--csv", "--neverignore", "--", *files]
+        # --falsepositive: no hits on array declarations nor on names not followed by "(".
+        return [
+            flawfinder_binary() or "flawfinder",
+            "--csv",
+            "--neverignore",
+            "--falsepositive",
+            "--",
+            *files,
+        ]
 
     def parse(self, raw: bytes, root: Path) -> list[RawFinding]:
         rows = list(csv.reader(io.StringIO(raw.decode(errors="replace"))))
         if not rows or tuple(rows[0][: len(_HEADER)]) != _HEADER:
             raise AnalyzerError("flawfinder printed no CSV header")
-        return [_finding(row, root) for row in rows[1:] if row]
+        return [_finding(row, root) for row in rows[1:] if row and _is_library_call(row)]
+
+
+def _is_library_call(row: list[str]) -> bool:
+    """False when the hit is a declaration of the name, another namespace's function, or the
+    name in a `__attribute__((deprecated))` ban, which flawfinder reads as a call."""
+    if len(row) <= _CONTEXT or not row[2].isdigit():
+        return True  # unreadable rows are reported by _finding
+    context, column = row[_CONTEXT], int(row[2])
+    if "__attribute__" in context and "deprecated" in context:
+        return False
+    before = context[: max(column - 1, 0)]
+    qualified = _QUALIFIER.search(before)
+    if qualified:
+        return qualified.group(1) == "std"
+    previous = _PREVIOUS_TOKEN.search(before)
+    token = previous.group(1) if previous else ""
+    return not (token[:1].isalpha() or token[:1] == "_") or token in _STATEMENT_WORDS
 
 
 def _finding(row: list[str], root: Path) -> RawFinding:

@@ -9,7 +9,7 @@ struct buffer {
 
 int reset_counter(int v)
 {
-    if (v = 0) { /* missed: assignment instead of comparison in if */
+    if (v = 0) { /* expect: cppcheck:assignmentInCondition */
         return 1;
     }
     return v;
@@ -17,7 +17,7 @@ int reset_counter(int v)
 
 int same_size(int a, int b)
 {
-    return a == a; /* missed: a == a compares a value with itself */
+    return a == a; /* expect: cppcheck:duplicateExpression */
 }
 
 char *copy_name(const char *name)
@@ -55,7 +55,7 @@ int last_item(void)
 
 void log_size(size_t n)
 {
-    printf("%d bytes\n", n); /* missed: printf %d with a size_t argument */
+    printf("%d bytes\n", n); /* expect: cppcheck:invalidPrintfArgType_sint */
 }
 
 int average(int total)

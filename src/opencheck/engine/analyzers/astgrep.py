@@ -20,6 +20,7 @@ import yaml
 
 from opencheck.engine.analyzers.base import RawFinding, Rule, RuleSelection, bundled_binary
 from opencheck.engine.analyzers.catalog import load_pack_rules, rule_from_entry
+from opencheck.engine.analyzers.gomod import GoVersion, ModuleVersions, parse_go_version
 from opencheck.engine.errors import AnalyzerError
 
 NAME = "ast-grep"
@@ -59,6 +60,8 @@ class PackRule:
     # What a finding says: the entry's `message` (ast-grep fills in `$NAME` meta-variables),
     # else the description's first sentence.
     message_template: str = ""
+    # `min_go`: the Go version the fix needs; no findings in modules declaring an older one.
+    min_go: GoVersion | None = None
 
     @property
     def message(self) -> str:
@@ -71,7 +74,8 @@ def _pack_rule(entry: Mapping[str, Any], language: str, source: Path) -> PackRul
     if "rule" not in body or not example.bad:
         raise ValueError(f"{source}: rule {example.rule.id!r} lacks a rule body or a bad example")
     message = " ".join(str(entry.get("message") or "").split())
-    return PackRule(example.rule, body, example.bad, example.good, message)
+    min_go = parse_go_version(entry["min_go"]) if "min_go" in entry else None
+    return PackRule(example.rule, body, example.bad, example.good, message, min_go)
 
 
 @cache
@@ -129,7 +133,21 @@ class AstGrep:
         ]
 
     def parse(self, raw: bytes, root: Path) -> list[RawFinding]:
-        return [_finding(line, root) for line in raw.splitlines() if line.strip()]
+        findings = [_finding(line, root) for line in raw.splitlines() if line.strip()]
+        return self._for_module_versions(findings, root)
+
+    def _for_module_versions(self, findings: list[RawFinding], root: Path) -> list[RawFinding]:
+        """Drops findings of `min_go` rules in modules declaring an older Go than the fix needs."""
+        versions = ModuleVersions(root)
+
+        def applies(finding: RawFinding) -> bool:
+            pack_rule = self.pack.get(finding.rule_id)
+            if pack_rule is None or pack_rule.min_go is None:
+                return True
+            declared = versions.of(finding.path)
+            return declared is None or declared >= pack_rule.min_go
+
+        return [finding for finding in findings if applies(finding)]
 
 
 def _rules_file(text: str) -> Path:

@@ -94,6 +94,7 @@ def _plan(
             outcome.log.append(f"{name} failed on {len(files)} files: {reason}")
             continue
         outcome.severities.update(selection.severities)
+        files = _supported(analyzer, inventory.root, files, outcome)
         files, slow = _by_size(analyzer, inventory.root, files, outcome)
         # Slow, superlinear tools (shellcheck) declare a smaller batch.
         size = getattr(analyzer, "max_files", MAX_BATCH_FILES)
@@ -104,6 +105,21 @@ def _plan(
             for variant, part in parts:
                 jobs.extend(_Job(variant, b, selection) for b in batches(part, batch_size))
     return jobs
+
+
+def _supported(
+    analyzer: Analyzer, root: Path, files: list[str], outcome: AnalysisOutcome
+) -> list[str]:
+    """The files the analyser can read; its `unsupported` hook names the others, with why.
+
+    A zsh script or a template in a Shell file's clothing is a notice, never fed to shellcheck.
+    """
+    unsupported = getattr(analyzer, "unsupported", None)
+    refused = unsupported(root, files) if unsupported else {}
+    outcome.notices.extend(Notice(analyzer.name, path, why) for path, why in refused.items())
+    if refused:
+        outcome.log.append(f"{analyzer.name} cannot read {len(refused)} files (see the file list)")
+    return [path for path in files if path not in refused]
 
 
 def _by_size(

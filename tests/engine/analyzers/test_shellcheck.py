@@ -8,9 +8,11 @@ from pathlib import Path
 import pytest
 
 from opencheck.domain.severity import Severity
+from opencheck.engine.analysis import analyze
 from opencheck.engine.analyzers.base import Limits, RuleSelection, default_selection, run_batch
 from opencheck.engine.analyzers.shellcheck import RULES, SHELLCHECK, unsupported_reason
 from opencheck.engine.errors import AnalyzerError
+from opencheck.engine.inventory import Inventory
 
 # Recorded from `shellcheck --norc --format=json1` 0.11.0 (fixes trimmed).
 RECORDED = b"""{"comments": [
@@ -129,17 +131,19 @@ def test_templates_are_not_for_shellcheck(head: bytes, template: bool) -> None:
     assert (unsupported_reason("deploy.sh", head) is not None) is template
 
 
-def test_split_gives_other_shells_and_templates_a_notice(tmp_path: Path) -> None:
+def test_other_shells_and_templates_are_notices_never_given_to_shellcheck(tmp_path: Path) -> None:
     (tmp_path / "ok.sh").write_text("#!/bin/bash\necho ok\n")
     (tmp_path / "rc.zsh").write_text("setopt extendedglob\n")
     (tmp_path / "t.sh").write_text("#!/bin/bash\necho <%= @x %>\n")
-    groups = SHELLCHECK.split(tmp_path, ["ok.sh", "rc.zsh", "t.sh"])
-    assert [(type(a).__name__, files) for a, files in groups] == [
-        ("Shellcheck", ["ok.sh"]),
-        ("NotForShellcheck", ["rc.zsh", "t.sh"]),
+    inventory = Inventory(tmp_path, {"Shell": ["ok.sh", "rc.zsh", "t.sh"]})
+    limits = Limits(timeout=60, memory_mb=None, cancelled=lambda: False)
+    outcome = analyze(
+        tmp_path, inventory, ["Shell"], "basic", limits=limits, jobs=1,
+        analyzers={"shellcheck": SHELLCHECK},
+    )  # fmt: skip
+    assert [(n.path, n.reason.split(":")[0]) for n in outcome.notices] == [
+        ("rc.zsh", "a zsh script"),
+        ("t.sh", "a template (ERB, Jinja or Go template tags)"),
     ]
-    notices = groups[1][0].parse(b"", tmp_path)
-    assert {(f.rule_id, f.path, f.line) for f in notices} == {
-        ("shellcheck:syntax-error", "rc.zsh", 1),
-        ("shellcheck:syntax-error", "t.sh", 1),
-    }
+    assert "shellcheck: 1 files, 0 defects" in " ".join(outcome.log)
+    assert "shellcheck cannot read 2 files (see the file list)" in outcome.log

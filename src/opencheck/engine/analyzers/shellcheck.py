@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 
 from opencheck.engine.analyzers.base import (
     SYNTAX_ERROR,
-    Analyzer,
     RawFinding,
     Rule,
     RuleSelection,
@@ -59,20 +58,14 @@ class Shellcheck:
     def available(self) -> str | None:
         return None if shellcheck_binary() else "the shellcheck executable was not found"
 
-    def split(self, root: Path, files: Sequence[str]) -> list[tuple[Analyzer, list[str]]]:
-        """Shell scripts for shellcheck; zsh, fish and templates for a notice saying why not."""
-        checked: list[str] = []
-        reasons: dict[str, str] = {}
+    def unsupported(self, root: Path, files: Sequence[str]) -> dict[str, str]:
+        """zsh, fish and templates: files of the Shell language shellcheck cannot read, and why."""
+        reasons = {}
         for path in files:
             reason = unsupported_reason(path, read_head(root, path, HEAD_BYTES))
-            if reason is None:
-                checked.append(path)
-            else:
+            if reason is not None:
                 reasons[path] = reason
-        groups: list[tuple[Analyzer, list[str]]] = [(self, checked)] if checked else []
-        if reasons:
-            groups.append((NotForShellcheck(reasons), sorted(reasons)))
-        return groups
+        return reasons
 
     def command(self, files: Sequence[str], rules: RuleSelection) -> list[str]:
         # No --include: it would hide the SC1xxx parse errors too; run_batch drops unselected codes.
@@ -109,32 +102,6 @@ def unsupported_reason(path: str, head: bytes) -> str | None:
     if _TEMPLATE.search(head):
         return "a template (ERB, Jinja or Go template tags): not a shell script until rendered"
     return None
-
-
-class NotForShellcheck:
-    """Files of the Shell language that shellcheck cannot read, each reported with its reason.
-
-    The analysis step turns a file's syntax-error finding into a notice (the file was not
-    checked), so these files are listed with their reason instead of being parsed as shell.
-    """
-
-    name = NAME
-    languages = frozenset({"Shell"})
-    rules = RULES
-
-    def __init__(self, reasons: Mapping[str, str]) -> None:
-        self.reasons = dict(reasons)
-
-    def available(self) -> str | None:
-        return None
-
-    def command(self, files: Sequence[str], rules: RuleSelection) -> list[str]:
-        # Nothing to run: `true` only lets the common batch runner carry the notices.
-        return ["true"]
-
-    def parse(self, raw: bytes, root: Path) -> list[RawFinding]:
-        rule = f"{NAME}:{SYNTAX_ERROR}"
-        return [RawFinding(rule, path, 1, 1, why) for path, why in self.reasons.items()]
 
 
 SHELLCHECK = Shellcheck()

@@ -112,26 +112,16 @@ def suppressions(
 
 
 def _unused(marker: Marker, used: set[str], rules: Mapping[str, RuleRef]) -> Unused | None:
-    """The part of `marker` worth reporting as unused, if any.
+    """The part of `marker` worth reporting as unused, if any: OpenCheck's own markers only.
 
-    A marker without codes is reported only when it is OpenCheck's own (a bare `# noqa` that
-    ignores nothing is not worth a finding); a tool marker's code only when it names a rule
-    that ran here on every file.
+    A tool's marker (`# noqa: F401`, `eslint-disable-line eqeqeq`, `# shellcheck disable=`) was
+    written for that tool as the project configures it: OpenCheck runs the rule with its own
+    options, and some tools drop the findings their markers name before OpenCheck sees them.
+    On the precision corpus most such reports were false (5 of 6 in JavaScript, 3 of 3 in Shell).
     """
+    if not marker.own:
+        return None
     if not marker.codes:
-        return Unused(marker.line, marker.text, ()) if marker.own and not used else None
-    idle = tuple(
-        code
-        for code in marker.codes
-        if code not in used and (marker.own or _names_a_rule(code, rules))
-    )
+        return Unused(marker.line, marker.text, ()) if not used else None
+    idle = tuple(code for code in marker.codes if code not in used)
     return Unused(marker.line, marker.text, idle) if idle else None
-
-
-def _names_a_rule(code: str, rules: Mapping[str, RuleRef]) -> bool:
-    if code.lower() == ALL:
-        return False
-    forms = _code_forms(code)
-    return any(
-        ref.scope == "all" and forms & _aliases(rule_id, ref) for rule_id, ref in rules.items()
-    )

@@ -70,6 +70,12 @@ def facts(path: str, head: bytes = b"x = 1\n", **kwargs: object) -> FileFacts:
         ("src/ParserTest.php", Role.TEST),
         ("src/lexer_unittest.cc", Role.TEST),
         ("src/string_test.cj", Role.TEST),
+        # Kotlin Multiplatform and Gradle test source sets; benchmark code.
+        ("okio/src/jvmTest/kotlin/okio/BufferTest.kt", Role.TEST),
+        ("okio/src/commonTest/kotlin/okio/Utf8.kt", Role.TEST),
+        ("lib/src/iosTest/kotlin/A.kt", Role.TEST),
+        ("perftests/resources/GenJSCode.scala", Role.TEST),
+        ("benchmarks/src/main/java/Bench.java", Role.TEST),
         # Main code, including names that only look like tests.
         ("src/app.py", Role.MAIN),
         ("src/testing_utils.py", Role.MAIN),
@@ -78,6 +84,9 @@ def facts(path: str, head: bytes = b"x = 1\n", **kwargs: object) -> FileFacts:
         ("pkg/latest.go", Role.MAIN),
         ("cmd/build/main.go", Role.MAIN),  # a Go build/ folder is source
         ("src/attest.ts", Role.MAIN),
+        ("src/latest/kotlin/Contest.kt", Role.MAIN),
+        ("app/src/main/kotlin/LoginTest/Screen.kt", Role.MAIN),  # not a source set name
+        ("build-aux/missing.sh", Role.MAIN),
         # Vendored, at any depth; wins over test.
         ("deps/lua/src/lapi.c", Role.VENDORED),
         ("tests/thirdparty/gtest.cc", Role.VENDORED),
@@ -97,6 +106,12 @@ def facts(path: str, head: bytes = b"x = 1\n", **kwargs: object) -> FileFacts:
         ("src/msg.pb.h", Role.GENERATED),
         ("src/lex.yy.c", Role.GENERATED),
         ("Forms/Main.Designer.cs", Role.GENERATED),
+        # Autotools helpers copied into the tree.
+        ("build-aux/install-sh", Role.GENERATED),
+        ("depcomp", Role.GENERATED),
+        ("config.guess", Role.GENERATED),
+        ("configure", Role.GENERATED),
+        ("build-aux/ltmain.sh", Role.GENERATED),
         # Bundled by name, and web build output (web languages only).
         ("static/jquery.min.js", Role.BUNDLED),
         ("static/site.min.css", Role.BUNDLED),

@@ -47,11 +47,18 @@ TEST_DIRS = frozenset(
         "fixtures",
         "__fixtures__",
         "benches",  # Rust (and others') benchmarks
+        # Benchmark and performance code: bug rules apply, production hardening does not.
+        "benchmarks",
+        "benchmark",
+        "perftests",
+        "perftest",
         "androidTest",  # Gradle source sets next to src/test
         "testFixtures",
         "integrationTest",
     }
 )
+# Gradle and Kotlin Multiplatform test source sets: src/jvmTest, src/commonTest, src/iosTest...
+_TEST_SOURCE_SET = re.compile(r"^[a-z][A-Za-z0-9]*Test$")
 _TEST_NAME = re.compile(
     r"""(
       ^test_.*\.(py|lua)$ | _test\.(py|go|lua|cj|sh|c|cc|cpp|cxx)$ | ^conftest\.py$
@@ -61,10 +68,13 @@ _TEST_NAME = re.compile(
     )""",
     re.VERBOSE,
 )
-# Known generator output by name: protocol buffers, flex, Windows Forms designers.
+# Known generator output by name: protocol buffers, flex, Windows Forms designers, and the
+# helper scripts autotools copies into a source tree (configure, install-sh, depcomp...).
 _GENERATED_NAME = re.compile(
     r"(\.pb\.(go|cc|h)|\.pb\.gw\.go|_pb2(_grpc)?\.pyi?|_pb\.(js|d\.ts)|\.[Dd]esigner\.cs)$"
     r"|^lex\.yy\.(c|cc|cpp)$"
+    r"|^(configure|install-sh|depcomp|missing|config\.guess|config\.sub|ltmain\.sh|compile"
+    r"|ar-lib|test-driver|mkinstalldirs|ylwrap|libtool)$"
 )
 _BUNDLED_NAME = re.compile(r"(\.min\.(js|mjs|css)|-min\.js|\.bundle\.js)$")
 WEB_LANGUAGES = frozenset({"JavaScript", "TypeScript", "CSS", "HTML"})
@@ -154,6 +164,15 @@ def _folder_named(path: str, names: frozenset[str]) -> str | None:
     return None
 
 
+def _test_source_set(path: str) -> str | None:
+    """A Gradle source set folder whose name ends in Test, directly under a `src/` folder."""
+    parts = PurePosixPath(path).parts[:-1]
+    for depth in range(1, len(parts)):
+        if parts[depth - 1] == "src" and _TEST_SOURCE_SET.match(parts[depth]):
+            return "/".join(parts[: depth + 1])
+    return None
+
+
 def _generated_by_path(facts: FileFacts) -> Verdict | None:
     if facts.generated_attr:
         return Verdict(Role.GENERATED, "linguist-generated in .gitattributes")
@@ -214,7 +233,7 @@ def _bundled_by_content(facts: FileFacts) -> Verdict | None:
 def _test(facts: FileFacts) -> Verdict | None:
     if facts.test_path:
         return Verdict(Role.TEST, "a test path of the task")
-    folder = _folder_named(facts.path, TEST_DIRS)
+    folder = _folder_named(facts.path, TEST_DIRS) or _test_source_set(facts.path)
     if folder:
         return Verdict(Role.TEST, f"under {folder}/")
     if _TEST_NAME.search(PurePosixPath(facts.path).name):

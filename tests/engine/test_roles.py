@@ -190,6 +190,38 @@ def test_bundled_by_content(head: bytes, tail: bytes, reason: str) -> None:
     assert reason in verdict.reason
 
 
+_ROLLUP_UMD = (
+    b"//! moment.js locale configuration\n\n"
+    b";(function (global, factory) {\n"
+    b"   typeof exports === 'object' && typeof module !== 'undefined'\n"
+    b"       && typeof require === 'function' ? factory(require('../moment')) :\n"
+)
+_BABEL_UMD = (
+    b"(function (global, factory) {\n"
+    b'  if (typeof define === "function" && define.amd) {\n'
+    b'    define(["exports"], factory);\n'
+)
+_HAND_UMD = (
+    b"(function (root, factory) {\n"
+    b"  if (typeof define === 'function' && define.amd) {\n"
+    b"    define(['jquery'], factory);\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("head", "role"), [(_ROLLUP_UMD, Role.BUNDLED), (_BABEL_UMD, Role.BUNDLED)]
+)
+def test_umd_build_wrappers_are_bundled(head: bytes, role: Role) -> None:
+    verdict = classify(FileFacts("locale/fr.js", "JavaScript", head + b"  var x = 1;\n"))
+    assert verdict.role is role
+    assert "UMD build wrapper" in verdict.reason
+
+
+def test_a_hand_written_umd_wrapper_is_main() -> None:
+    head = _HAND_UMD + b"  var x = 1;\n"
+    assert classify(FileFacts("src/plugin.js", "JavaScript", head)).role is Role.MAIN
+
+
 def test_ordinary_code_with_lines_under_the_limit_is_main() -> None:
     head = (b"const x = '" + b"z" * 900 + b"';\n") + b"let a = 1;\n" * 600
     assert classify(FileFacts("web/app.js", "JavaScript", head[:8192], b"")).role is Role.MAIN

@@ -98,6 +98,13 @@ _GENERATOR_HEADS = (
 _LINE_DIRECTIVE = re.compile(rb"(?m)^#line \d+")
 _YY_NAMES = re.compile(rb"\b(yy[a-z_]+|YY_[A-Z_]+)\b")
 _SOURCE_MAP = re.compile(rb"(//|/\*)[#@] sourceMappingURL=")
+# The UMD wrapper that rollup and Babel write around a build (`(function (global, factory) {`
+# then their fixed module test): a built file, whose hand-written sources sit elsewhere.
+_UMD_BUILD = re.compile(
+    rb"(?m)^\s*[;!]?\(function \(global, factory\) \{\s*\n\s*(?:"
+    rb"typeof exports === 'object' && typeof module !== 'undefined'"
+    rb'|if \(typeof define === "function" && define\.amd\))'
+)
 
 
 @dataclass(frozen=True)
@@ -227,6 +234,8 @@ def _bundled_by_content(facts: FileFacts) -> Verdict | None:
         return Verdict(Role.BUNDLED, f"a line near the end is {longest:,} bytes long")
     if _SOURCE_MAP.search(tail or head):
         return Verdict(Role.BUNDLED, "a sourceMappingURL comment")
+    if facts.language == "JavaScript" and _UMD_BUILD.search(head):
+        return Verdict(Role.BUNDLED, "a UMD build wrapper (rollup or Babel output)")
     return None
 
 

@@ -131,7 +131,7 @@ func run(name string) {
         0,
         {
             ("oc-go:exec-command-variable", 9, SG),
-            ("oc-go:weak-hash", 10, MJ),
+            ("oc-go:weak-hash", 10, SG),
         },
     ),
     "java": (

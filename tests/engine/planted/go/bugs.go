@@ -48,7 +48,7 @@ func report(name string, count int) {
 func loadAll(paths []string) error {
 	var err error
 	for _, p := range paths {
-		data, err := readHeader(p) // missed: err shadowed, the outer err is never set
+		data, err := readHeader(p) // expect: oc-go:shadowed-err
 		if err != nil {
 			break
 		}

@@ -115,6 +115,15 @@ class A {
     boolean fourth(String a, String b) { return a == b; }
 }
 """
+SCALA = """\
+object A {
+  @nowarn("cat=deprecation")
+  def f(o: Option[Int]) = {
+    o.get
+  }
+  def g(o: Option[Int]) = o.get
+}
+"""
 KOTLIN = """\
 @Suppress("todo-call")
 fun later(): Int = TODO()
@@ -190,6 +199,8 @@ CASES = [
     ("Java", JAVA, "oc-java:string-identity", 10, False),
     ("Java", JAVA, "oc-java:string-identity", 14, True),  # "all"
     ("Java", JAVA, "oc-java:string-identity", 16, False),
+    ("Scala", SCALA, "oc-scala:option-get", 4, True),  # @nowarn silences the declaration
+    ("Scala", SCALA, "oc-scala:option-get", 6, False),
     ("Kotlin", KOTLIN, "oc-kotlin:todo-call", 2, True),
     ("Kotlin", KOTLIN, "oc-kotlin:todo-call", 4, False),
     ("Kotlin", KOTLIN.replace("UNUSED", "todo-call"), "oc-kotlin:todo-call", 9, True),

@@ -49,7 +49,7 @@ Reader = Callable[[Sequence[str], Sequence[int]], list[Marker]]
 
 # Lines without one of these words (in any case) hold no marker; the readers see only the others.
 MARKER_WORDS = (
-    "noqa", "nosec", "eslint-", "oxlint-", "shellcheck", "nolint", "suppress", "allow(",
+    "noqa", "nosec", "eslint-", "oxlint-", "shellcheck", "nolint", "suppress", "allow(", "@nowarn",
     "flawfinder", "luacheck", "nosonar", "opencheck-ignore",
 )  # fmt: skip
 _CODES_SPLIT = re.compile(r"[\s,]+")
@@ -222,6 +222,18 @@ def annotation_markers(lines: Sequence[str], hits: Sequence[int]) -> list[Marker
     return found
 
 
+_NOWARN = re.compile(r"@nowarn\b(?:\s*\([^)]*\))?")
+
+
+def scala_markers(lines: Sequence[str], hits: Sequence[int]) -> list[Marker]:
+    """Scala's `@nowarn` (any filter) silences every rule on the declaration it annotates."""
+    found: list[Marker] = []
+    for number, match in _matches(lines, hits, _NOWARN):
+        last = scopes.declaration_end(lines, number, match.end())
+        found.append(Marker("nowarn", number, number, last, (), match[0]))
+    return found
+
+
 def rust_markers(lines: Sequence[str], hits: Sequence[int]) -> list[Marker]:
     """`#[allow(...)]` covers the item after it; `#![allow(...)]` the whole file."""
     found: list[Marker] = []
@@ -299,7 +311,7 @@ READERS: dict[str, tuple[Reader, ...]] = {
     "Go": (go_markers,),
     "Java": _C_FAMILY,
     "Kotlin": _C_FAMILY,
-    "Scala": _C_FAMILY,
+    "Scala": (annotation_markers, scala_markers),
     "Rust": (rust_markers,),
     "Lua": (lua_markers,),
     "SQL": (sql_markers,),

@@ -9,7 +9,13 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from opencheck.domain.languages import SYSTEM_LANGUAGES
-from opencheck.engine.pipeline import EngineSettings, ScanResult, ScanSpec, scan_tree
+from opencheck.engine.pipeline import (
+    EngineSettings,
+    LogCollector,
+    ScanResult,
+    ScanSpec,
+    scan_tree,
+)
 
 RESULTS = Path(__file__).resolve().parent.parent / "results" / "precision"
 FINDINGS_DIR = RESULTS / "findings"
@@ -37,22 +43,6 @@ class Reported:
         return (self.tree, self.path, self.line, self.rule)
 
 
-class _Quiet:
-    """A scan observer that keeps the log for the summary line."""
-
-    def __init__(self) -> None:
-        self.lines: list[str] = []
-
-    def log(self, message: str) -> None:
-        self.lines.append(message)
-
-    def progress(self, percent: int) -> None:
-        pass
-
-    def cancelled(self) -> bool:
-        return False
-
-
 def scan(root: Path, tree: str, split: str, *, jobs: int = 2) -> tuple[list[Reported], list[str]]:
     """Every default rule of every system language over `root`; (findings, the scan's log)."""
     spec = ScanSpec(
@@ -63,7 +53,7 @@ def scan(root: Path, tree: str, split: str, *, jobs: int = 2) -> tuple[list[Repo
         excludes=(),
         rule_languages=SYSTEM_LANGUAGES,
     )
-    observer = _Quiet()
+    observer = LogCollector()
     with tempfile.TemporaryDirectory(prefix="precision-") as work:
         settings = EngineSettings(Path(work) / "cache", Path(work) / "work", jobs=jobs)
         result = scan_tree(root, spec, settings, observer)

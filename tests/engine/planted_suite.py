@@ -15,7 +15,7 @@ from pathlib import Path
 
 from opencheck.domain.findings import Finding
 from opencheck.domain.severity import Severity
-from opencheck.engine.pipeline import EngineSettings, ScanSpec, scan_tree
+from opencheck.engine.pipeline import EngineSettings, LogCollector, ScanSpec, scan_tree
 
 # Folder name under the suite root → system language (domain/languages.py).
 LANGUAGE_DIRS: dict[str, str] = {
@@ -117,22 +117,6 @@ def load_suite(root: Path) -> list[PlantedFile]:
     return files
 
 
-class _Log:
-    """A scan observer that keeps the log and never cancels."""
-
-    def __init__(self) -> None:
-        self.lines: list[str] = []
-
-    def log(self, message: str) -> None:
-        self.lines.append(message)
-
-    def progress(self, percent: int) -> None:
-        pass
-
-    def cancelled(self) -> bool:
-        return False
-
-
 def run_suite(files: Sequence[PlantedFile], work_dir: Path, *, jobs: int = 2) -> SuiteResult:
     """Copy `files` into `work_dir`, scan them once with every language's default rules, score them."""
     tree = work_dir / "tree"
@@ -143,7 +127,7 @@ def run_suite(files: Sequence[PlantedFile], work_dir: Path, *, jobs: int = 2) ->
     languages = tuple(dict.fromkeys(planted.language for planted in files))
     spec = ScanSpec("", "", None, (), (), rule_languages=languages)
     settings = EngineSettings(cache_dir=work_dir / "cache", work_dir=work_dir / "work", jobs=jobs)
-    observer = _Log()
+    observer = LogCollector()
     result = scan_tree(tree, spec, settings, observer)
     return SuiteResult(score(files, result.findings), result.findings, observer.lines)
 

@@ -33,6 +33,7 @@ from opencheck.engine.test_code import drop_main_only_on_tests, main_only_rules,
 
 __all__ = [
     "EngineSettings",
+    "LogCollector",
     "RepoCredentials",
     "ScanObserver",
     "ScanResult",
@@ -84,6 +85,22 @@ class ScanObserver(Protocol):
     def progress(self, percent: int) -> None: ...
 
     def cancelled(self) -> bool: ...
+
+
+class LogCollector:
+    """A ScanObserver that keeps the log lines and never cancels: for scans run by tools."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def log(self, message: str) -> None:
+        self.lines.append(message)
+
+    def progress(self, percent: int) -> None:
+        pass
+
+    def cancelled(self) -> bool:
+        return False
 
 
 @dataclass

@@ -184,13 +184,25 @@ _UNDEFINED_BEFORE = re.compile(rb"(?<![\w$.])undefined\s*$")
 # `name: any`, `name?: any`, `[key: string]: any`, `f(): any`, but not `this: any`.
 _ANNOTATION = re.compile(rb"[\w$\])]\s*[?!]?\s*:\s*$")
 _THIS = re.compile(rb"(?<![\w$.])this\s*:\s*$")
+# What follows the `=` of an assignment in a condition when the value is a constant.
+_CONSTANT_THEN_CLOSE = re.compile(
+    rb"\s*(?:-?[\d.][\w.]*|'[^'\n]*'|\"[^\"\n]*\"|`[^`$\n]*`|true|false|null|undefined)\s*\)"
+)
+# An empty block `{}` that is the body of a loop: `while (...) {}`, `for (...) {}`.
+_LOOP_HEAD = re.compile(rb"(?<![\w$.])(?:while|for)\s*\(.*\)\s*$")
+# An empty branch of an if/else-if chain: a decision table that deliberately does nothing there.
+_ELSE_IF_HEAD = re.compile(rb"(?<![\w$.])else\s+if\s*\(.*\)\s*$")
+_ELSE_IF_NEXT = re.compile(rb"\s*else\s+if\b")
 
 
 def _idiom(item: dict[str, object], read: Callable[[str], bytes]) -> bool:
     """A deliberate idiom that a rule misreads, found from the source around its span.
 
     `x !== x` is the NaN test (no-self-compare); `x == undefined` is the null-or-undefined test,
-    like `x == null` which eqeqeq's own option allows; `any` as a generic argument, a type
+    like `x == null` which eqeqeq's own option allows; a condition assigning anything but a
+    constant (`while (ch = next())`) reads and tests on purpose (no-cond-assign); an empty loop
+    body has its work in the loop's head, an empty branch of an else-if chain stops the chain
+    (no-empty); `any` as a generic argument, a type
     parameter's default, a return type or `this: any` is a deliberate escape (no-explicit-any
     keeps annotations of variables, fields and parameters).
     """
@@ -204,12 +216,24 @@ def _idiom(item: dict[str, object], read: Callable[[str], bytes]) -> bool:
     if code == "eslint(eqeqeq)":
         before, after = source[max(0, start - 64) : start], source[end : end + 64]
         return bool(_UNDEFINED_AFTER.match(after) or _UNDEFINED_BEFORE.search(before))
+    if code == "eslint(no-cond-assign)":
+        return not _CONSTANT_THEN_CLOSE.match(source, end)
+    if code == "eslint(no-empty)":
+        head = source[max(0, start - 512) : start].rsplit(b"\n", 1)[-1]
+        chained = _ELSE_IF_HEAD.search(head) or _ELSE_IF_NEXT.match(source, end)
+        return bool(_LOOP_HEAD.search(head) or chained)
     line = source[max(0, start - 128) : start].rsplit(b"\n", 1)[-1]
     return not _ANNOTATION.search(line) or bool(_THIS.search(line))
 
 
 _IDIOM_RULES = frozenset(
-    {"eslint(no-self-compare)", "eslint(eqeqeq)", "typescript(no-explicit-any)"}
+    {
+        "eslint(no-self-compare)",
+        "eslint(eqeqeq)",
+        "eslint(no-cond-assign)",
+        "eslint(no-empty)",
+        "typescript(no-explicit-any)",
+    }
 )
 
 OXLINT = Oxlint()

@@ -46,7 +46,7 @@ async function save(path, data) {
 
 function countItems(items) {
   let count = 0;
-  for (let i = 0; i < items.length; i--) { // missed: loop counter moves the wrong way
+  for (let i = 0; i < items.length; i--) { // expect: oxlint:for-direction
     count++;
   }
   return count;

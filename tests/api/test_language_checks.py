@@ -37,7 +37,7 @@ def run(cmd, items=[]):
             ("ruff:B006", 5, MJ),
             ("ruff:F401", 1, MN),
             ("ruff:S307", 7, SG),
-            ("ruff:S602", 6, MJ),
+            ("ruff:S602", 6, SG),
         },
     ),
     "js": (

@@ -272,7 +272,7 @@ end
         0,
         {
             ("oc-lua:deprecated-api", 2, MN),
-            ("oc-lua:global-assignment", 3, MJ),
+            ("oc-lua:global-assignment", 3, MN),
             ("oc-lua:load-dynamic-code", 2, SG),
         },
     ),

@@ -182,3 +182,51 @@ def test_a_cpp_header_is_checked_as_cpp_not_reported_as_a_syntax_error(tmp_path:
         ("cppcheck:nullPointer", "a.h", 9),
         ("cppcheck:arrayIndexOutOfBounds", "b.h", 5),
     }
+
+
+MISREAD = """#include <dlfcn.h>
+struct info { int size; };
+int query(int kind, void *out);
+int size_of(void) {
+    struct info out;
+    query(1, (void *) &out);
+    return out.size;
+}
+int first(void) {
+    struct info never;
+    return never.size;
+}
+void *symbol(void *lib) {
+    dlerror();
+    return dlsym(lib, "f");
+}
+"""
+
+
+def test_output_arguments_and_clearing_calls_are_not_reported(tmp_path: Path) -> None:
+    (tmp_path / "misread.c").write_text(MISREAD)
+    raw = (
+        b"misread.c\t6\t22\tuninitvar\terror\tUninitialized variable: &out\n"
+        b"misread.c\t11\t12\tuninitvar\terror\tUninitialized variable: never.size\n"
+        b"misread.c\t14\t5\tignoredReturnValue\twarning\t"
+        b"Return value of function dlerror() is not used.\n"
+    )
+    findings = CPPCHECK.parse(raw, tmp_path)
+    assert [(f.rule_id, f.line) for f in findings] == [("cppcheck:uninitvar", 11)]
+
+
+def test_thread_safety_annotations_do_not_make_self_initialisations(tmp_path: Path) -> None:
+    (tmp_path / "state.cpp").write_text(
+        "struct Mutex {};\n"
+        "struct State {\n"
+        "  Mutex mu;\n"
+        "  int total GUARDED_BY(mu);\n"
+        "  explicit State(int total) : total(total) {}\n"
+        "};\n"
+    )
+    selection = RuleSelection.of(RULES)
+    result = run_batch(
+        CPPCHECK, tmp_path, ["state.cpp"], selection, Limits(60, 2048, lambda: False)
+    )
+    assert result.error is None
+    assert "cppcheck:selfInitialization" not in {f.rule_id for f in result.findings}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
@@ -59,6 +60,7 @@ def cppcheck_rules(catalogs_dir: Path = CATALOGS_DIR) -> tuple[Rule, ...]:
     document = yaml.safe_load((catalogs_dir / f"{NAME}.yml").read_text(encoding="utf-8"))
     default_off = set(document.get("default_off", ()))
     style_on = set(document.get("style_on", ()))
+    regrade = {code: Severity[grade.upper()] for code, grade in document.get("regrade", {}).items()}
     seen = {rule.code for rule in curated}
     extra: list[Rule] = []
     for severity, entries in document["others"].items():
@@ -68,7 +70,8 @@ def cppcheck_rules(catalogs_dir: Path = CATALOGS_DIR) -> tuple[Rule, ...]:
                 continue
             seen.add(code)
             on = code in style_on if severity in ("style", "performance") else True
-            extra.append(_rule(code, severity, cwe, on and code not in default_off))
+            rule = _rule(code, severity, cwe, on and code not in default_off)
+            extra.append(replace(rule, severity=regrade[code]) if code in regrade else rule)
     fallbacks = [_rule(code, sev, "", sev in ("error", "warning"))
                  for sev, code in FALLBACK_CODES.items()]  # fmt: skip
     return (*curated, *extra, *fallbacks)

@@ -21,6 +21,9 @@ from opencheck.engine.errors import AnalyzerError
 NAME = "flawfinder"
 _HEADER = ("File", "Line", "Column", "DefaultLevel", "Level", "Category", "Name", "Warning")
 _CONTEXT = 11  # the source line of the hit
+# flawfinder lowers a call's risk below its default when the format is constant or each %s has a
+# limit: those (sprintf into a sized buffer, sscanf "%30s") were all false on the corpus (0/8).
+MIN_LOWERED_LEVEL = 3
 # The token before a flagged name: an identifier there (a type, `auto`) makes it a declaration.
 _PREVIOUS_TOKEN = re.compile(r"([A-Za-z_]\w*|\S)\s*$")
 _QUALIFIER = re.compile(r"(\w+)\s*::\s*$")
@@ -62,7 +65,19 @@ class Flawfinder:
         rows = list(csv.reader(io.StringIO(raw.decode(errors="replace"))))
         if not rows or tuple(rows[0][: len(_HEADER)]) != _HEADER:
             raise AnalyzerError("flawfinder printed no CSV header")
-        return [_finding(row, root) for row in rows[1:] if row and _is_library_call(row)]
+        return [
+            _finding(row, root)
+            for row in rows[1:]
+            if row and _is_library_call(row) and not _lowered_risk(row)
+        ]
+
+
+def _lowered_risk(row: list[str]) -> bool:
+    """True when flawfinder itself rated this call safer than the function's default risk."""
+    default, level = row[3:5] if len(row) > 4 else ("", "")
+    if not (default.isdigit() and level.isdigit()):
+        return False
+    return int(level) < min(int(default), MIN_LOWERED_LEVEL)
 
 
 def _is_library_call(row: list[str]) -> bool:

@@ -320,7 +320,7 @@ resource "aws_s3_bucket" "logs" {
         4,
         0,
         {
-            ("oc-hcl:s3-public-acl", 3, C),
+            ("oc-hcl:s3-public-acl", 3, SG),
         },
     ),
     "arkts": (
@@ -360,7 +360,6 @@ func check(a: Int64, cmd: String) {
         {
             ("oc-cj:self-comparison", 4, MJ),
             ("oc-cj:process-command-injection", 8, SG),
-            ("oc-cj:empty-catch", 9, MN),
         },
     ),
 }

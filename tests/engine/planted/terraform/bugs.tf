@@ -34,7 +34,7 @@ resource "aws_iam_policy" "deploy" {
     Version = "2012-10-17"
     Statement = [{
       Effect   = "Allow"
-      Action   = "*" # expect: oc-hcl:iam-wildcard-action
+      Action   = "*" # expect: oc-hcl:iam-all-actions
       Resource = "*"
     }]
   })

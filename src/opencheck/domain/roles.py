@@ -13,6 +13,8 @@ class Role(StrEnum):
     GENERATED = "generated"
     VENDORED = "vendored"
     BUNDLED = "bundled"
+    # Inputs and expected outputs of tests (Go's testdata/, snapshots): data, not code to fix.
+    TEST_DATA = "test-data"
 
     @property
     def analysed(self) -> bool:

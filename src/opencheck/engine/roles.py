@@ -43,7 +43,6 @@ TEST_DIRS = frozenset(
         "__tests__",
         "__mocks__",
         "spec",
-        "testdata",
         "fixtures",
         "__fixtures__",
         "benches",  # Rust (and others') benchmarks
@@ -57,6 +56,9 @@ TEST_DIRS = frozenset(
         "integrationTest",
     }
 )
+# Inputs and expected outputs of tests: Go's tool ignores testdata/ by convention, and snapshot
+# folders hold recorded output. Findings there were noise on the precision corpus.
+TEST_DATA_DIRS = frozenset({"testdata", "test_data", "test-data", "__snapshots__"})
 # Gradle and Kotlin Multiplatform test source sets: src/jvmTest, src/commonTest, src/iosTest...
 _TEST_SOURCE_SET = re.compile(r"^[a-z][A-Za-z0-9]*Test$")
 _TEST_NAME = re.compile(
@@ -150,7 +152,12 @@ def classify(facts: FileFacts) -> Verdict:
 
 def classify_by_path(facts: FileFacts) -> Verdict | None:
     """A left-out role decided without reading the file, else None."""
-    return _vendored(facts) or _generated_by_path(facts) or _bundled_by_path(facts)
+    return (
+        _vendored(facts)
+        or _test_data(facts)
+        or _generated_by_path(facts)
+        or _bundled_by_path(facts)
+    )
 
 
 def _vendored(facts: FileFacts) -> Verdict | None:
@@ -160,6 +167,11 @@ def _vendored(facts: FileFacts) -> Verdict | None:
         return None
     folder = _folder_named(facts.path, VENDORED_DIRS)
     return Verdict(Role.VENDORED, f"under {folder}/") if folder else None
+
+
+def _test_data(facts: FileFacts) -> Verdict | None:
+    folder = _folder_named(facts.path, TEST_DATA_DIRS)
+    return Verdict(Role.TEST_DATA, f"under {folder}/, inputs of tests") if folder else None
 
 
 def _folder_named(path: str, names: frozenset[str]) -> str | None:

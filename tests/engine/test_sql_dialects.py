@@ -19,6 +19,8 @@ from opencheck.engine.sql_dialects import guess_dialect
         (b"DECLARE @n NVARCHAR(10);\n", "tsql"),
         (b"CREATE TABLE t (id INTEGER PRIMARY KEY AUTOINCREMENT) WITHOUT ROWID;\n", "sqlite"),
         (b"-- mentions go and serial in a comment only: serialise\nSELECT 1;\n", "ansi"),
+        (b"\\set ON_ERROR_STOP 1\n\\echo loading\nSELECT 1;\n", "postgres"),
+        (b"SELECT 'a\\set' AS s;\n", "ansi"),
     ],
 )
 def test_guess(text: bytes, dialect: str) -> None:

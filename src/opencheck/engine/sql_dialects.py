@@ -27,6 +27,8 @@ _MARKERS: dict[str, tuple[re.Pattern[bytes], ...]] = {
         rb"\bcreate\s+extension\b",
         rb"\bjsonb\b",
         rb"\bon\s+conflict\b",
+        # psql meta-commands (`\set`, `\echo`, `\i`...), which sqlfluff parses only as PostgreSQL
+        rb"^\s*\\(?:set|unset|echo|qecho|i|ir|include|quit|q|connect|c|pset|if|elif|else|endif|gset)\b",
     ),
     "mysql": _patterns(
         rb"`\w+`",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import tempfile
 from collections.abc import Sequence
 from functools import cache
@@ -35,6 +36,12 @@ _PARSE_CODES = frozenset({"PRS", "LXR", "TMP"})
 # The only configuration sqlfluff reads (with --ignore-local-config): no repository settings.
 _CONFIG = f"[sqlfluff]\nlarge_file_skip_byte_limit = {MAX_FILE_BYTES}\n"
 
+# Jinja tags mark a template (dbt models, macros): those files go through sqlfluff's Jinja
+# templater, whose dbt built-ins (`ref`, `source`, `config`, `var`, `is_incremental`, `this`)
+# stand in for the real ones; plain scripts stay raw, so a `{` in a string never matters.
+_JINJA = re.compile(rb"\{\{.*?\}\}|\{%-?\s*\w.*?%\}", re.DOTALL)
+RAW, JINJA = "raw", "jinja"
+
 RULES: tuple[Rule, ...] = catalog_rules(NAME)
 
 
@@ -54,7 +61,7 @@ def config_file() -> str:
 
 
 class Sqlfluff:
-    """The sqlfluff adapter: no `.sqlfluff`, `.sqlfluffignore`, noqa comments or Jinja."""
+    """The sqlfluff adapter: no `.sqlfluff`, `.sqlfluffignore` or noqa comments."""
 
     name = NAME
     languages = frozenset({"SQL"})
@@ -62,19 +69,21 @@ class Sqlfluff:
     max_files = MAX_FILES
     max_file_bytes = MAX_FILE_BYTES
 
-    def __init__(self, dialect: str = DEFAULT_DIALECT) -> None:
+    def __init__(self, dialect: str = DEFAULT_DIALECT, templater: str = RAW) -> None:
         self.dialect = dialect
+        self.templater = templater
 
     def available(self) -> str | None:
         return None if sqlfluff_binary() else "the sqlfluff executable was not found"
 
     def split(self, root: Path, files: Sequence[str]) -> list[tuple[Sqlfluff, list[str]]]:
-        """Files grouped by the dialect their content shows, each group for its own variant."""
-        by_dialect: dict[str, list[str]] = {}
+        """Files grouped by the dialect their content shows and whether it is a Jinja template."""
+        groups: dict[tuple[str, str], list[str]] = {}
         for path in files:
-            dialect = guess_dialect(read_head(root, path, MAX_FILE_BYTES))
-            by_dialect.setdefault(dialect, []).append(path)
-        return [(Sqlfluff(dialect), group) for dialect, group in sorted(by_dialect.items())]
+            head = read_head(root, path, MAX_FILE_BYTES)
+            templater = JINJA if _JINJA.search(head) else RAW
+            groups.setdefault((guess_dialect(head), templater), []).append(path)
+        return [(Sqlfluff(*key), group) for key, group in sorted(groups.items())]
 
     def command(self, files: Sequence[str], rules: RuleSelection) -> list[str]:
         codes = sorted(rule.split(":", 1)[1] for rule in rules.ids if rule.startswith(f"{NAME}:"))
@@ -87,7 +96,7 @@ class Sqlfluff:
             "lint",
             "--format=json",
             f"--dialect={self.dialect}",
-            "--templater=raw",
+            f"--templater={self.templater}",
             "--nofail",
             "--disable-progress-bar",
             "--processes=1",

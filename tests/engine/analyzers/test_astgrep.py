@@ -17,6 +17,7 @@ from opencheck.engine.analyzers.astgrep import (
     PackRule,
     astgrep_binary,
     load_packs,
+    struct_as_class,
 )
 from opencheck.engine.analyzers.base import Limits, RuleSelection, default_selection, run_batch
 from opencheck.engine.errors import AnalyzerError
@@ -34,6 +35,7 @@ EXTENSIONS = {
     "HTML": ".html",
     "Terraform": ".tf",
     "ArkTS": ".ets",
+    "TypeScript": ".ts",
 }
 # Rule-id prefixes that differ from the ast-grep language id (ArkTS is parsed as TypeScript).
 ID_PREFIXES = {"ArkTS": "arkts"}
@@ -111,13 +113,15 @@ def _language_run(language: str, tmp: Path) -> dict[str, set[str]]:
                 (tmp / name).write_text(source + "\n", encoding="utf-8")
                 files.append(name)
     selection = RuleSelection.of(pr.rule for pr in PACK if pr.rule.language == language)
-    result = subprocess.run(
-        ASTGREP.command(files, selection), cwd=tmp, capture_output=True, check=False
-    )
-    assert result.returncode == 0, result.stderr.decode()
     found: dict[str, set[str]] = defaultdict(set)
-    for finding in ASTGREP.parse(result.stdout, tmp):
-        found[finding.path].add(finding.rule_id)
+    # As a scan runs them: ArkTS files through the variant that reads `struct` as a class.
+    for variant, part in ASTGREP.split(tmp, files):
+        result = subprocess.run(
+            variant.command(part, selection), cwd=tmp, capture_output=True, check=False
+        )
+        assert result.returncode == 0, result.stderr.decode()
+        for finding in variant.parse(result.stdout, tmp):
+            found[finding.path].add(finding.rule_id)
     return found
 
 
@@ -197,3 +201,45 @@ def test_css_rules_skip_scss_and_less_which_are_listed_as_not_checked(tmp_path: 
         ("b.less", "oc-css:syntax-error"),
         ("c.css", "oc-css:empty-rule"),
     }
+
+
+ETS_STRUCT = """@Entry
+@Component
+export struct OrderPage {
+  @State label: string = '';
+
+  apply(code: string): void {
+    if (this.label = code) {
+      this.label = '';
+    }
+  }
+}
+"""
+
+
+def test_struct_as_class_keeps_every_offset() -> None:
+    source = ETS_STRUCT.encode() + b"const struct = 1;\nstruct  Other {}\n"
+    rewritten = struct_as_class(source)
+    assert len(rewritten) == len(source)
+    assert b"export class  OrderPage {" in rewritten
+    assert b"const struct = 1;" in rewritten and b"class   Other {}" in rewritten
+
+
+@needs_astgrep
+def test_arkts_struct_methods_are_checked_through_the_split_variant(tmp_path: Path) -> None:
+    (tmp_path / "pages").mkdir()
+    (tmp_path / "pages" / "Order.ets").write_text(ETS_STRUCT, encoding="utf-8")
+    (tmp_path / "a.go").write_text("package a\nfunc f(a int) bool { return a == a }\n")
+    selection = default_selection(ASTGREP, "basic", ["ArkTS", "Go"])
+    limits = Limits(timeout=60, memory_mb=None, cancelled=lambda: False)
+    parts = ASTGREP.split(tmp_path, ["a.go", "pages/Order.ets"])
+    assert [files for _, files in parts] == [["a.go"], ["pages/Order.ets"]]
+    variant, files = parts[1]
+    found = [
+        (f.rule_id, f.path, f.line, f.column)
+        for f in run_batch(variant, tmp_path, files, selection, limits).findings
+    ]
+    assert found == [("oc-arkts:assignment-in-condition", "pages/Order.ets", 7, 5)]
+    # Read as TypeScript without the rewrite, the struct's method is lost.
+    assert run_batch(ASTGREP, tmp_path, files, selection, limits).findings == []
+    assert (tmp_path / "pages" / "Order.ets").read_text(encoding="utf-8") == ETS_STRUCT

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
+import shutil
 import tempfile
+import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -40,6 +43,12 @@ AST_GREP_LANGUAGES: dict[str, str] = {
     "Terraform": "hcl",
     # ArkTS (`.ets`) is a TypeScript superset; TypeScript's grammar parses it, error-tolerantly.
     "ArkTS": "typescript",
+    "TypeScript": "typescript",
+}
+# Two packs share the TypeScript grammar: each keeps to its own files.
+_PACK_FILES: dict[str, dict[str, list[str]]] = {
+    "ArkTS": {"files": ["**/*.ets"]},
+    "TypeScript": {"ignores": ["**/*.ets"]},
 }
 # Extensions ast-grep must map to a built-in grammar, written to our own generated sgconfig.yml.
 # Less and Sass reach the CSS grammar only so that oc-css:syntax-error lists them as not checked.
@@ -70,7 +79,8 @@ class PackRule:
 
 def _pack_rule(entry: Mapping[str, Any], language: str, source: Path) -> PackRule:
     example = rule_from_entry(entry, str(entry.get("id")), language, source)
-    body = {key: entry[key] for key in _RULE_BODY_KEYS if key in entry}
+    body = {**_PACK_FILES.get(language, {})}
+    body.update({key: entry[key] for key in _RULE_BODY_KEYS if key in entry})
     if "rule" not in body or not example.bad:
         raise ValueError(f"{source}: rule {example.rule.id!r} lacks a rule body or a bad example")
     message = " ".join(str(entry.get("message") or "").split())
@@ -136,6 +146,13 @@ class AstGrep:
         findings = [_finding(line, root) for line in raw.splitlines() if line.strip()]
         return self._for_module_versions(findings, root)
 
+    def split(self, root: Path, files: Sequence[str]) -> list[tuple[Any, list[str]]]:
+        """ArkTS files for a variant reading them with `struct` spelled `class `; the rest here."""
+        ets = [path for path in files if path.endswith(ETS_SUFFIX)]
+        rest = [path for path in files if not path.endswith(ETS_SUFFIX)]
+        groups: list[tuple[Any, list[str]]] = [(self, rest), (StructAsClass(self, root), ets)]
+        return [(variant, group) for variant, group in groups if group]
+
     def _for_module_versions(self, findings: list[RawFinding], root: Path) -> list[RawFinding]:
         """Drops findings of `min_go` rules in modules declaring an older Go than the fix needs."""
         versions = ModuleVersions(root)
@@ -148,6 +165,48 @@ class AstGrep:
             return declared is None or declared >= pack_rule.min_go
 
         return [finding for finding in findings if applies(finding)]
+
+
+ETS_SUFFIX = ".ets"
+# An ArkTS `struct` declaration (decorators sit on the lines above it).
+_STRUCT = re.compile(rb"(?m)^([ \t]*(?:export[ \t]+(?:default[ \t]+)?)?)struct(?=[ \t]+[A-Za-z_$])")
+
+
+def struct_as_class(source: bytes) -> bytes:
+    """`source` with each ArkTS `struct` declared as a `class ` (same length: lines stay put)."""
+    return _STRUCT.sub(rb"\1class ", source)
+
+
+class StructAsClass:
+    """ast-grep over copies of ArkTS files whose `struct` is spelled `class `.
+
+    TypeScript's grammar has no `struct`: its error recovery loses the methods of a struct
+    component, where most ArkTS code lives. The copies sit in a temp folder removed with this
+    variant; findings are mapped back to the files' own paths, lines and columns.
+    """
+
+    def __init__(self, base: AstGrep, root: Path) -> None:
+        self.base, self.root = base, root
+        self.name, self.languages, self.rules = base.name, base.languages, base.rules
+        self.copies = Path(tempfile.mkdtemp(prefix="opencheck-ets-"))
+        weakref.finalize(self, shutil.rmtree, self.copies, True)
+
+    def available(self) -> str | None:
+        return self.base.available()
+
+    def command(self, files: Sequence[str], rules: RuleSelection) -> list[str]:
+        for path in files:
+            copy = self.copies / path
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                copy.write_bytes(struct_as_class((self.root / path).read_bytes()))
+            except OSError:
+                copy.write_bytes(b"")  # unreadable: nothing to report, as for the original
+        return self.base.command([str(self.copies / path) for path in files], rules)
+
+    def parse(self, raw: bytes, root: Path) -> list[RawFinding]:
+        findings = [_finding(line, self.copies) for line in raw.splitlines() if line.strip()]
+        return self.base._for_module_versions(findings, root)
 
 
 def _rules_file(text: str) -> Path:

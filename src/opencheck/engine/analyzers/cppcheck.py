@@ -151,7 +151,8 @@ def _misread(result: str, source: _SourceLines) -> bool:
     """True for results the corpus showed cppcheck gets wrong in a way the line itself reveals.
 
     An "uninitialized" variable whose address is taken on the reported line is an output
-    argument (`task_info(..., (task_info_t) &info, ...)`) or is being assigned through a cast.
+    argument (`task_info(..., (task_info_t) &info, ...)`) or is being assigned through a cast;
+    an array passed with its own size (`ttyname_r(fd, path, sizeof(path))`) is an output buffer.
     """
     path, row, _, code, _, message = result.split("\t", 5)
     if code == "ignoredReturnValue":
@@ -162,7 +163,9 @@ def _misread(result: str, source: _SourceLines) -> bool:
     if name is None:
         return False
     text = source.line(relative_path(path, source.root).removeprefix("./"), int(row))
-    return re.search(rf"&\s*{re.escape(name.group(1))}\b", text) is not None
+    var = re.escape(name.group(1))
+    output = rf"&\s*{var}\b|\b{var}\s*,\s*sizeof\s*\(?\s*{var}\b"
+    return re.search(output, text) is not None
 
 
 def include_dirs(files: Sequence[str]) -> tuple[str, ...]:

@@ -28,6 +28,17 @@ MIN_LOWERED_LEVEL = 3
 _PREVIOUS_TOKEN = re.compile(r"([A-Za-z_]\w*|\S)\s*$")
 _QUALIFIER = re.compile(r"(\w+)\s*::\s*$")
 _STATEMENT_WORDS = frozenset({"return", "else", "do", "case", "throw", "co_return", "co_await"})
+# The argument that holds the format, for the functions whose risk is the format itself (the
+# sprintf family's risk is the buffer, whatever the format).
+_FORMAT_ARGUMENT = {"printf": 0, "vprintf": 0, "scanf": 0, "fprintf": 1, "vfprintf": 1,
+                    "dprintf": 1, "syslog": 1, "sscanf": 1, "fscanf": 1, "vsscanf": 1,
+                    "vfscanf": 1, "snprintf": 2, "vsnprintf": 2}  # fmt: skip
+_SCANF = frozenset({"scanf", "sscanf", "fscanf", "vsscanf", "vfscanf"})
+# String literals and the macros pasted next to them (`ANSI_BLUE "x"`, `"%" PRIu64`): an
+# identifier can only stand beside a literal without an operator when it expands to one.
+_LITERAL = r'(?:[A-Za-z_]\w*\s*)?"(?:[^"\\]|\\.)*"\s*'
+_PASTED_LITERAL = re.compile(rf"\s*(?:{_LITERAL})+(?:[A-Za-z_]\w*\s*)?")
+_UNBOUNDED_STRING = re.compile(r"%(?:\*|\d+\$)?(?:s|\[)")
 
 RULES: tuple[Rule, ...] = catalog_rules(NAME)
 
@@ -65,11 +76,76 @@ class Flawfinder:
         rows = list(csv.reader(io.StringIO(raw.decode(errors="replace"))))
         if not rows or tuple(rows[0][: len(_HEADER)]) != _HEADER:
             raise AnalyzerError("flawfinder printed no CSV header")
+        hits = [row for row in rows[1:] if row]
+        own = _own_functions(hits)
         return [
             _finding(row, root)
-            for row in rows[1:]
-            if row and _is_library_call(row) and not _lowered_risk(row)
+            for row in hits
+            if _is_library_call(row)
+            and (row[0], row[6] if len(row) > 6 else "") not in own
+            and not _lowered_risk(row)
+            and not _constant_format(row)
         ]
+
+
+def _own_functions(rows: list[list[str]]) -> set[tuple[str, str]]:
+    """(file, name) of the functions a file declares itself (fmt's `vsprintf`): its unqualified
+    calls of that name call the project's function, not the C library's."""
+    return {(row[0], row[6]) for row in rows if _declared(row)}
+
+
+def _declared(row: list[str]) -> bool:
+    """True when the hit is a declaration (a type or `auto` before the name), not a ban."""
+    if len(row) <= _CONTEXT or not row[2].isdigit() or "__attribute__" in row[_CONTEXT]:
+        return False
+    before = row[_CONTEXT][: max(int(row[2]) - 1, 0)]
+    previous = _PREVIOUS_TOKEN.search(before)
+    token = previous.group(1) if previous else ""
+    return (token[:1].isalpha() or token[:1] == "_") and token not in _STATEMENT_WORDS
+
+
+def _constant_format(row: list[str]) -> bool:
+    """True for a printf or scanf call whose format is literals pasted with macros, which
+    flawfinder takes for a variable format (scanf only without an unbounded %s)."""
+    if len(row) <= _CONTEXT or not row[2].isdigit() or row[6] not in _FORMAT_ARGUMENT:
+        return False
+    arguments = _call_arguments(row[_CONTEXT][int(row[2]) - 1 :])
+    index = _FORMAT_ARGUMENT[row[6]]
+    if arguments is None or len(arguments) <= index:
+        return False
+    fmt = arguments[index]
+    if not _PASTED_LITERAL.fullmatch(fmt):
+        return False
+    return row[6] not in _SCANF or not _UNBOUNDED_STRING.search(fmt)
+
+
+def _call_arguments(text: str) -> list[str] | None:
+    """The top-level arguments of the call starting at `text`, or None when it ends later."""
+    start = text.find("(")
+    if start < 0:
+        return None
+    arguments, depth, current, quote = [], 0, [], ""
+    for char in text[start + 1 :]:
+        if quote:
+            current.append(char)
+            quote = "" if char == quote and current[-2:-1] != ["\\"] else quote
+        elif char in "\"'":
+            quote = char
+            current.append(char)
+        elif char in "([{":
+            depth += 1
+            current.append(char)
+        elif char in ")]}" and depth:
+            depth -= 1
+            current.append(char)
+        elif char == ")":
+            return [*arguments, "".join(current)]
+        elif char == "," and not depth:
+            arguments.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    return None
 
 
 def _lowered_risk(row: list[str]) -> bool:
@@ -92,6 +168,8 @@ def _is_library_call(row: list[str]) -> bool:
     qualified = _QUALIFIER.search(before)
     if qualified:
         return qualified.group(1) == "std"
+    if before.rstrip().endswith((".", "->")):
+        return False  # a member function of the project's own type
     previous = _PREVIOUS_TOKEN.search(before)
     token = previous.group(1) if previous else ""
     return not (token[:1].isalpha() or token[:1] == "_") or token in _STATEMENT_WORDS

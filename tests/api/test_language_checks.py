@@ -34,7 +34,7 @@ def run(cmd, items=[]):
         5,
         0,
         {
-            ("ruff:B006", 5, MJ),
+            ("ruff:B006", 5, MN),
             ("ruff:F401", 1, MN),
             ("ruff:S307", 7, SG),
             ("ruff:S602", 6, SG),

@@ -52,11 +52,10 @@ function load(code) {
 """,
         6,
         0,
+        # eqeqeq is off by default; `load` is a page script's global, not dead code.
         {
-            ("oxlint:eqeqeq", 3, SG),
             ("oxlint:no-debugger", 2, MJ),
             ("oxlint:no-eval", 4, SG),
-            ("oxlint:no-unused-vars", 1, MN),
         },
     ),
     "ts": (

@@ -49,6 +49,7 @@ const k = 1;
 k = 2;
 let unused = 3;
 g();
+export {};  // a module: its top-level names are its own
 """
 
 DEFECTS_TS = """const v: any = 1;
@@ -78,6 +79,7 @@ export function drain(s, out) {
   let ch, m;
   while (ch = s.next()) out.push(ch);
   if (m = /x/.exec(s)) out.push(m);
+  do { if (ch >>>= 5) out.push(ch); } while (ch);
   while ((ch = ch.nextSibling) && ch.nodeType !== 1) {}
   if (ch === "<") {}
   else if (ch === ">") {}
@@ -201,6 +203,31 @@ def test_config_carries_the_catalog_options() -> None:
     assert rules["no-unused-vars"][1]["args"] == "none"
 
 
+SCRIPT_JS = """function shared_helper() {
+  return 1;
+}
+var SHARED_TABLE = {};
+if (typeof exports !== "undefined") exports.SHARED_TABLE = SHARED_TABLE;
+function local_user() {
+  var unused = 2;
+  return shared_helper();
+}
+"""
+
+
+def test_top_level_names_of_a_classic_script_are_shared(tmp_path: Path) -> None:
+    (tmp_path / "script.js").write_text(SCRIPT_JS)
+    (tmp_path / "module.js").write_text("export const x = 1;\n" + SCRIPT_JS)
+    selection = RuleSelection.of(r for r in RULES if r.id == "oxlint:no-unused-vars")
+    result = run_batch(OXLINT, tmp_path, ["script.js", "module.js"], selection, LIMITS)
+    assert result.error is None
+    assert [(f.path, f.line) for f in result.findings] == [
+        ("module.js", 7),
+        ("module.js", 8),
+        ("script.js", 7),
+    ]
+
+
 def test_deliberate_idioms_pass_and_the_rest_is_reported(tmp_path: Path) -> None:
     (tmp_path / "idioms.js").write_text(IDIOMS_JS)
     (tmp_path / "idioms.ts").write_text(IDIOMS_TS)
@@ -208,6 +235,6 @@ def test_deliberate_idioms_pass_and_the_rest_is_reported(tmp_path: Path) -> None
     result = run_batch(OXLINT, tmp_path, ["idioms.js", "idioms.ts"], selection, LIMITS)
     assert result.error is None
     assert [(f.rule_id, f.path, f.line) for f in result.findings] == [
-        ("oxlint:eqeqeq", "idioms.js", 25),
+        ("oxlint:eqeqeq", "idioms.js", 26),
         ("oxlint:no-explicit-any", "idioms.ts", 8),
     ]

@@ -193,6 +193,15 @@ _LOOP_HEAD = re.compile(rb"(?<![\w$.])(?:while|for)\s*\(.*\)\s*$")
 # An empty branch of an if/else-if chain: a decision table that deliberately does nothing there.
 _ELSE_IF_HEAD = re.compile(rb"(?<![\w$.])else\s+if\s*\(.*\)\s*$")
 _ELSE_IF_NEXT = re.compile(rb"\s*else\s+if\b")
+# A classic script shares its top-level names with the other scripts of a page or a bundle
+# (UglifyJS's lib/ is run as one context): unused there is not dead code. A line guarded by
+# `typeof exports` belongs to a script that also runs under CommonJS: not module syntax.
+_MODULE_SYNTAX = re.compile(
+    rb"(?m)^\s*(?:import|export)\b|\brequire\s*\(|\bmodule\.exports\b|^\s*exports\s*[.[]"
+    rb"|\bdefine\s*\("
+)
+_EXPORTS_GUARD = re.compile(rb"(?m)^.*\btypeof\s+(?:module|exports)\b.*$")
+_TOP_LEVEL_DECLARATION = re.compile(rb"(?:async\s+)?(?:function\b|var\s|let\s|const\s|class\s)")
 
 
 def _idiom(item: dict[str, object], read: Callable[[str], bytes]) -> bool:
@@ -202,22 +211,26 @@ def _idiom(item: dict[str, object], read: Callable[[str], bytes]) -> bool:
     like `x == null` which eqeqeq's own option allows; a condition assigning anything but a
     constant (`while (ch = next())`) reads and tests on purpose (no-cond-assign); an empty loop
     body has its work in the loop's head, an empty branch of an else-if chain stops the chain
-    (no-empty); `any` as a generic argument, a type
-    parameter's default, a return type or `this: any` is a deliberate escape (no-explicit-any
-    keeps annotations of variables, fields and parameters).
+    (no-empty); a top-level name of a classic script is shared with other scripts
+    (no-unused-vars); `any` as a generic argument, a type parameter's default, a return type or
+    `this: any` is a deliberate escape (no-explicit-any keeps annotations of variables, fields
+    and parameters).
     """
     code, spans = str(item.get("code") or ""), _spans(item)
     if not spans or code not in _IDIOM_RULES:
         return False
-    source = read(str(item.get("filename", "")))
+    filename = str(item.get("filename", ""))
+    source = read(filename)
     (start, end), rest = spans[0], spans[1:]
+    if code == "eslint(no-unused-vars)":
+        return filename.endswith(".js") and _script_global(source, start)
     if code == "eslint(no-self-compare)":
         return bool(rest) and b"!=" in source[end : rest[0][0]]
     if code == "eslint(eqeqeq)":
         before, after = source[max(0, start - 64) : start], source[end : end + 64]
         return bool(_UNDEFINED_AFTER.match(after) or _UNDEFINED_BEFORE.search(before))
-    if code == "eslint(no-cond-assign)":
-        return not _CONSTANT_THEN_CLOSE.match(source, end)
+    if code == "eslint(no-cond-assign)":  # `num >>>= 5` is no mistyped comparison either
+        return source[start:end] != b"=" or not _CONSTANT_THEN_CLOSE.match(source, end)
     if code == "eslint(no-empty)":
         head = source[max(0, start - 512) : start].rsplit(b"\n", 1)[-1]
         chained = _ELSE_IF_HEAD.search(head) or _ELSE_IF_NEXT.match(source, end)
@@ -226,8 +239,16 @@ def _idiom(item: dict[str, object], read: Callable[[str], bytes]) -> bool:
     return not _ANNOTATION.search(line) or bool(_THIS.search(line))
 
 
+def _script_global(source: bytes, start: int) -> bool:
+    """The name at `start` is declared unindented at the top of a file without module syntax."""
+    line_start = source.rfind(b"\n", 0, start) + 1
+    declared = _TOP_LEVEL_DECLARATION.match(source, line_start)
+    return bool(declared) and not _MODULE_SYNTAX.search(_EXPORTS_GUARD.sub(b"", source))
+
+
 _IDIOM_RULES = frozenset(
     {
+        "eslint(no-unused-vars)",
         "eslint(no-self-compare)",
         "eslint(eqeqeq)",
         "eslint(no-cond-assign)",

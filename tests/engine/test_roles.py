@@ -78,6 +78,14 @@ def facts(path: str, head: bytes = b"x = 1\n", **kwargs: object) -> FileFacts:
         ("lib/src/iosTest/kotlin/A.kt", Role.TEST),
         ("perftests/resources/GenJSCode.scala", Role.TEST),
         ("benchmarks/src/main/java/Bench.java", Role.TEST),
+        # .NET test projects and suffixed test folders; example programs.
+        ("src/AutoMapper.UnitTests/MapTests2.cs", Role.TEST),
+        ("src/Polly.Specs/Retry/RetrySpecs2.cs", Role.TEST),
+        ("src/Lib.Tests/Helpers.cs", Role.TEST),
+        ("UnitTests/Bug.cs", Role.TEST),
+        ("tests-net45/Runner.cs", Role.TEST),
+        ("samples/gtk/window.lua", Role.TEST),
+        ("examples/basic/main.go", Role.TEST),
         # Main code, including names that only look like tests.
         ("src/app.py", Role.MAIN),
         ("src/testing_utils.py", Role.MAIN),
@@ -89,6 +97,9 @@ def facts(path: str, head: bytes = b"x = 1\n", **kwargs: object) -> FileFacts:
         ("src/latest/kotlin/Contest.kt", Role.MAIN),
         ("app/src/main/kotlin/LoginTest/Screen.kt", Role.MAIN),  # not a source set name
         ("build-aux/missing.sh", Role.MAIN),
+        ("src/Contests/Rank.cs", Role.MAIN),
+        ("src/Lib.Testing.Core/Rank.cs", Role.MAIN),
+        ("latest-news/page.html", Role.MAIN),
         # Vendored, at any depth; wins over test.
         ("deps/lua/src/lapi.c", Role.VENDORED),
         ("tests/thirdparty/gtest.cc", Role.VENDORED),

@@ -51,6 +51,15 @@ TEST_DIRS = frozenset(
         "benchmark",
         "perftests",
         "perftest",
+        # Example and demo programs: not production code, as test code is not.
+        "examples",
+        "example",
+        "samples",
+        "demo",
+        "demos",
+        # .NET test projects without a dotted name.
+        "UnitTests",
+        "IntegrationTests",
         "androidTest",  # Gradle source sets next to src/test
         "testFixtures",
         "integrationTest",
@@ -61,6 +70,11 @@ TEST_DIRS = frozenset(
 TEST_DATA_DIRS = frozenset({"testdata", "test_data", "test-data", "__snapshots__"})
 # Gradle and Kotlin Multiplatform test source sets: src/jvmTest, src/commonTest, src/iosTest...
 _TEST_SOURCE_SET = re.compile(r"^[a-z][A-Za-z0-9]*Test$")
+# .NET test projects (`Polly.Specs`, `AutoMapper.UnitTests`, `Lib.Tests`) and suffixed test
+# folders (`tests-net45`, `test_utils`).
+_TEST_FOLDER = re.compile(
+    r"^[\w.-]+\.(Unit|Integration|Functional)?(Tests?|Specs)$|^tests?[-_]\w+$"
+)
 _TEST_NAME = re.compile(
     r"""(
       ^test_.*\.(py|lua)$ | _test\.(py|go|lua|cj|sh|c|cc|cpp|cxx)$ | ^conftest\.py$
@@ -183,6 +197,15 @@ def _folder_named(path: str, names: frozenset[str]) -> str | None:
     return None
 
 
+def _folder_matching(path: str, pattern: re.Pattern[str]) -> str | None:
+    """The shallowest folder above `path` whose name matches `pattern`, as a path; else None."""
+    parts = PurePosixPath(path).parts[:-1]
+    for depth, part in enumerate(parts):
+        if pattern.match(part):
+            return "/".join(parts[: depth + 1])
+    return None
+
+
 def _test_source_set(path: str) -> str | None:
     """A Gradle source set folder whose name ends in Test, directly under a `src/` folder."""
     parts = PurePosixPath(path).parts[:-1]
@@ -254,7 +277,11 @@ def _bundled_by_content(facts: FileFacts) -> Verdict | None:
 def _test(facts: FileFacts) -> Verdict | None:
     if facts.test_path:
         return Verdict(Role.TEST, "a test path of the task")
-    folder = _folder_named(facts.path, TEST_DIRS) or _test_source_set(facts.path)
+    folder = (
+        _folder_named(facts.path, TEST_DIRS)
+        or _test_source_set(facts.path)
+        or _folder_matching(facts.path, _TEST_FOLDER)
+    )
     if folder:
         return Verdict(Role.TEST, f"under {folder}/")
     if _TEST_NAME.search(PurePosixPath(facts.path).name):

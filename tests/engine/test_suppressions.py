@@ -124,6 +124,23 @@ object A {
   def g(o: Option[Int]) = o.get
 }
 """
+TERRAFORM = """\
+resource "aws_iam_policy" "admin" {
+  #checkov:skip=CKV_AWS_62: the break-glass role is reviewed
+  policy = jsonencode({
+    Action = "*"
+  })
+}
+
+#tfsec:ignore:aws-s3-enable-versioning
+resource "aws_s3_bucket" "logs" {
+  acl = "public-read"
+}
+
+resource "aws_s3_bucket" "open" {
+  acl = "public-read"
+}
+"""
 KOTLIN = """\
 @Suppress("todo-call")
 fun later(): Int = TODO()
@@ -214,6 +231,9 @@ CASES = [
     ("SQL", SQL, "sqlfluff:AM04", 1, True),
     ("SQL", SQL, "sqlfluff:AM04", 2, False),
     ("SQL", SQL, "sqlfluff:AM04", 3, True),
+    ("Terraform", TERRAFORM, "oc-hcl:iam-all-actions", 4, True),  # checkov: its block
+    ("Terraform", TERRAFORM, "oc-hcl:s3-public-acl", 10, True),  # tfsec: the block after it
+    ("Terraform", TERRAFORM, "oc-hcl:s3-public-acl", 14, False),
     ("PHP", PHP, "oc-php:eval", 2, True),
     ("PHP", PHP, "oc-php:eval", 3, True),
     ("CSS", CSS, "oc-css:important", 1, True),

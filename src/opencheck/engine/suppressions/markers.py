@@ -50,6 +50,7 @@ Reader = Callable[[Sequence[str], Sequence[int]], list[Marker]]
 # Lines without one of these words (in any case) hold no marker; the readers see only the others.
 MARKER_WORDS = (
     "noqa", "nosec", "eslint-", "oxlint-", "shellcheck", "nolint", "suppress", "allow(", "@nowarn",
+    "checkov:skip", "tfsec:ignore", "trivy:ignore",
     "flawfinder", "luacheck", "nosonar", "opencheck-ignore",
 )  # fmt: skip
 _CODES_SPLIT = re.compile(r"[\s,]+")
@@ -247,6 +248,45 @@ def rust_markers(lines: Sequence[str], hits: Sequence[int]) -> list[Marker]:
     return found
 
 
+# --- Terraform: checkov and tfsec/trivy skips -------------------------------------------------
+
+_IAC_SKIP = re.compile(
+    r"#\s*(?P<tool>checkov:skip|tfsec:ignore|trivy:ignore)[=:]\s*(?P<check>[\w.-]+)"
+    r"(?:\s*[:\s]\s*(?P<why>.*))?",
+    re.I,
+)
+_HCL_BLOCK = re.compile(r"^[A-Za-z_][\w-]*(\s+(\"[^\"]*\"|[\w-]+))*\s*\{\s*$")
+
+
+def terraform_markers(lines: Sequence[str], hits: Sequence[int]) -> list[Marker]:
+    """`#checkov:skip=CKV_…` in a block, or `#tfsec:ignore:…` / `#trivy:ignore:…` above one.
+
+    Their check ids name other tools' checks, so a skip covers every rule on the resource the
+    team reviewed: checkov's the block it sits in, tfsec's the line after it (with its block).
+    """
+    found: list[Marker] = []
+    for number, match in _matches(lines, hits, _IAC_SKIP):
+        if match["tool"].lower().startswith("checkov"):
+            first = _enclosing_block(lines, number)
+            last = scopes.declaration_end(lines, first, 0) if first < number else number
+        else:
+            first = number
+            last = scopes.declaration_end(lines, number + 1, 0) if number < len(lines) else number
+        text = f"{match['tool']}:{match['check']}"
+        found.append(
+            Marker("iac-skip", number, first, max(last, number), (), text, match["why"] or "")
+        )
+    return found
+
+
+def _enclosing_block(lines: Sequence[str], number: int) -> int:
+    """The first line of the top-level block holding line `number` (itself if there is none)."""
+    for line in range(number, 0, -1):
+        if _HCL_BLOCK.match(lines[line - 1]):
+            return line
+    return number
+
+
 # --- Lua and SQL: luacheck and sqlfluff ------------------------------------------------------
 
 _LUACHECK = re.compile(r"--\s*luacheck:\s*ignore\b(?P<codes>[^\n]*)")
@@ -315,6 +355,7 @@ READERS: dict[str, tuple[Reader, ...]] = {
     "Rust": (rust_markers,),
     "Lua": (lua_markers,),
     "SQL": (sql_markers,),
+    "Terraform": (terraform_markers,),
 }
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from opencheck.domain.severity import Severity
 from opencheck.engine.analyzers.base import Limits, RuleSelection, default_selection, run_batch
-from opencheck.engine.analyzers.cppcheck import CPPCHECK, RULES, cppcheck_binary
+from opencheck.engine.analyzers.cppcheck import CPPCHECK, RULES, _rule_code, cppcheck_binary
 from opencheck.engine.errors import AnalyzerError
 
 SEVERITY_KINDS = ("error", "warning", "portability", "style", "performance")
@@ -235,3 +235,17 @@ def test_thread_safety_annotations_do_not_make_self_initialisations(tmp_path: Pa
     )
     assert result.error is None
     assert "cppcheck:selfInitialization" not in {f.rule_id for f in result.findings}
+
+
+@pytest.mark.parametrize(
+    ("message", "rule"),
+    [
+        ("Condition 'v=0' is always false", "assignmentInCondition"),
+        ("Condition 'n=count' is always true", "assignmentInCondition"),
+        # Assign and test in one condition is the deliberate idiom, not a mistyped comparison.
+        ("Condition '(x=f())==-1' is always false", "knownConditionTrueFalse"),
+        ("Condition 'v==0' is always false", "knownConditionTrueFalse"),
+    ],
+)
+def test_an_always_false_assignment_is_an_assignment_in_condition(message: str, rule: str) -> None:
+    assert _rule_code("knownConditionTrueFalse", "style", message) == rule

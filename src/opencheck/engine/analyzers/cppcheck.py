@@ -37,7 +37,9 @@ _KNOWN = frozenset(rule.code for rule in RULES)
 _INCLUDE_ROOTS = frozenset({"include", "inc", "src", "lib", "source"})
 MAX_INCLUDE_DIRS = 64
 # knownConditionTrueFalse on `if (v = 0)`: cppcheck's message quotes the condition, `'v=0'`.
-_ASSIGNED_CONDITION = re.compile(r"^Condition '[^'=!<>]*[^=!<>]=[^=][^']*' is always")
+# "Condition 'v=0' is always false": an assignment where a comparison was meant. A condition
+# that also compares (`(x = f()) == -1`) is the deliberate assign-and-test idiom.
+_ASSIGNED_CONDITION = re.compile(r"^Condition '[^'=!<>]*[^=!<>]=[^=!<>']*' is always")
 # Clang's thread-safety annotations expand to nothing for cppcheck: unexpanded, `GUARDED_BY(mu)`
 # after a member makes `version(version)` in the constructor read as a self-initialisation.
 ANNOTATION_MACROS = ("GUARDED_BY", "PT_GUARDED_BY", "ACQUIRED_AFTER", "ACQUIRED_BEFORE",

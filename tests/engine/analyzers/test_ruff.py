@@ -164,6 +164,10 @@ IDIOMS = """def probe():
         conn.closed
     except AttributeError:
         pass
+    with pytest.raises(
+        AttributeError,
+    ):
+        conn.gone
     2 / 0
     handlers = []
     for item in range(3):
@@ -217,7 +221,7 @@ def test_deliberate_idioms_are_not_reported(tmp_path: Path) -> None:
     # Kept: the attribute left uncalled and the stored lambda; dropped: the re-export, the
     # probes, the deliberate division by zero, the closure called in its own iteration, the
     # __main__ demo, names defined through globals() and an explained catch-all.
-    assert got == {("ruff:B018", "pkg/idioms.py", 6), ("ruff:B023", "pkg/idioms.py", 14)}
+    assert got == {("ruff:B018", "pkg/idioms.py", 6), ("ruff:B023", "pkg/idioms.py", 18)}
 
 
 def test_command_never_reads_the_repository_config() -> None:

@@ -134,8 +134,11 @@ def _raises_on_purpose(lines: list[str], number: int) -> bool:
         return True
     indent = len(line) - len(line.lstrip())
     for text in reversed(lines[: number - 1]):
+        # The closing `):` of a multi-line `with ...raises(` header: its opening line decides.
         if text.strip() and len(text) - len(text.lstrip()) < indent:
-            return bool(_PROBE_BLOCK.match(text))
+            if not text.lstrip().startswith(")"):
+                return bool(_PROBE_BLOCK.match(text))
+            indent = len(text) - len(text.lstrip()) + 1
     return False
 
 

@@ -154,7 +154,6 @@ class Main {
             ("oc-java:empty-catch", 5, MN),
             ("oc-java:runtime-exec-hotspot", 4, SG),
             ("oc-java:string-reference-equality", 7, MJ),
-            ("oc-java:system-out", 8, SG),
         },
     ),
     "sql": (

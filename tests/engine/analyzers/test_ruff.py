@@ -168,6 +168,9 @@ IDIOMS = """def probe():
         AttributeError,
     ):
         conn.gone
+    with pytest.raises(TypeError):
+        conn < 1
+    conn == 1
     2 / 0
     handlers = []
     for item in range(3):
@@ -209,8 +212,9 @@ def test_deliberate_idioms_are_not_reported(tmp_path: Path) -> None:
     (tmp_path / "pkg" / "__init__.py").write_text("from .app import make_app\n")
     (tmp_path / "pkg" / "idioms.py").write_text(IDIOMS)
     (tmp_path / "pkg" / "dynamic.py").write_text(DYNAMIC)
-    selection = default_selection(RUFF, "basic")
-    files = ["pkg/__init__.py", "pkg/idioms.py", "pkg/dynamic.py"]
+    (tmp_path / "pkg" / "compat.py").write_text("from json import loads\n")
+    selection = RuleSelection.of(RULES)  # B018 is off by default: select every rule
+    files = ["pkg/__init__.py", "pkg/idioms.py", "pkg/dynamic.py", "pkg/compat.py"]
     result = run_batch(RUFF, tmp_path, files, selection, Limits(60, 2048, lambda: False))
     assert result.error is None
     got = {
@@ -218,10 +222,15 @@ def test_deliberate_idioms_are_not_reported(tmp_path: Path) -> None:
         for f in result.findings
         if f.path != "pkg/idioms.py" or f.rule_id != "ruff:F821"
     }
-    # Kept: the attribute left uncalled and the stored lambda; dropped: the re-export, the
+    # Kept: the attribute left uncalled, the unused comparison and the stored lambda; dropped:
+    # the re-exports (package and compat module), the comparison inside pytest.raises, the
     # probes, the deliberate division by zero, the closure called in its own iteration, the
     # __main__ demo, names defined through globals() and an explained catch-all.
-    assert got == {("ruff:B018", "pkg/idioms.py", 6), ("ruff:B023", "pkg/idioms.py", 18)}
+    assert got == {
+        ("ruff:B018", "pkg/idioms.py", 6),
+        ("ruff:B015", "pkg/idioms.py", 17),
+        ("ruff:B023", "pkg/idioms.py", 21),
+    }
 
 
 def test_command_never_reads_the_repository_config() -> None:

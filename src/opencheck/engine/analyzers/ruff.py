@@ -27,13 +27,19 @@ BUILTINS = ("get_ipython", "__IPYTHON__")
 TARGET_VERSION = "py314"
 # A package's `__init__.py` imports names to re-export them (`from .app import make_app`): the
 # package's public API, which F401 cannot tell from a forgotten import.
-PER_FILE_IGNORES = 'lint.per-file-ignores = {"__init__.py" = ["F401"]}'
+# The same holds for compatibility shims (`compat.py`, `_compat.py`), import-only by convention.
+PER_FILE_IGNORES = (
+    'lint.per-file-ignores = {"__init__.py" = ["F401"], "compat.py" = ["F401"],'
+    ' "_compat.py" = ["F401"]}'
+)
 # B023 on a nested `def` was a closure called in the same loop iteration in every corpus hit;
 # the classic late-binding bug is a lambda stored for later (callbacks, handlers).
 _LAMBDA_ONLY = frozenset({f"{NAME}:B023"})
 # Rules whose hits in a module's `if __name__ == "__main__":` demo were all deliberate: a
 # traceback demo keeps locals to show them, a broken __repr__ divides by zero, a bare except logs.
 _DEMO_TOLERANT = frozenset({f"{NAME}:B018", f"{NAME}:F841", f"{NAME}:E722"})
+# A comparison left unused (B015) inside `with pytest.raises(...)` proves the operator raises.
+_POINTLESS_COMPARISON = f"{NAME}:B015"
 _MAIN_GUARD = re.compile(r"""if\s+__name__\s*==\s*["']__main__["']\s*:""")
 # A bare name as a statement is an existence probe (`get_ipython` inside try/except NameError);
 # B018's classic bug is an attribute or call result left unused (`conn.close`).
@@ -99,7 +105,7 @@ class Ruff:
 
 def _without_idioms(root: Path, findings: list[RawFinding]) -> list[RawFinding]:
     """Drop the hits that the corpus showed to be deliberate idioms (see the rule sets above)."""
-    watched = _LAMBDA_ONLY | _DEMO_TOLERANT | {_UNDEFINED}
+    watched = _LAMBDA_ONLY | _DEMO_TOLERANT | {_UNDEFINED, _POINTLESS_COMPARISON}
     sources: dict[str, list[str]] = {}
     kept = []
     for finding in findings:
@@ -116,6 +122,8 @@ def _idiom(finding: RawFinding, lines: list[str]) -> bool:
     if not lines or finding.line > len(lines):
         return False  # an unreadable file keeps its findings
     line = lines[finding.line - 1]
+    if finding.rule_id == _POINTLESS_COMPARISON:
+        return _in_raises_block(lines, finding.line, line)
     if finding.rule_id == _UNDEFINED:
         return any(_DYNAMIC_GLOBALS.search(text) for text in lines)
     if finding.rule_id == _BARE_EXCEPT and _explained(lines, finding.line):
@@ -132,6 +140,11 @@ def _raises_on_purpose(lines: list[str], number: int) -> bool:
     line = lines[number - 1]
     if _BARE_NAME.fullmatch(line) or _RAISES_ON_PURPOSE.fullmatch(line):
         return True
+    return _in_raises_block(lines, number, line)
+
+
+def _in_raises_block(lines: list[str], number: int, line: str) -> bool:
+    """Whether line `number` sits right inside a `try:` or a `with ...raises(...)` block."""
     indent = len(line) - len(line.lstrip())
     for text in reversed(lines[: number - 1]):
         # The closing `):` of a multi-line `with ...raises(` header: its opening line decides.

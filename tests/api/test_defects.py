@@ -22,14 +22,15 @@ from tests.support import make_repo
 pytestmark = pytest.mark.slow
 
 # (rule, line, severity code) of BAD_PY under the default rules, in the endpoint's order.
+# The shell=True call (S602) and eval (S307) are security hotspots, graded suggestion.
 EXPECTED = [
-    ("ruff:S602", 7, "0"),
-    ("ruff:S307", 10, "0"),
     ("ruff:F821", 15, "0"),
-    ("ruff:B006", 5, "1"),
-    ("ruff:E722", 8, "1"),
     ("ruff:F401", 1, "2"),
+    ("ruff:B006", 5, "2"),
+    ("ruff:E722", 8, "2"),
     ("ruff:F841", 16, "2"),
+    ("ruff:S602", 7, "3"),
+    ("ruff:S307", 10, "3"),
     ("ruff:E711", 14, "3"),
 ]
 TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
@@ -39,6 +40,7 @@ DEFECT_KEYS = {
     "defect_checker_name",
     "defect_status",
     "ignore_reason",
+    "is_hotspot",
     "rule_system_tags",
     "rule_name",
     "line_number",
@@ -182,7 +184,7 @@ def test_detail_paging(api: Api, checked: Checked) -> None:
     assert first["total"] == 8 and len(first["defects"]) == 8  # default limit 10
     page = _detail(api, checked.task_id, offset=3, limit=2)
     assert page["total"] == 8
-    assert [d["defect_checker_name"] for d in page["defects"]] == ["ruff:B006", "ruff:E722"]
+    assert [d["defect_checker_name"] for d in page["defects"]] == ["ruff:E722", "ruff:F841"]
     last = _detail(api, checked.task_id, offset=7, limit=5)
     assert [d["defect_checker_name"] for d in last["defects"]] == ["ruff:E711"]
     assert _detail(api, checked.task_id, offset=8) == {"defects": [], "total": 8}
@@ -192,15 +194,17 @@ def test_detail_paging(api: Api, checked: Checked) -> None:
 
 def test_detail_filters(api: Api, checked: Checked) -> None:
     critical = _detail(api, checked.task_id, severity="0")
-    assert critical["total"] == 3
+    assert critical["total"] == 1
     assert {d["defect_level"] for d in critical["defects"]} == {"0"}
-    two = _detail(api, checked.task_id, severity="1,3")
+    two = _detail(api, checked.task_id, severity="0,3")
     assert [d["defect_checker_name"] for d in two["defects"]] == [
-        "ruff:B006",
-        "ruff:E722",
+        "ruff:F821",
+        "ruff:S602",
+        "ruff:S307",
         "ruff:E711",
     ]
-    assert _detail(api, checked.task_id, severity="2", status_ids="0")["total"] == 2
+    assert _detail(api, checked.task_id, severity="1")["total"] == 0
+    assert _detail(api, checked.task_id, severity="2", status_ids="0")["total"] == 4
     assert _detail(api, checked.task_id, status_ids="1") == {"defects": [], "total": 0}
     assert _detail(api, checked.task_id, status_ids="1,2") == {"defects": [], "total": 0}
     assert _detail(api, checked.task_id, status_ids="0,1,2")["total"] == 8
@@ -253,7 +257,7 @@ def test_statistic_counts(api: Api, checked: Checked) -> None:
     r = _get(api, checked.task_id, "defects-statistic")
     assert r.status_code == 200, r.text
     assert r.json() == {
-        "severity": {"critical": 3, "major": 2, "minor": 2, "suggestion": 1, "info": 0},
+        "severity": {"critical": 1, "major": 0, "minor": 4, "suggestion": 3, "info": 0},
         "status": {"unresolved": 8, "resolved": 0, "dismissed": 0},
     }
     named = _get(api, checked.task_id, "defects-statistic", job_id=checked.exec_id)
@@ -276,7 +280,7 @@ def test_summary_types_and_counts(api: Api, checked: Checked) -> None:
     assert body["comment_ratio"] == "5.88%"  # 1 / (16 + 1)
     assert body["issue_count"] == 8
     severities = ("critical_count", "major_count", "minor_count", "suggestion_count", "info_count")
-    assert [body[k] for k in severities] == ["3", "2", "2", "1", "0"]
+    assert [body[k] for k in severities] == ["1", "0", "4", "3", "0"]
     assert body["is_access"] == "error"  # default gate: critical <= 0 fails
     assert body["check_type"] == "source" and body["trigger_type"] == "manual"
     for key in ("last_check_time", "last_exec_time", "created_at"):
@@ -304,7 +308,7 @@ def test_statuses_after_triage(api: Api, tmp_path) -> None:  # type: ignore[no-u
             )
     stat = _get(api, own.task_id, "defects-statistic").json()
     assert stat == {
-        "severity": {"critical": 2, "major": 2, "minor": 1, "suggestion": 0, "info": 0},
+        "severity": {"critical": 1, "major": 0, "minor": 3, "suggestion": 1, "info": 0},
         "status": {"unresolved": 5, "resolved": 1, "dismissed": 2},
     }
     assert _detail(api, own.task_id)["total"] == 5
@@ -314,10 +318,10 @@ def test_statuses_after_triage(api: Api, tmp_path) -> None:  # type: ignore[no-u
     ]
     ignored = _detail(api, own.task_id, status_ids="2")
     assert [d["defect_checker_name"] for d in ignored["defects"]] == ["ruff:F401", "ruff:E711"]
-    assert _detail(api, own.task_id, status_ids="1,2", severity="3")["total"] == 1
+    assert _detail(api, own.task_id, status_ids="1,2", severity="3")["total"] == 2
     summary = _get(api, own.task_id, "defects-summary").json()
     assert summary["issue_count"] == 5
-    assert summary["critical_count"] == "2" and summary["suggestion_count"] == "0"
+    assert summary["critical_count"] == "1" and summary["suggestion_count"] == "1"
 
 
 def test_fragment_is_the_stored_line_once_the_clone_is_gone(api: Api, tmp_path: Path) -> None:

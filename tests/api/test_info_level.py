@@ -13,11 +13,13 @@ from tests.support import make_repo
 
 pytestmark = pytest.mark.slow
 
-# Two semicolons in a row: sqlfluff ST12, a layout finding graded info in its catalog.
-INFO_SQL = "SELECT id FROM users;;\n"
-INFO_RULE = "sqlfluff:ST12"
-# BAD_PY gives critical 3, major 2, minor 2, suggestion 1 (see test_defects.EXPECTED).
-FIVE_LEVELS = {"critical": 3, "major": 2, "minor": 2, "suggestion": 1, "info": 1}
+# Kotlin's TODO() call: info, as Sonar grades a NotImplementedError.
+INFO_KT = 'fun later(): Int = TODO("later")\n'
+INFO_RULE = "oc-kotlin:todo-call"
+# `is` with a literal (F632): a major bug.
+MAJOR_PY = 'def same(x):\n    return x is "a"\n'
+# BAD_PY gives critical 1, minor 4, suggestion 3 (see test_defects.EXPECTED).
+FIVE_LEVELS = {"critical": 1, "major": 1, "minor": 4, "suggestion": 3, "info": 1}
 
 
 @dataclass
@@ -29,7 +31,7 @@ class Checked:
 def _check(api: Api, root: Any, files: dict[str, str]) -> Checked:
     repo = make_repo(root, files)
     pid = api.project()
-    tid = api.create_task(pid, git_url=str(repo), git_branch="main", language=["python", "sql"])
+    tid = api.create_task(pid, git_url=str(repo), git_branch="main", language=["python", "kotlin"])
     exec_id = api.run(tid)
     assert api.wait(tid, exec_id)["task_status"] == 2
     return Checked(pid, tid)
@@ -37,8 +39,13 @@ def _check(api: Api, root: Any, files: dict[str, str]) -> Checked:
 
 @pytest.fixture(scope="module")
 def five(api: Api, tmp_path_factory: pytest.TempPathFactory) -> Checked:
-    """A check with findings at all five levels: BAD_PY plus one info-level SQL finding."""
-    files = {"pkg/bad.py": BAD_PY, "pkg/clean.py": CLEAN_PY, "db/cleanup.sql": INFO_SQL}
+    """A check with findings at all five levels: BAD_PY, a major and an info finding."""
+    files = {
+        "pkg/bad.py": BAD_PY,
+        "pkg/clean.py": CLEAN_PY,
+        "pkg/same.py": MAJOR_PY,
+        "src/Later.kt": INFO_KT,
+    }
     return _check(api, tmp_path_factory.mktemp("five") / "repo", files)
 
 
@@ -53,9 +60,9 @@ def test_severity_4_filters_the_info_defects(api: Api, five: Checked) -> None:
     assert info["total"] == 1
     [defect] = info["defects"]
     assert (defect["defect_checker_name"], defect["defect_level"]) == (INFO_RULE, "4")
-    assert defect["file_path"] == "db/cleanup.sql" and defect["line_number"] == "1"
+    assert defect["file_path"] == "src/Later.kt" and defect["line_number"] == "1"
     mixed = _get(api, five.task_id, "defects-detail", severity="3,4", limit=200)
-    assert [d["defect_level"] for d in mixed["defects"]] == ["3", "4"]  # worst first
+    assert [d["defect_level"] for d in mixed["defects"]] == ["3", "3", "3", "4"]  # worst first
     every = _get(api, five.task_id, "defects-detail", severity="0,1,2,3,4", limit=200)
     assert every["total"] == sum(FIVE_LEVELS.values())
     assert every == _get(api, five.task_id, "defects-detail", limit=200)
@@ -76,7 +83,7 @@ def test_statistic_has_an_info_bucket_and_adds_up(api: Api, five: Checked) -> No
     stat = _get(api, five.task_id, "defects-statistic")
     assert stat["severity"] == FIVE_LEVELS
     assert sum(stat["severity"].values()) == stat["status"]["unresolved"]
-    assert stat["status"] == {"unresolved": 9, "resolved": 0, "dismissed": 0}
+    assert stat["status"] == {"unresolved": 10, "resolved": 0, "dismissed": 0}
 
 
 def test_summary_counts_info_and_issue_count_adds_up(api: Api, five: Checked) -> None:
@@ -97,17 +104,17 @@ def test_v1_job_result_counts_info_and_adds_up(api: Api, five: Checked) -> None:
 def test_rules_can_be_listed_by_info_severity(api: Api) -> None:
     r = api.http.get(
         "/v2/rules",
-        params={"rule_severity": "4", "rule_languages": "sql", "limit": 1000},
+        params={"rule_severity": "4", "rule_languages": "kotlin", "limit": 1000},
         headers=api.admin.headers,
     )
     assert r.status_code == 200, r.text
     rules = r.json()["info"]
     assert {x["rule_severity"] for x in rules} == {"4"}
-    assert "consecutive-semicolons" in {x["rule_name"] for x in rules}
+    assert "todo-function-call" in {x["rule_name"] for x in rules}
 
 
 def test_info_findings_never_fail_the_default_gate(api: Api, tmp_path: Any) -> None:
-    only_info = _check(api, tmp_path / "repo", {"db/cleanup.sql": INFO_SQL})
+    only_info = _check(api, tmp_path / "repo", {"src/Later.kt": INFO_KT})
     stat = _get(api, only_info.task_id, "defects-statistic")
     assert stat["severity"] == {"critical": 0, "major": 0, "minor": 0, "suggestion": 0, "info": 1}
     assert _get(api, only_info.task_id, "defects-summary")["is_access"] == "success"

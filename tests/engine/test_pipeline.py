@@ -86,7 +86,7 @@ def test_full_scan(make_repo: Callable[..., GitRepo], settings: EngineSettings) 
     assert result.commit == git(repo.path, "rev-parse", "HEAD")
     assert [(f.rule_id, f.path, f.line, f.severity, f.code_line) for f in result.findings] == [
         ("ruff:F401", "app.py", 1, Severity.MINOR, "import os"),
-        ("ruff:S307", "app.py", 5, Severity.CRITICAL, "    return eval(text) + missing"),
+        ("ruff:S307", "app.py", 5, Severity.SUGGESTION, "    return eval(text) + missing"),
         ("ruff:F821", "app.py", 5, Severity.CRITICAL, "    return eval(text) + missing"),
     ]
     assert {f.language for f in result.findings} == {"Python"}

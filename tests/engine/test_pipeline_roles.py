@@ -52,7 +52,7 @@ def test_roles_through_a_scan(tmp_path: Path) -> None:
     assert result.code_lines == {"app.py": 2, "tests/test_app.py": 2, "qa/check.py": 2}
     assert [m.path for m in result.metrics.files] == ["app.py", "qa/check.py", "tests/test_app.py"]
     assert (
-        "Code roles: main 1, test 2, generated 1, vendored 1, bundled 0"
+        "Code roles: main 1, test 2, generated 1, vendored 1, bundled 0, test-data 0"
         " (left out: 2 files, see the file list)"
     ) in observer.logs
     assert "2 findings of rules for production code left out of test code" in observer.logs

@@ -396,9 +396,15 @@ def test_every_rule_carries_its_examples(api: Api) -> None:
     assert r.status_code == 200, r.text
     rules = r.json()["info"]
     assert len({rule["rule_language"] for rule in rules}) == 19
-    missing = [rule["rule_name"] for rule in rules if not rule["error_example"]]
+    # Every id cppcheck can emit beyond the curated catalog is listed from `cppcheck --errorlist`
+    # so that none of its findings is dropped; those findings carry cppcheck's own message, and
+    # the listed rules have no examples of their own. Every other rule has both examples.
+    listed = [rule for rule in rules if "(cppcheck check " in rule["rule_desc"]]
+    assert len(listed) > 200 and all(rule["rule_set"] == "cppcheck" for rule in listed)
+    curated = [rule for rule in rules if rule not in listed]
+    missing = [rule["rule_name"] for rule in curated if not rule["error_example"]]
     assert missing == []
-    assert all(rule["right_example"] for rule in rules)
+    assert all(rule["right_example"] for rule in curated)
     # The fix is the description's last sentence.
     assert all(rule["revise_opinion"] for rule in rules)
     assert all(rule["rule_desc"].endswith(rule["revise_opinion"]) for rule in rules)

@@ -21,7 +21,7 @@ def run(cmd):
     return eval(cmd)  # nosec B307
 """
 STALE_PY = "value = 1  # opencheck-ignore[ruff:F841]: stale\n"
-APP_JS = "export function same(a, b) {\n  return a == b; // eslint-disable-line eqeqeq\n}\n"
+APP_JS = "export function stop() {\n  debugger; // eslint-disable-line no-debugger\n}\n"
 COPY_C = (
     "#include <string.h>\n"
     "void copy(char *d, const char *fmt, const char *s) {\n"
@@ -37,7 +37,7 @@ IGNORED = {
         "opencheck-ignore[ruff:F401] on line 2: re-exported for plugins",
     ),
     ("ruff:S307", "pkg/app.py", "7", "# nosec B307 on line 7"),
-    ("oxlint:eqeqeq", "web/app.js", "2", "eslint-disable-line eqeqeq on line 2"),
+    ("oxlint:no-debugger", "web/app.js", "2", "eslint-disable-line no-debugger on line 2"),
     ("flawfinder:sprintf", "src/copy.c", "3", "flawfinder: ignore on line 3"),
 }
 
@@ -97,7 +97,7 @@ def test_suppressed_defects_count_nowhere(api: Api, checked: tuple[str, str]) ->
     stat = _get(api, tid, "defects-statistic")
     assert stat["status"]["dismissed"] == len(IGNORED)
     assert stat["status"]["unresolved"] == open_["total"] == sum(stat["severity"].values())
-    # The only major defect (sprintf) and the eval hotspot are suppressed: the gate passes.
+    # The major defects (sprintf, debugger) and the eval hotspot are suppressed: the gate passes.
     assert stat["severity"]["critical"] == stat["severity"]["major"] == 0
     summary = _get(api, tid, "defects-summary")
     assert summary["issue_count"] == open_["total"] and summary["is_access"] == "success"

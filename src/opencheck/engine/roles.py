@@ -68,6 +68,8 @@ TEST_DIRS = frozenset(
 # Inputs and expected outputs of tests: Go's tool ignores testdata/ by convention, and snapshot
 # folders hold recorded output. Findings there were noise on the precision corpus.
 TEST_DATA_DIRS = frozenset({"testdata", "test_data", "test-data", "__snapshots__"})
+# Below a test folder, these hold expected outputs (generator golden files, baselines).
+_EXPECTED_DIRS = frozenset({"expected", "golden", "snapshots", "baselines"})
 # Gradle and Kotlin Multiplatform test source sets: src/jvmTest, src/commonTest, src/iosTest...
 _TEST_SOURCE_SET = re.compile(r"^[a-z][A-Za-z0-9]*Test$")
 # .NET test projects (`Polly.Specs`, `AutoMapper.UnitTests`, `Lib.Tests`) and suffixed test
@@ -184,8 +186,18 @@ def _vendored(facts: FileFacts) -> Verdict | None:
 
 
 def _test_data(facts: FileFacts) -> Verdict | None:
-    folder = _folder_named(facts.path, TEST_DATA_DIRS)
+    folder = _folder_named(facts.path, TEST_DATA_DIRS) or _expected_under_tests(facts.path)
     return Verdict(Role.TEST_DATA, f"under {folder}/, inputs of tests") if folder else None
+
+
+def _expected_under_tests(path: str) -> str | None:
+    parts = PurePosixPath(path).parts[:-1]
+    in_tests = False
+    for depth, part in enumerate(parts):
+        if in_tests and part in _EXPECTED_DIRS:
+            return "/".join(parts[: depth + 1])
+        in_tests = in_tests or part in TEST_DIRS
+    return None
 
 
 def _folder_named(path: str, names: frozenset[str]) -> str | None:

@@ -100,15 +100,16 @@ for f in $(ls); do echo "$f"; done
 void copy(const char *input) {
     char buffer[8];
     strcpy(buffer, input);
-    int *p = nullptr;
-    *p = 1;
+    buffer[0] = 0;
+    buffer[8] = 0;
 }
 """,
         7,
         0,
         {
-            # flawfinder's char and strcpy measured as noise on real code: off by default.
-            ("cppcheck:nullPointer", 7, C),
+            # flawfinder's char and strcpy measured as noise on real code: off by default;
+            # so is cppcheck's nullPointer (0 of 8 on the tuned corpus).
+            ("cppcheck:arrayIndexOutOfBounds", 7, C),
         },
     ),
     "go": (

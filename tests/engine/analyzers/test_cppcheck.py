@@ -60,10 +60,9 @@ C, MJ, MN = Severity.CRITICAL, Severity.MAJOR, Severity.MINOR
 EXPECTED = {
     ("syntax-error", "broken.c", 1, C),
     ("arrayIndexOutOfBounds", "src/defects.c", 13, C),
-    ("nullPointer", "src/defects.c", 14, C),
-    ("doubleFree", "src/defects.c", 16, C),
+    # nullPointer (14), doubleFree (16) and uninitvar (21) are off by default: 1 of 26 right on
+    # the tuned corpus.
     ("getsCalled", "src/defects.c", 19, MJ),
-    ("uninitvar", "src/defects.c", 21, C),
     # posix.cfg knows popen needs pclose.
     ("resourceLeak", "src/defects.c", 29, MJ),
     ("memleak", "src/defects.c", 29, MJ),
@@ -172,13 +171,14 @@ def test_headers_are_split_by_their_content(tmp_path: Path) -> None:
 def test_a_cpp_header_is_checked_as_cpp_not_reported_as_a_syntax_error(tmp_path: Path) -> None:
     (tmp_path / "a.h").write_text(CPP_HEADER)
     (tmp_path / "b.h").write_text(C_HEADER)
-    selection = default_selection(CPPCHECK, "basic")
+    selection = RuleSelection.of(RULES)  # nullPointer is off by default
     found = set()
     for variant, files in CPPCHECK.split(tmp_path, ["a.h", "b.h"]):
         result = run_batch(variant, tmp_path, files, selection, Limits(60, 2048, lambda: False))
         assert result.error is None
         found |= {(f.rule_id, f.path, f.line) for f in result.findings}
-    assert found == {
+    bugs = ("cppcheck:nullPointer", "cppcheck:arrayIndexOutOfBounds", "cppcheck:syntax-error")
+    assert {finding for finding in found if finding[0] in bugs} == {
         ("cppcheck:nullPointer", "a.h", 9),
         ("cppcheck:arrayIndexOutOfBounds", "b.h", 5),
     }

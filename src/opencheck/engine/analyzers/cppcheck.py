@@ -20,6 +20,7 @@ from opencheck.engine.analyzers.cppcheck_ids import (
     PARSE_FAILURES,
     cppcheck_rules,
 )
+from opencheck.engine.analyzers.cppcheck_includes import resolved_dirs
 from opencheck.engine.errors import AnalyzerError
 from opencheck.engine.languages import C_HEADER_SUFFIXES, is_cpp_header
 
@@ -66,7 +67,8 @@ class Cppcheck:
 
     cppcheck reads every `.h` as C; `split` gives headers whose content is C++ to a variant
     run with `--language=c++`, together with the C++ sources, so they are not syntax errors.
-    `split` also gives C files the tree's include folders, so that the project's macros expand.
+    `split` also gives C files the tree's include folders, and the folders (vendored ones too)
+    that their unresolved `#include`s resolve in, so that the project's macros expand.
     """
 
     name = NAME
@@ -92,7 +94,8 @@ class Cppcheck:
             )
             is_c = lowered.endswith(".c") or c_header
             (c_files if is_c else cpp_files).append(path)
-        includes = include_dirs(files)
+        found = include_dirs(files)
+        includes = (*found, *resolved_dirs(root, c_files, found))
         # Only C gets them: with its include folder, every test of a header-only C++ library
         # re-parses the whole library (fmt: 61 s became 290 s).
         groups = [(Cppcheck(False, includes), c_files), (Cppcheck(True), cpp_files)]

@@ -29,7 +29,7 @@ import subprocess
 
 def run(cmd, items=[]):
     subprocess.call(cmd, shell=True)
-    return eval(cmd)
+    items.append(eval(cmd))
 """,
         5,
         0,

@@ -50,7 +50,7 @@ def handler(items=[]):
     try:
         return undefined_thing
     except:
-        pass
+        items.append(1)
 
 
 def query(cursor, name):
@@ -231,6 +231,51 @@ def test_deliberate_idioms_are_not_reported(tmp_path: Path) -> None:
         ("ruff:B015", "pkg/idioms.py", 17),
         ("ruff:B023", "pkg/idioms.py", 21),
     }
+
+
+DEFAULTS = """import os
+from json import (  # noqa: F401
+    dumps,
+    loads,
+)
+
+
+def read_only(options={}):
+    return options.get("a", 1) + len(options)
+
+
+def mutated(seen=[]):
+    seen.append(1)
+    return seen
+
+
+def handed_on(namespace={}):
+    os.environ.update(namespace)
+
+
+def bench(a, b):
+    for _ in range(100):
+        a == b
+"""
+
+
+def test_read_only_defaults_benchmarks_and_reexports_are_not_reported(tmp_path: Path) -> None:
+    (tmp_path / "defaults.py").write_text(DEFAULTS)
+    (tmp_path / "shim.py").write_text("from json import dumps\nfrom os import (\n    sep,\n)\n")
+    selection = RuleSelection.of(RULES)
+    files = ["defaults.py", "shim.py"]
+    result = run_batch(RUFF, tmp_path, files, selection, Limits(60, 2048, lambda: False))
+    assert result.error is None
+    got = {(f.rule_id, f.line) for f in result.findings if f.path == "defaults.py"}
+    # Kept: the default that is appended to, the one handed to another call, and the names of
+    # the multi-line import moved to its first line (where the marker is); dropped: the default
+    # only read, the comparison a benchmark repeats, the import-only shim module.
+    assert got == {
+        ("ruff:B006", 12),
+        ("ruff:B006", 17),
+        ("ruff:F401", 2),
+    }
+    assert not [f for f in result.findings if f.path == "shim.py"]
 
 
 def test_command_never_reads_the_repository_config() -> None:

@@ -17,6 +17,12 @@ from opencheck.engine.analyzers.base import (
     relative_path,
 )
 from opencheck.engine.analyzers.catalog import catalog_rules
+from opencheck.engine.analyzers.ruff_idioms import (
+    default_only_read,
+    import_only_module,
+    import_start,
+    in_repeat_loop,
+)
 
 NAME = "ruff"
 # 15 flagged linear parsers and dispatch functions on the precision corpus; 20 keeps tangled ones.
@@ -54,6 +60,9 @@ _DYNAMIC_GLOBALS = re.compile(r"\bglobals\(\)\s*(?:\[[^\]\n]+\]\s*=[^=]|\.update
 _UNDEFINED = f"{NAME}:F821"
 # A bare except whose handler opens with a comment is a deliberate, explained catch-all.
 _BARE_EXCEPT = f"{NAME}:E722"
+# A mutable default is reported only when the function changes or keeps it (Sonar's S5717).
+_MUTABLE_DEFAULT = f"{NAME}:B006"
+_UNUSED_IMPORT = f"{NAME}:F401"
 
 RULES: tuple[Rule, ...] = catalog_rules(NAME)
 
@@ -98,14 +107,15 @@ class Ruff:
 
     def parse(self, raw: bytes, root: Path) -> list[RawFinding]:
         items = json_items(raw, NAME)
-        findings = [_finding(item, root) for item in items]
+        findings = [_at_marker(_finding(item, root), root) for item in items]
         findings = _without_idioms(root, findings)
         return first_syntax_error_per_file(findings, NAME)
 
 
 def _without_idioms(root: Path, findings: list[RawFinding]) -> list[RawFinding]:
     """Drop the hits that the corpus showed to be deliberate idioms (see the rule sets above)."""
-    watched = _LAMBDA_ONLY | _DEMO_TOLERANT | {_UNDEFINED, _POINTLESS_COMPARISON}
+    watched = _LAMBDA_ONLY | _DEMO_TOLERANT
+    watched |= {_UNDEFINED, _POINTLESS_COMPARISON, _MUTABLE_DEFAULT, _UNUSED_IMPORT}
     sources: dict[str, list[str]] = {}
     kept = []
     for finding in findings:
@@ -123,7 +133,11 @@ def _idiom(finding: RawFinding, lines: list[str]) -> bool:
         return False  # an unreadable file keeps its findings
     line = lines[finding.line - 1]
     if finding.rule_id == _POINTLESS_COMPARISON:
-        return _in_raises_block(lines, finding.line, line)
+        return _in_raises_block(lines, finding.line, line) or in_repeat_loop(lines, finding.line)
+    if finding.rule_id == _MUTABLE_DEFAULT:
+        return default_only_read("\n".join(lines), finding.line)
+    if finding.rule_id == _UNUSED_IMPORT:
+        return import_only_module("\n".join(lines))
     if finding.rule_id == _UNDEFINED:
         return any(_DYNAMIC_GLOBALS.search(text) for text in lines)
     if finding.rule_id == _BARE_EXCEPT and _explained(lines, finding.line):
@@ -169,6 +183,21 @@ def _in_main_block(lines: list[str], number: int) -> bool:
         if text.strip() and not text.startswith((" ", "\t", "#")):
             return bool(_MAIN_GUARD.match(text))
     return False
+
+
+def _at_marker(finding: RawFinding, root: Path) -> RawFinding:
+    """Move an unused import to the first line of its statement when that line has a marker.
+
+    ruff honours `# noqa` on the first line of a multi-line import for every name in it; the
+    engine reads markers on the finding's own line, so the finding moves to that first line.
+    """
+    if finding.rule_id != _UNUSED_IMPORT:
+        return finding
+    lines = _lines(root / finding.path)
+    start = import_start(lines, finding.line)
+    if start != finding.line and "noqa" in lines[start - 1].lower():
+        return finding._replace(line=start, column=1)
+    return finding
 
 
 def _lines(path: Path) -> list[str]:

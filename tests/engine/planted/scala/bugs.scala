@@ -12,7 +12,7 @@ class OrderBook(prices: Map[String, BigDecimal]) {
 
   def fetch(sku: String): BigDecimal = {
     val f = Future(price(sku))
-    Await.result(f, Duration.Inf) // expect: oc-scala:await-infinite
+    Await.result(f, Duration.Inf) // missed: infinite Await (await-infinite is off by default: shutdown hooks and build tools wait on purpose)
   }
 
   def parse(text: String): Int = {
@@ -38,6 +38,8 @@ class OrderBook(prices: Map[String, BigDecimal]) {
     items.foreach { i => if (i > 100) return i } // expect: oc-scala:return-statement
     0
   }
+
+  def parts(version: String): Array[String] = version.split(".") // expect: oc-scala:regex-metachar-literal
 
   def matches(name: String, other: String): Boolean = name eq other // expect: oc-scala:string-reference-equality
 }

@@ -204,6 +204,12 @@ int name_of(int fd) {
     char path[64];
     return ttyname_r(fd, path, sizeof(path)) == 0 && path[0];
 }
+void unmap(struct buf *b) {
+    munmap((void *)b, pages(b->capacity));
+}
+void later(struct buf *b) {
+    use(b, b->capacity);
+}
 """
 
 
@@ -215,9 +221,16 @@ def test_output_arguments_and_clearing_calls_are_not_reported(tmp_path: Path) ->
         b"misread.c\t14\t5\tignoredReturnValue\twarning\t"
         b"Return value of function dlerror() is not used.\n"
         b"misread.c\t19\t29\tuninitvar\terror\tUninitialized variable: path\n"
+        b"misread.c\t22\t31\tdeallocuse\terror\t"
+        b"Dereferencing 'b' after it is deallocated / released\n"
+        b"misread.c\t25\t12\tdeallocuse\terror\t"
+        b"Dereferencing 'b' after it is deallocated / released\n"
     )
     findings = CPPCHECK.parse(raw, tmp_path)
-    assert [(f.rule_id, f.line) for f in findings] == [("cppcheck:uninitvar", 11)]
+    assert [(f.rule_id, f.line) for f in findings] == [
+        ("cppcheck:uninitvar", 11),
+        ("cppcheck:deallocuse", 25),
+    ]
 
 
 def test_thread_safety_annotations_do_not_make_self_initialisations(tmp_path: Path) -> None:

@@ -22,10 +22,10 @@ src/defects.c,19,5,5,5,buffer,gets,"Does not check for buffer overflows (CWE-120
 
 C, MJ, MN, SG = Severity.CRITICAL, Severity.MAJOR, Severity.MINOR, Severity.SUGGESTION
 # The default set: strcpy, strcat and getenv measured as noise on the corpus, and system and
-# popen are hotspots (flawfinder cannot tell where the command comes from), and so is a printf
-# whose format is not a literal.
+# popen are hotspots (flawfinder cannot tell where the command comes from), and so are a printf
+# whose format is not a literal and a sprintf of strings.
 EXPECTED = {
-    ("sprintf", 17, MJ),
+    ("sprintf", 17, SG),
     ("system", 18, SG),
     ("gets", 19, C),
     ("printf", 20, SG),
@@ -158,4 +158,34 @@ def test_own_functions_members_and_pasted_formats_are_not_reported(tmp_path: Pat
     assert {(f.rule_id, f.line) for f in result.findings} == {
         ("flawfinder:printf", 13),
         ("flawfinder:sscanf", 14),
+    }
+
+
+# sprintf of integers and characters only (literal and PRI macros, over two lines too) is
+# bounded; a string, a `*` width, another macro or a variable format is not.
+INTEGERS = """#include <stdio.h>
+#include <inttypes.h>
+void show(char *s, const char *name, uint16_t port, uint64_t n, double d, int w, const char *f) {
+    sprintf(s, "%" PRIu16, port);
+    s += sprintf(s, "max-age=%" PRIu64 " %c%%", n,
+                 'x');
+    sprintf(s, "%02d:%-4lx", 1, 2L);
+    sprintf(s, "%s:%" PRIu16, name, port);
+    sprintf(s, "%hhx" "%" PRIdMAX, 1, (intmax_t)d);
+    sprintf(s, "%*" PRIu64, w, n);
+    sprintf(s, NUMBER_FMT, d);
+    sprintf(s, f, 1);
+}
+"""
+
+
+def test_sprintf_of_integers_only_is_not_reported(tmp_path: Path) -> None:
+    (tmp_path / "integers.c").write_text(INTEGERS)
+    selection = RuleSelection.of(RULES)
+    result = run_batch(
+        FLAWFINDER, tmp_path, ["integers.c"], selection, Limits(60, 2048, lambda: False)
+    )
+    assert result.error is None
+    assert {(f.rule_id, f.line) for f in result.findings} == {
+        ("flawfinder:sprintf", line) for line in (8, 10, 11, 12)
     }

@@ -52,6 +52,8 @@ ANNOTATION_MACROS = ("GUARDED_BY", "PT_GUARDED_BY", "ACQUIRED_AFTER", "ACQUIRED_
 _UNINIT_NAME = re.compile(r"^Uninitialized variable: &?([A-Za-z_]\w*)")
 # Calls whose result is ignored on purpose: `dlerror()` clears the error state before dlsym.
 _CLEARING_CALLS = ("Return value of function dlerror() is not used",)
+_RELEASE_CALL = r"\b\w*(?:free|munmap|release|destroy|dispose|unref)\w*"
+_RELEASED_NAME = re.compile(r"^Dereferencing '([A-Za-z_]\w*)' after it is deallocated")
 
 
 def cppcheck_binary() -> str | None:
@@ -157,18 +159,22 @@ def _misread(result: str, source: _SourceLines) -> bool:
 
     An "uninitialized" variable whose address is taken on the reported line is an output
     argument (`task_info(..., (task_info_t) &info, ...)`) or is being assigned through a cast;
-    an array passed with its own size (`ttyname_r(fd, path, sizeof(path))`) is an output buffer.
+    an array passed with its own size (`ttyname_r(fd, path, sizeof(path))`) is an output buffer;
+    a pointer dereferenced in the arguments of the call that releases it is read before that.
     """
     path, row, _, code, _, message = result.split("\t", 5)
     if code == "ignoredReturnValue":
         return message.startswith(_CLEARING_CALLS)
-    if code != "uninitvar" or not row.isdigit():
-        return False
-    name = _UNINIT_NAME.match(message)
+    pattern = {"uninitvar": _UNINIT_NAME, "deallocuse": _RELEASED_NAME}.get(code)
+    name = pattern.match(message) if pattern and row.isdigit() else None
     if name is None:
         return False
     text = source.line(relative_path(path, source.root).removeprefix("./"), int(row))
     var = re.escape(name.group(1))
+    if code == "deallocuse":
+        # `release((void *)p, size(p->n))`: the arguments are read before the call releases p.
+        released = rf"{_RELEASE_CALL}\s*\(\s*(?:\([^()]*\)\s*)?{var}\s*,[^;]*\b{var}\s*->"
+        return re.search(released, text) is not None
     output = rf"&\s*{var}\b|\b{var}\s*,\s*sizeof\s*\(?\s*{var}\b"
     return re.search(output, text) is not None
 

@@ -20,7 +20,7 @@ from opencheck.engine.analyzers.catalog import catalog_rules
 from opencheck.engine.analyzers.ruff_idioms import (
     default_only_read,
     import_only_module,
-    import_start,
+    import_starts,
     in_repeat_loop,
 )
 
@@ -107,25 +107,41 @@ class Ruff:
 
     def parse(self, raw: bytes, root: Path) -> list[RawFinding]:
         items = json_items(raw, NAME)
-        findings = [_at_marker(_finding(item, root), root) for item in items]
-        findings = _without_idioms(root, findings)
+        sources = _Sources(root)
+        findings = [_at_marker(_finding(item, root), sources) for item in items]
+        findings = _without_idioms(findings, sources)
         return first_syntax_error_per_file(findings, NAME)
 
 
-def _without_idioms(root: Path, findings: list[RawFinding]) -> list[RawFinding]:
+class _Sources:
+    """The lines of the files with findings, and their import statements, each read once."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._lines: dict[str, list[str]] = {}
+        self._starts: dict[str, dict[int, int]] = {}
+
+    def lines(self, path: str) -> list[str]:
+        if path not in self._lines:
+            self._lines[path] = _lines(self.root / path)
+        return self._lines[path]
+
+    def import_start(self, path: str, line: int) -> int:
+        """The first line of the multi-line import holding `line` (parsed once per file)."""
+        if path not in self._starts:
+            self._starts[path] = import_starts(self.lines(path))
+        return self._starts[path].get(line, line)
+
+
+def _without_idioms(findings: list[RawFinding], sources: _Sources) -> list[RawFinding]:
     """Drop the hits that the corpus showed to be deliberate idioms (see the rule sets above)."""
     watched = _LAMBDA_ONLY | _DEMO_TOLERANT
     watched |= {_UNDEFINED, _POINTLESS_COMPARISON, _MUTABLE_DEFAULT, _UNUSED_IMPORT}
-    sources: dict[str, list[str]] = {}
-    kept = []
-    for finding in findings:
-        if finding.rule_id in watched:
-            if finding.path not in sources:
-                sources[finding.path] = _lines(root / finding.path)
-            if _idiom(finding, sources[finding.path]):
-                continue
-        kept.append(finding)
-    return kept
+    return [
+        finding
+        for finding in findings
+        if finding.rule_id not in watched or not _idiom(finding, sources.lines(finding.path))
+    ]
 
 
 def _idiom(finding: RawFinding, lines: list[str]) -> bool:
@@ -185,7 +201,7 @@ def _in_main_block(lines: list[str], number: int) -> bool:
     return False
 
 
-def _at_marker(finding: RawFinding, root: Path) -> RawFinding:
+def _at_marker(finding: RawFinding, sources: _Sources) -> RawFinding:
     """Move an unused import to the first line of its statement when that line has a marker.
 
     ruff honours `# noqa` on the first line of a multi-line import for every name in it; the
@@ -193,8 +209,8 @@ def _at_marker(finding: RawFinding, root: Path) -> RawFinding:
     """
     if finding.rule_id != _UNUSED_IMPORT:
         return finding
-    lines = _lines(root / finding.path)
-    start = import_start(lines, finding.line)
+    start = sources.import_start(finding.path, finding.line)
+    lines = sources.lines(finding.path)
     if start != finding.line and "noqa" in lines[start - 1].lower():
         return finding._replace(line=start, column=1)
     return finding

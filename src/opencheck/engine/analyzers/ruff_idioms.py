@@ -4,6 +4,7 @@ only read, benchmark loops, import-only re-export modules)."""
 from __future__ import annotations
 
 import ast
+from functools import lru_cache
 
 # Method calls that only read a list, dict or set: a default used only through them is harmless.
 _READING_METHODS = frozenset(
@@ -22,9 +23,8 @@ def default_only_read(source: str, line: int) -> bool:
     Sonar's S5717 reports a mutable default only when the function changes it; a default that is
     mutated, returned, stored or handed to another call keeps the finding.
     """
-    try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError):
+    tree = _parsed(source)
+    if tree is None:
         return False
     for node in ast.walk(tree):
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
@@ -80,12 +80,19 @@ def in_repeat_loop(lines: list[str], number: int) -> bool:
     return False
 
 
+@lru_cache(maxsize=16)
+def _parsed(source: str) -> ast.Module | None:
+    """One parse per file however many of its findings ask (findings come file by file)."""
+    try:
+        return ast.parse(source)
+    except (SyntaxError, ValueError):
+        return None
+
+
 def import_only_module(source: str) -> bool:
     """Whether a module holds nothing but imports (and a docstring or `__all__`): a re-export."""
-    try:
-        body = ast.parse(source).body
-    except (SyntaxError, ValueError):
-        return False
+    tree = _parsed(source)
+    body = tree.body if tree is not None else []
     if not body:
         return False
     for statement in body:
@@ -97,15 +104,14 @@ def import_only_module(source: str) -> bool:
     return any(isinstance(s, ast.Import | ast.ImportFrom) for s in body)
 
 
-def import_start(lines: list[str], line: int) -> int:
-    """The first line of the (multi-line) import statement that holds `line`, else `line`."""
-    try:
-        body = ast.parse("\n".join(lines)).body
-    except (SyntaxError, ValueError):
-        return line
-    for node in ast.walk(ast.Module(body=body, type_ignores=[])):
+def import_starts(lines: list[str]) -> dict[int, int]:
+    """Each continuation line of a multi-line import statement → the statement's first line."""
+    tree = _parsed("\n".join(lines))
+    if tree is None:
+        return {}
+    starts: dict[int, int] = {}
+    for node in ast.walk(tree):
         if isinstance(node, ast.Import | ast.ImportFrom):
-            end = node.end_lineno or node.lineno
-            if node.lineno < line <= end:
-                return node.lineno
-    return line
+            for line in range(node.lineno + 1, (node.end_lineno or node.lineno) + 1):
+                starts[line] = node.lineno
+    return starts

@@ -89,6 +89,10 @@ def facts(path: str, head: bytes = b"x = 1\n", **kwargs: object) -> FileFacts:
         ("tests-net45/Runner.cs", Role.TEST),
         ("samples/gtk/window.lua", Role.TEST),
         ("examples/basic/main.go", Role.TEST),
+        ("documentation/manual/working/code/Forms.scala", Role.TEST),
+        ("docs/snippets/app.kt", Role.TEST),
+        ("slick-testkit/src/main/scala/NestingTest.scala", Role.TEST),
+        ("main/src/sbt-test/actions/compile/A.scala", Role.TEST_DATA),
         # Main code, including names that only look like tests.
         ("src/app.py", Role.MAIN),
         ("src/testing_utils.py", Role.MAIN),
@@ -249,7 +253,8 @@ def test_ordinary_code_with_lines_under_the_limit_is_main() -> None:
         ("docs/api/index.html", "HTML", Role.GENERATED),
         ("docs/api/stylesheet.css", "CSS", Role.GENERATED),
         ("docs/api/script-dir/jquery.js", "JavaScript", Role.GENERATED),
-        ("docs/api/Example.java", "Java", Role.MAIN),  # only the web files of the folder
+        # Only the web files of the folder are generated; code under docs/ is documentation code.
+        ("docs/api/Example.java", "Java", Role.TEST),
     ],
 )
 def test_javadoc_folders(path: str, language: str, role: Role) -> None:

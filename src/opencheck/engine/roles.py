@@ -57,6 +57,9 @@ TEST_DIRS = frozenset(
         "samples",
         "demo",
         "demos",
+        # Code in documentation: snippets compiled for the docs, not shipped.
+        "docs",
+        "documentation",
         # .NET test projects without a dotted name.
         "UnitTests",
         "IntegrationTests",
@@ -67,7 +70,9 @@ TEST_DIRS = frozenset(
 )
 # Inputs and expected outputs of tests: Go's tool ignores testdata/ by convention, and snapshot
 # folders hold recorded output. Findings there were noise on the precision corpus.
-TEST_DATA_DIRS = frozenset({"testdata", "test_data", "test-data", "__snapshots__"})
+TEST_DATA_DIRS = frozenset(
+    {"testdata", "test_data", "test-data", "__snapshots__", "sbt-test"}  # sbt scripted-test builds
+)
 # Below a test folder, these hold expected outputs (generator golden files, baselines).
 _EXPECTED_DIRS = frozenset({"expected", "golden", "snapshots", "baselines"})
 # Gradle and Kotlin Multiplatform test source sets: src/jvmTest, src/commonTest, src/iosTest...
@@ -76,6 +81,7 @@ _TEST_SOURCE_SET = re.compile(r"^[a-z][A-Za-z0-9]*Test$")
 # folders (`tests-net45`, `test_utils`).
 _TEST_FOLDER = re.compile(
     r"^[\w.-]+\.(Unit|Integration|Functional)?(Tests?|Specs)$|^tests?[-_]\w+$"
+    r"|^([\w.]+-)?testkit$"  # a test suite shipped as a library (slick-testkit)
 )
 _TEST_NAME = re.compile(
     r"""(

@@ -20,7 +20,7 @@ from opencheck.engine.gitattributes import GENERATED as GENERATED_ATTR
 from opencheck.engine.gitattributes import VENDORED as VENDORED_ATTR
 from opencheck.engine.gitattributes import GitAttributes
 from opencheck.engine.languages import language_of_name, language_of_shebang, needs_shebang
-from opencheck.engine.roles import FileFacts, Verdict, classify, classify_by_path
+from opencheck.engine.roles import FileFacts, Verdict, classify, classify_by_path, folders_of
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 HEAD_BYTES = 8192
@@ -208,7 +208,7 @@ class _Context:
             self.javadoc_dirs.add(rel_dir)
 
     def facts(self, rel: str, language: str, head: bytes = b"", tail: bytes = b"") -> FileFacts:
-        parts = PurePosixPath(rel).parts[:-1]
+        parts = folders_of(rel)
         folders = ("/".join(parts[:depth]) for depth in range(len(parts) + 1))
         return FileFacts(
             rel,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import PurePosixPath
 
 EXTENSIONS: dict[str, str] = {
     **dict.fromkeys((".py", ".pyi"), "Python"),
@@ -57,19 +56,26 @@ INTERPRETERS: dict[str, str] = {
 _VERSION_SUFFIX = re.compile(r"[\d.]+$")
 
 
+def _name_and_suffix(path: str) -> tuple[str, str]:
+    """A POSIX path's last part and its suffix as pathlib spells them, without pathlib's cost
+    (this runs for every file of a tree)."""
+    name = path.rstrip("/").rsplit("/", 1)[-1]
+    dot = name.rfind(".")
+    return name, name[dot:] if 0 < dot < len(name) - 1 else ""
+
+
 def language_of_name(path: str) -> str | None:
     """The language a path's name implies, or None when it needs its content (or has none)."""
-    name = PurePosixPath(path).name
+    name, suffix = _name_and_suffix(path)
     if name in FILE_NAMES:
         return FILE_NAMES[name]
-    suffix = PurePosixPath(name).suffix
     return EXTENSIONS.get(suffix.lower()) if suffix else None
 
 
 def needs_shebang(path: str) -> bool:
     """Only files without an extension are looked at for a `#!` line."""
-    name = PurePosixPath(path).name
-    return not PurePosixPath(name).suffix and name not in FILE_NAMES
+    name, suffix = _name_and_suffix(path)
+    return not suffix and name not in FILE_NAMES
 
 
 def language_of_shebang(first_line: bytes) -> str | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import PurePosixPath
+from functools import lru_cache
 
 from opencheck.domain.roles import Role
 
@@ -147,6 +147,16 @@ class Verdict:
 MAIN = Verdict(Role.MAIN)
 
 
+@lru_cache(maxsize=8192)
+def folders_of(path: str) -> tuple[str, ...]:
+    """The folder names above a clean relative POSIX path (no pathlib: called per file often)."""
+    return tuple(path.split("/")[:-1])
+
+
+def file_name(path: str) -> str:
+    return path.rsplit("/", 1)[-1]
+
+
 @dataclass(frozen=True)
 class FileFacts:
     """What the inventory knows about one file: its place, settings and (when read) bytes."""
@@ -197,7 +207,7 @@ def _test_data(facts: FileFacts) -> Verdict | None:
 
 
 def _expected_under_tests(path: str) -> str | None:
-    parts = PurePosixPath(path).parts[:-1]
+    parts = folders_of(path)
     in_tests = False
     for depth, part in enumerate(parts):
         if in_tests and part in _EXPECTED_DIRS:
@@ -208,7 +218,7 @@ def _expected_under_tests(path: str) -> str | None:
 
 def _folder_named(path: str, names: frozenset[str]) -> str | None:
     """The shallowest folder above `path` with one of `names`, as a path; None if none."""
-    parts = PurePosixPath(path).parts[:-1]
+    parts = folders_of(path)
     for depth, part in enumerate(parts):
         if part in names:
             return "/".join(parts[: depth + 1])
@@ -217,7 +227,7 @@ def _folder_named(path: str, names: frozenset[str]) -> str | None:
 
 def _folder_matching(path: str, pattern: re.Pattern[str]) -> str | None:
     """The shallowest folder above `path` whose name matches `pattern`, as a path; else None."""
-    parts = PurePosixPath(path).parts[:-1]
+    parts = folders_of(path)
     for depth, part in enumerate(parts):
         if pattern.match(part):
             return "/".join(parts[: depth + 1])
@@ -226,7 +236,7 @@ def _folder_matching(path: str, pattern: re.Pattern[str]) -> str | None:
 
 def _test_source_set(path: str) -> str | None:
     """A Gradle source set folder whose name ends in Test, directly under a `src/` folder."""
-    parts = PurePosixPath(path).parts[:-1]
+    parts = folders_of(path)
     for depth in range(1, len(parts)):
         if parts[depth - 1] == "src" and _TEST_SOURCE_SET.match(parts[depth]):
             return "/".join(parts[: depth + 1])
@@ -238,7 +248,7 @@ def _generated_by_path(facts: FileFacts) -> Verdict | None:
         return Verdict(Role.GENERATED, "linguist-generated in .gitattributes")
     if facts.generated_attr is False:
         return None
-    name = PurePosixPath(facts.path).name
+    name = file_name(facts.path)
     if _GENERATED_NAME.search(name):
         return Verdict(Role.GENERATED, f"generator output by its name ({name})")
     if facts.javadoc_dir is not None and facts.language in JAVADOC_LANGUAGES:
@@ -247,7 +257,7 @@ def _generated_by_path(facts: FileFacts) -> Verdict | None:
 
 
 def _bundled_by_path(facts: FileFacts) -> Verdict | None:
-    name = PurePosixPath(facts.path).name
+    name = file_name(facts.path)
     if _BUNDLED_NAME.search(name):
         return Verdict(Role.BUNDLED, f"minified or bundled by its name ({name})")
     folder = _folder_named(facts.path, WEB_OUTPUT_DIRS) if facts.language in WEB_LANGUAGES else None
@@ -256,6 +266,10 @@ def _bundled_by_path(facts: FileFacts) -> Verdict | None:
 
 def _generated_by_content(facts: FileFacts) -> Verdict | None:
     lines = facts.head.split(b"\n", GENERATED_HEAD_LINES)[:GENERATED_HEAD_LINES]
+    # Every line marker holds one of these words: most files need no per-line regex at all.
+    block = b"\n".join(lines).lower()
+    if b"generat" not in block and b"do not edit" not in block:
+        lines = []
     for number, raw in enumerate(lines, start=1):
         line = raw.strip()
         text = line.lstrip(_COMMENT_OPENERS)
@@ -302,6 +316,6 @@ def _test(facts: FileFacts) -> Verdict | None:
     )
     if folder:
         return Verdict(Role.TEST, f"under {folder}/")
-    if _TEST_NAME.search(PurePosixPath(facts.path).name):
+    if _TEST_NAME.search(file_name(facts.path)):
         return Verdict(Role.TEST, "a test file by its name")
     return None

@@ -4,6 +4,7 @@ only read, benchmark loops, import-only re-export modules)."""
 from __future__ import annotations
 
 import ast
+import re
 from functools import lru_cache
 
 # Method calls that only read a list, dict or set: a default used only through them is harmless.
@@ -15,6 +16,7 @@ _READING_CALLS = frozenset(
     {"bool", "len", "list", "dict", "set", "tuple", "sorted", "iter", "any", "all", "repr", "str"}
 )
 _REPEAT_LOOP = "for _ in "
+_DEFINES = re.compile(r"^(?:async\s+def|def|class)\s", re.MULTILINE)
 
 
 def default_only_read(source: str, line: int) -> bool:
@@ -91,6 +93,8 @@ def _parsed(source: str) -> ast.Module | None:
 
 def import_only_module(source: str) -> bool:
     """Whether a module holds nothing but imports (and a docstring or `__all__`): a re-export."""
+    if _DEFINES.search(source):  # most modules: no parse needed to see they define things
+        return False
     tree = _parsed(source)
     body = tree.body if tree is not None else []
     if not body:

@@ -27,7 +27,7 @@ def run(cmd, items=[]):
     try:
         subprocess.call(cmd, shell=True)
     except:
-        pass
+        items.append(cmd)
     return eval(cmd)
 
 

@@ -176,7 +176,7 @@ def bench_tree(key: str, languages: list[str], with_semgrep: bool) -> dict[str, 
     return report
 
 
-TARGET_RATE = 50_000  # code lines per second end to end (the issue's target on the Django tree)
+TARGET_RATE = 100_000  # code lines per second end to end on the Django tree (issue 7)
 TARGET_RATIO = 5.0  # times Semgrep CE's rate with the same number of rules
 TARGET_PEAK_MB = 1.5e9 / 2**20  # 1.5 GB, in MiB
 
@@ -186,7 +186,7 @@ def targets(report: dict[str, Any]) -> dict[str, bool]:
     o = report["opencheck"]
     met = {"peak memory < 1.5 GB": o["peak_memory_mb"] < TARGET_PEAK_MB}
     if report["tree"] == "django":
-        met["code lines/s >= 50,000"] = o["code_lines_per_second"] >= TARGET_RATE
+        met["code lines/s >= 100,000"] = o["code_lines_per_second"] >= TARGET_RATE
     if "ratio_opencheck_to_semgrep_rate" in report:
         met["rate >= 5 x Semgrep CE"] = report["ratio_opencheck_to_semgrep_rate"] >= TARGET_RATIO
     return met

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from opencheck.engine.analyzers.base import (
     Limits,
     RuleSelection,
     batches,
+    content_file,
     default_selection,
     run_batch,
 )
@@ -116,3 +118,23 @@ def test_registry() -> None:
     analysed = sum(len(a.rules) for a in registry.ANALYZERS.values())
     assert len(registry.all_rules()) == analysed + len(registry.ENGINE_RULES)
     assert registry.rule("opencheck:unused-suppression") is not None
+
+
+def test_content_file_is_written_once_and_never_seen_half_written() -> None:
+    text = "rule: x\n" * 5000
+    paths = set()
+
+    def write() -> None:
+        path = content_file(text, prefix="test-rules", suffix=".yml")
+        assert path.read_text(encoding="utf-8") == text  # complete from the first read
+        paths.add(path)
+
+    threads = [threading.Thread(target=write) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    [path] = paths
+    assert path.name.startswith("test-rules-") and path.suffix == ".yml"
+    assert content_file("other", prefix="test-rules", suffix=".yml") != path
+    assert not [p for p in path.parent.iterdir() if p.name.startswith(".")]  # no partial left

@@ -7,7 +7,6 @@ The packs live in `engine/rules/<language>/rules.yml`: a `language` and a list o
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import shutil
@@ -21,7 +20,13 @@ from typing import Any
 
 import yaml
 
-from opencheck.engine.analyzers.base import RawFinding, Rule, RuleSelection, bundled_binary
+from opencheck.engine.analyzers.base import (
+    RawFinding,
+    Rule,
+    RuleSelection,
+    bundled_binary,
+    content_file,
+)
 from opencheck.engine.analyzers.catalog import load_pack_rules, rule_from_entry
 from opencheck.engine.analyzers.gomod import GoVersion, ModuleVersions, parse_go_version
 from opencheck.engine.errors import AnalyzerError
@@ -210,12 +215,9 @@ class StructAsClass:
 
 
 def _rules_file(text: str) -> Path:
-    """The rules as a file named by their hash: all packs together exceed the 128 KiB limit of
-    one command-line argument, so `--inline-rules` fails with "Argument list too long"."""
-    path = _config_file().parent / f"rules-{hashlib.sha256(text.encode()).hexdigest()[:16]}.yml"
-    if not path.is_file():
-        path.write_text(text, encoding="utf-8")
-    return path
+    """The rules as a file: all packs together exceed the 128 KiB limit of one command-line
+    argument, so `--inline-rules` fails with "Argument list too long"."""
+    return content_file(text, prefix="ast-grep-rules", suffix=".yml")
 
 
 _CONFIG: list[Path] = []

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import re
 import shutil
 import signal
 import sys
+import tempfile
+import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple, Protocol
 
@@ -233,6 +238,28 @@ def bundled_binary(*names: str) -> str | None:
         if bundled.is_file():
             return str(bundled)
     return next((found for name in names if (found := shutil.which(name))), None)
+
+
+@cache
+def _temp_folder() -> Path:
+    return Path(tempfile.mkdtemp(prefix="opencheck-"))
+
+
+def content_file(text: str, *, prefix: str, suffix: str) -> Path:
+    """A file holding `text` in this process's temp folder, named by its hash, written once.
+
+    Written under a private name and renamed into place: batches of one analyser start in
+    parallel threads, and none may read a config or rules file another is still writing.
+    """
+    folder = _temp_folder()
+    digest = hashlib.sha256(text.encode()).hexdigest()[:16]
+    path = folder / f"{prefix}-{digest}{suffix}"
+    if not path.is_file():  # also after a tmp cleaner removed it
+        folder.mkdir(parents=True, exist_ok=True)
+        partial = folder / f".{path.name}.{os.getpid()}.{threading.get_ident()}"
+        partial.write_text(text, encoding="utf-8")
+        os.replace(partial, path)
+    return path
 
 
 def read_head(root: Path, path: str, limit: int) -> bytes:

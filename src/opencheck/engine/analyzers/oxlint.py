@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
-import tempfile
 from collections.abc import Callable, Sequence
 from functools import cache
 from pathlib import Path, PurePosixPath
@@ -19,6 +17,7 @@ from opencheck.engine.analyzers.base import (
     Rule,
     RuleSelection,
     bundled_binary,
+    content_file,
     first_syntax_error_per_file,
     json_items,
     relative_path,
@@ -39,11 +38,6 @@ RULES: tuple[Rule, ...] = catalog_rules(NAME)
 def oxlint_binary() -> str | None:
     """The oxlint shipped next to this interpreter (PyPI wheel `oxlint`), else the one on PATH."""
     return bundled_binary("oxlint")
-
-
-@cache
-def _config_dir() -> Path:
-    return Path(tempfile.mkdtemp(prefix="opencheck-oxlint-"))
 
 
 @cache
@@ -74,12 +68,7 @@ def config_text(codes: Sequence[str]) -> str:
 
 def own_config(codes: Sequence[str]) -> str:
     """The path of OpenCheck's config file for `codes`, written once per process and selection."""
-    text = config_text(codes)
-    path = _config_dir() / f"oxlintrc-{hashlib.sha256(text.encode()).hexdigest()[:16]}.json"
-    if not path.is_file():  # a tmp cleaner may have removed it since
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    return str(path)
+    return str(content_file(config_text(codes), prefix="oxlintrc", suffix=".json"))
 
 
 class Oxlint:

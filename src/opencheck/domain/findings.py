@@ -6,6 +6,9 @@ from typing import NamedTuple
 
 from opencheck.domain.severity import Severity
 
+# A finding keeps at most this much of its source line (minified code has megabyte lines).
+MAX_CODE_LINE = 500
+
 
 class Finding(NamedTuple):
     """One defect found by one rule at one place; immutable and minimal."""

@@ -9,15 +9,13 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from pathlib import Path
 
-from opencheck.domain.findings import Finding
+from opencheck.domain.findings import MAX_CODE_LINE, Finding
 from opencheck.domain.severity import Severity
 from opencheck.engine.analysis import AnalysisOutcome
 from opencheck.engine.analyzers.base import RawFinding
 from opencheck.engine.fingerprint import fingerprints
 from opencheck.engine.inventory import Inventory
 from opencheck.engine.suppressing import mark_suppressed, unused_findings
-
-MAX_CODE_LINE = 500
 
 
 def merge_repeats(raw: list[RawFinding]) -> list[RawFinding]:

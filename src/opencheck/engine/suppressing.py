@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
 
-from opencheck.domain.findings import Finding
+from opencheck.domain.findings import MAX_CODE_LINE, Finding
 from opencheck.domain.severity import Severity
 from opencheck.engine.analyzers.base import RuleSelection
 from opencheck.engine.analyzers.registry import ENGINE_RULES, all_rules
@@ -19,7 +19,6 @@ from opencheck.engine.fingerprint import fingerprints
 from opencheck.engine.suppressions import RuleRef, Unused, suppressions
 
 UNUSED_RULE = "opencheck:unused-suppression"
-MAX_CODE_LINE = 500
 # A file of a language holding none of its words has no marker that could be reported unused
 # (only markers naming a rule can be; bare ones never are). A few `bytes.find` per file: a
 # regex of alternatives over every file of a large tree cost a quarter of a second on Django.

@@ -278,6 +278,64 @@ def test_read_only_defaults_benchmarks_and_reexports_are_not_reported(tmp_path: 
     assert not [f for f in result.findings if f.path == "shim.py"]
 
 
+COMPAT = """import sys
+
+import pytest
+from six import PY2
+
+
+def to_int(text):
+    if PY2:
+        return long(text)
+    return unicode(text)
+
+
+if sys.version_info >= (3, 0):
+    string_types = (str,)
+else:
+    string_types = (basestring,)
+number = long if PY2 else int
+
+
+@pytest.mark.skipif(not PY2, reason="Python 2 only")
+def test_long():
+    assert long(1) == 1
+
+
+def test_import_version():
+    \"\"\"The version can be imported.\"\"\"
+    from json import __version__
+
+
+def test_import_all():
+    import os
+
+    assert locals()["os"]
+
+
+def test_leftover():
+    import re
+
+    assert number(1) == 1
+
+
+def helper():
+    return itmes
+"""
+
+
+def test_version_checked_names_and_import_tests_are_not_reported(tmp_path: Path) -> None:
+    (tmp_path / "texts.py").write_text(COMPAT)
+    selection = RuleSelection.of(RULES)
+    result = run_batch(RUFF, tmp_path, ["texts.py"], selection, Limits(60, 2048, lambda: False))
+    assert result.error is None
+    got = {(f.rule_id, f.line) for f in result.findings}
+    # Kept: `unicode` outside the version check, the unused import of a test that does more than
+    # import, and a typo; dropped: Python-2 builtins behind `if PY2:`, a version_info branch, a
+    # conditional expression and a skip-unless-Python-2 decorator, and the import tests.
+    assert got == {("ruff:F821", 10), ("ruff:F401", 37), ("ruff:F821", 43)}
+
+
 def test_command_never_reads_the_repository_config() -> None:
     argv = RUFF.command(["-weird.py", "a.py"], RuleSelection.of(RULES[:3]))
     assert "--isolated" in argv and "--no-cache" in argv

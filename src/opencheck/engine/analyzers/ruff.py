@@ -21,7 +21,10 @@ from opencheck.engine.analyzers.ruff_idioms import (
     default_only_read,
     import_only_module,
     import_starts,
+    import_test,
     in_repeat_loop,
+    locals_read,
+    version_guarded,
 )
 
 NAME = "ruff"
@@ -58,6 +61,8 @@ _PROBE_BLOCK = re.compile(r"\s*(?:try\s*:|with\b.*[Rr]aises)")
 # defeats F821: on the corpus every hit in such a module was a name defined that way.
 _DYNAMIC_GLOBALS = re.compile(r"\bglobals\(\)\s*(?:\[[^\]\n]+\]\s*=[^=]|\.update\()")
 _UNDEFINED = f"{NAME}:F821"
+# ruff's F821 message names the undefined name in backticks: "Undefined name `long`".
+_QUOTED_NAME = re.compile(r"`([^`]+)`")
 # A bare except whose handler opens with a comment is a deliberate, explained catch-all.
 _BARE_EXCEPT = f"{NAME}:E722"
 # A mutable default is reported only when the function changes or keeps it (Sonar's S5717).
@@ -156,9 +161,14 @@ def _idiom(finding: RawFinding, lines: list[str]) -> bool:
     if finding.rule_id == _MUTABLE_DEFAULT:
         return default_only_read("\n".join(lines), finding.line)
     if finding.rule_id == _UNUSED_IMPORT:
-        return import_only_module("\n".join(lines))
+        source = "\n".join(lines)
+        return (
+            import_only_module(source)
+            or import_test(source, finding.line)
+            or locals_read(source, finding.line)
+        )
     if finding.rule_id == _UNDEFINED:
-        return any(_DYNAMIC_GLOBALS.search(text) for text in lines)
+        return _undefined_on_purpose(finding, lines)
     if finding.rule_id == _BARE_EXCEPT and _explained(lines, finding.line):
         return True
     if finding.rule_id in _LAMBDA_ONLY:
@@ -166,6 +176,14 @@ def _idiom(finding: RawFinding, lines: list[str]) -> bool:
     if finding.rule_id == f"{NAME}:B018" and _raises_on_purpose(lines, finding.line):
         return True
     return _in_main_block(lines, finding.line)
+
+
+def _undefined_on_purpose(finding: RawFinding, lines: list[str]) -> bool:
+    """Whether the undefined name is defined at run time or only used behind a version check."""
+    if any(_DYNAMIC_GLOBALS.search(text) for text in lines):
+        return True
+    quoted = _QUOTED_NAME.search(finding.message)
+    return bool(quoted) and version_guarded("\n".join(lines), finding.line, quoted.group(1))
 
 
 def _raises_on_purpose(lines: list[str], number: int) -> bool:

@@ -1,5 +1,6 @@
 """Source-level checks that tell ruff's deliberate idioms from defects (mutable defaults that are
-only read, benchmark loops, import-only re-export modules)."""
+only read, benchmark loops, import-only re-export modules and import tests, Python-2 builtins
+behind a version check)."""
 
 from __future__ import annotations
 
@@ -119,3 +120,96 @@ def import_starts(lines: list[str]) -> dict[int, int]:
             for line in range(node.lineno + 1, (node.end_lineno or node.lineno) + 1):
                 starts[line] = node.lineno
     return starts
+
+
+# Builtins of Python 2 only: compatibility code calls them in branches that Python 3 never runs.
+PY2_BUILTINS = frozenset(
+    {"apply", "basestring", "buffer", "cmp", "coerce", "execfile", "file", "intern", "long"}
+    | {"raw_input", "reduce", "reload", "StandardError", "unichr", "unicode", "xrange"}
+)
+# A test naming the interpreter's version: `if PY2:`, `six.PY3`, `sys.version_info < (3,)`,
+# `PY3 and ...`, or a decorator such as `@pytest.mark.skipif(not PY2, ...)`.
+_VERSION_TEST = re.compile(
+    r"\b(?:\w+_)?PY(?:THON)?_?[23]K?\b|\bversion_info\b|\bsys\.version\b|\bhexversion\b"
+)
+
+
+def version_guarded(source: str, line: int, name: str) -> bool:
+    """Whether the Python-2 builtin `name` used on `line` runs only behind a version check.
+
+    On Python 3 `long` or `unicode` is undefined, but code under `if PY2:` (or in a function
+    skipped unless Python 2) never reaches it there; a use outside any such check still raises.
+    """
+    if name not in PY2_BUILTINS:
+        return False
+    tree = _parsed(source)
+    if tree is None:
+        return False
+    parents = _parents(tree)
+    uses = [n for n in ast.walk(tree) if isinstance(n, ast.Name) and n.id == name]
+    uses = [n for n in uses if n.lineno == line]
+    return bool(uses) and all(_under_version_test(use, parents) for use in uses)
+
+
+def _under_version_test(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> bool:
+    """Whether an enclosing condition, `and`/`or` or decorator of `node` names the version."""
+    parent = parents.get(node)
+    while parent is not None:
+        tests: list[ast.expr] = []
+        if isinstance(parent, ast.If | ast.IfExp | ast.While):
+            tests = [parent.test]
+        elif isinstance(parent, ast.BoolOp):
+            tests = parent.values
+        elif isinstance(parent, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            tests = parent.decorator_list
+        if any(_VERSION_TEST.search(ast.unparse(test)) for test in tests):
+            return True
+        parent = parents.get(parent)
+    return False
+
+
+def locals_read(source: str, line: int) -> bool:
+    """Whether the function holding `line` reads `locals()` or `vars()`: its names are used by
+    name at run time (an import test checking what it imported), not forgotten."""
+    func = _function_at(source, line)
+    return func is not None and _reads_locals(func)
+
+
+def import_test(source: str, line: int) -> bool:
+    """Whether `line` is an import in a `test*` function that does nothing but import: the test
+    passes when the import works (dateutil's `def test_import_tz(): from dateutil import tz`)."""
+    func = _function_at(source, line)
+    if func is None or not func.name.startswith("test"):
+        return False
+    body = func.body
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        body = body[1:]  # the docstring
+    return bool(body) and all(isinstance(s, ast.Import | ast.ImportFrom) for s in body)
+
+
+def _function_at(source: str, line: int) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+    """The innermost function whose body holds `line`, if any."""
+    tree = _parsed(source)
+    found: ast.FunctionDef | ast.AsyncFunctionDef | None = None
+    for node in ast.walk(tree) if tree is not None else ():
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            inside = node.lineno < line <= (node.end_lineno or node.lineno)
+            if inside and (found is None or node.lineno > found.lineno):
+                found = node
+    return found
+
+
+def _reads_locals(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    return any(
+        isinstance(n, ast.Call)
+        and isinstance(n.func, ast.Name)
+        and n.func.id in {"locals", "vars"}
+        and not n.args
+        for n in ast.walk(func)
+    )
+
+
+@lru_cache(maxsize=16)
+def _parents(tree: ast.Module) -> dict[ast.AST, ast.AST]:
+    """Each node of a parsed module → its parent (cached with the parse it belongs to)."""
+    return {child: parent for parent in ast.walk(tree) for child in ast.iter_child_nodes(parent)}

@@ -213,8 +213,10 @@ def test_deliberate_idioms_are_not_reported(tmp_path: Path) -> None:
     (tmp_path / "pkg" / "idioms.py").write_text(IDIOMS)
     (tmp_path / "pkg" / "dynamic.py").write_text(DYNAMIC)
     (tmp_path / "pkg" / "compat.py").write_text("from json import loads\n")
+    (tmp_path / "pkg" / "typing_example.py").write_text("a = b = 1\na == b\na.real\n")
     selection = RuleSelection.of(RULES)  # B018 is off by default: select every rule
     files = ["pkg/__init__.py", "pkg/idioms.py", "pkg/dynamic.py", "pkg/compat.py"]
+    files += ["pkg/typing_example.py"]
     result = run_batch(RUFF, tmp_path, files, selection, Limits(60, 2048, lambda: False))
     assert result.error is None
     got = {
@@ -225,7 +227,8 @@ def test_deliberate_idioms_are_not_reported(tmp_path: Path) -> None:
     # Kept: the attribute left uncalled, the unused comparison and the stored lambda; dropped:
     # the re-exports (package and compat module), the comparison inside pytest.raises, the
     # probes, the deliberate division by zero, the closure called in its own iteration, the
-    # __main__ demo, names defined through globals() and an explained catch-all.
+    # __main__ demo, names defined through globals(), an explained catch-all and the expressions
+    # of a module written for the type checker.
     assert got == {
         ("ruff:B018", "pkg/idioms.py", 6),
         ("ruff:B015", "pkg/idioms.py", 17),
@@ -234,6 +237,8 @@ def test_deliberate_idioms_are_not_reported(tmp_path: Path) -> None:
 
 
 DEFAULTS = """import os
+
+import pytest
 from json import (  # noqa: F401
     dumps,
     loads,
@@ -253,6 +258,28 @@ def handed_on(namespace={}):
     os.environ.update(namespace)
 
 
+def iterated(names=[]):
+    return [name.upper() for name in names] + [len(name) for name in names]
+
+
+def loops(names=[]):
+    for name in names:
+        print(name)
+
+
+def must_raise():
+    with pytest.raises(ValueError):
+        parsed = int("x")
+
+
+try:
+    import brotli
+
+    HAS_BROTLI = True
+except ImportError:
+    HAS_BROTLI = False
+
+
 def bench(a, b):
     for _ in range(100):
         a == b
@@ -268,12 +295,13 @@ def test_read_only_defaults_benchmarks_and_reexports_are_not_reported(tmp_path: 
     assert result.error is None
     got = {(f.rule_id, f.line) for f in result.findings if f.path == "defaults.py"}
     # Kept: the default that is appended to, the one handed to another call, and the names of
-    # the multi-line import moved to its first line (where the marker is); dropped: the default
-    # only read, the comparison a benchmark repeats, the import-only shim module.
+    # the multi-line import moved to its first line (where the marker is); dropped: the defaults
+    # only read or iterated, the comparison a benchmark repeats, the value of a call that must
+    # raise, the availability probe and the import-only shim module.
     assert got == {
-        ("ruff:B006", 12),
-        ("ruff:B006", 17),
-        ("ruff:F401", 2),
+        ("ruff:B006", 14),
+        ("ruff:B006", 19),
+        ("ruff:F401", 4),
     }
     assert not [f for f in result.findings if f.path == "shim.py"]
 

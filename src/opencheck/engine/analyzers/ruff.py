@@ -47,6 +47,12 @@ _LAMBDA_ONLY = frozenset({f"{NAME}:B023"})
 # Rules whose hits in a module's `if __name__ == "__main__":` demo were all deliberate: a
 # traceback demo keeps locals to show them, a broken __repr__ divides by zero, a bare except logs.
 _DEMO_TOLERANT = frozenset({f"{NAME}:B018", f"{NAME}:F841", f"{NAME}:E722"})
+# A module written for the type checker, never run (attrs' `tests/typing_example.py`, checked by
+# mypy in CI): its bare expressions and comparisons (B018, B015) are what the checker reads.
+_TYPE_CHECK_INPUT = re.compile(
+    r"(?:^|/)(?:typing|type_?check)_examples?\.py$|(?:^|/)(?:typesafety|typing[-_]examples)/"
+)
+_TYPE_CHECKED = frozenset({f"{NAME}:B015", f"{NAME}:B018"})
 # A comparison left unused (B015) inside `with pytest.raises(...)` proves the operator raises.
 _POINTLESS_COMPARISON = f"{NAME}:B015"
 _MAIN_GUARD = re.compile(r"""if\s+__name__\s*==\s*["']__main__["']\s*:""")
@@ -68,6 +74,11 @@ _BARE_EXCEPT = f"{NAME}:E722"
 # A mutable default is reported only when the function changes or keeps it (Sonar's S5717).
 _MUTABLE_DEFAULT = f"{NAME}:B006"
 _UNUSED_IMPORT = f"{NAME}:F401"
+# ruff adds this hint to an unused import inside `try:` ... `except ImportError:`: an availability
+# probe (`import brotli` then `HAS_BROTLI = True`), which projects mark no-QA where they lint.
+_PROBE_HINT = "importlib.util.find_spec"
+# An assignment right inside `with pytest.raises(...)` or `try:` is the call that must raise.
+_UNUSED_LOCAL = f"{NAME}:F841"
 
 RULES: tuple[Rule, ...] = catalog_rules(NAME)
 
@@ -148,7 +159,8 @@ def _without_idioms(findings: list[RawFinding], sources: _Sources) -> list[RawFi
     return [
         finding
         for finding in findings
-        if finding.rule_id not in watched or not _idiom(finding, sources.lines(finding.path))
+        if not (finding.rule_id in _TYPE_CHECKED and _TYPE_CHECK_INPUT.search(finding.path))
+        and (finding.rule_id not in watched or not _idiom(finding, sources.lines(finding.path)))
     ]
 
 
@@ -163,7 +175,8 @@ def _idiom(finding: RawFinding, lines: list[str]) -> bool:
     if finding.rule_id == _UNUSED_IMPORT:
         source = "\n".join(lines)
         return (
-            import_only_module(source)
+            _PROBE_HINT in finding.message
+            or import_only_module(source)
             or import_test(source, finding.line)
             or locals_read(source, finding.line)
         )
@@ -174,6 +187,8 @@ def _idiom(finding: RawFinding, lines: list[str]) -> bool:
     if finding.rule_id in _LAMBDA_ONLY:
         return "lambda" not in line
     if finding.rule_id == f"{NAME}:B018" and _raises_on_purpose(lines, finding.line):
+        return True
+    if finding.rule_id == _UNUSED_LOCAL and _in_raises_block(lines, finding.line, line):
         return True
     return _in_main_block(lines, finding.line)
 

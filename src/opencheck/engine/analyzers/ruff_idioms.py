@@ -70,6 +70,8 @@ def _read_use(use: ast.Name, parent: ast.AST | None, parents: dict[ast.AST, ast.
         return isinstance(parent, ast.keyword) and parent.arg is None  # **name copies it
     if isinstance(parent, ast.Subscript):
         return isinstance(parent.ctx, ast.Load)
+    if isinstance(parent, ast.For | ast.AsyncFor):
+        return parent.iter is use  # `for name in default:` only reads it
     return isinstance(parent, ast.Compare | ast.BoolOp | ast.UnaryOp | ast.If | ast.comprehension)
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
-import stat
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -30,7 +29,6 @@ _JAVADOC_INDEX = re.compile(r"^(package-summary|allclasses.*)\.html$")
 
 # Reasons a file (or, for `excluded-dir`, a whole directory) was skipped: not even listed.
 SYMLINK = "symlink"
-OUTSIDE_ROOT = "outside-root"
 SPECIAL = "not-a-regular-file"
 EXCLUDED = "excluded"
 EXCLUDED_DIR = "excluded-dir"
@@ -156,20 +154,46 @@ def build_inventory(
     chosen = _Filter.of(include_paths, excludes)
     context = _Context(tests=_Filter.of((), test_paths))
     inventory = Inventory(root)
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
-        rel_dir = Path(dirpath).relative_to(root).as_posix()
-        rel_dir = "" if rel_dir == "." else rel_dir
-        dirnames[:] = _keep_dirs(root, rel_dir, dirnames, chosen, inventory.skipped)
-        dirnames.sort()
-        context.enter(root, rel_dir, filenames)
-        for name in sorted(filenames):
-            rel = f"{rel_dir}/{name}" if rel_dir else name
-            if name == ".git" or not chosen.included(rel):
-                continue
-            _add(inventory, rel, *_classify(root, rel, chosen, context))
+    _walk(str(root), "", chosen, context, inventory)
     for paths in inventory.files.values():
         paths.sort()
     return inventory
+
+
+def _walk(top: str, rel_dir: str, chosen: _Filter, context: _Context, inventory: Inventory) -> None:
+    """Top-down, sorted, never following links; the scandir entries' types cost no system call."""
+    folder = os.path.join(top, rel_dir) if rel_dir else top
+    try:
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=lambda entry: entry.name)
+    except OSError:
+        return
+    dirs = [entry for entry in entries if _is_dir(entry)]
+    files = [entry for entry in entries if not _is_dir(entry)]
+    context.enter(Path(top), rel_dir, [entry.name for entry in files])
+    for entry in files:
+        rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
+        if entry.name == ".git" or not chosen.included(rel):
+            continue
+        _add(inventory, rel, *_classify(entry, rel, chosen, context))
+    for entry in dirs:
+        rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
+        if entry.name == ".git" or not chosen.wants_dir(rel):
+            continue
+        if entry.is_symlink():
+            inventory.skipped[SYMLINK] += 1
+        elif chosen.excluded(rel):
+            inventory.skipped[EXCLUDED_DIR] += 1
+        else:
+            _walk(top, rel, chosen, context, inventory)
+
+
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    """A directory, or a link to one (counted as a skipped link, as `os.walk` lists it)."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
 
 
 def _add(
@@ -222,40 +246,22 @@ class _Context:
         )
 
 
-def _keep_dirs(
-    root: Path, rel_dir: str, dirnames: list[str], chosen: _Filter, skipped: Counter[str]
-) -> list[str]:
-    kept = []
-    for name in dirnames:
-        rel = f"{rel_dir}/{name}" if rel_dir else name
-        if name == ".git" or not chosen.wants_dir(rel):
-            continue
-        if os.path.islink(root / rel):
-            skipped[SYMLINK] += 1
-        elif chosen.excluded(rel):
-            skipped[EXCLUDED_DIR] += 1
-        else:
-            kept.append(name)
-    return kept
-
-
 _Classified = tuple[str, str | None, Verdict]
 
 
-def _classify(root: Path, rel: str, chosen: _Filter, context: _Context) -> _Classified:
-    """(reason, None, _) for a skipped file, ("", language, verdict) for a listed one."""
+def _classify(entry: os.DirEntry[str], rel: str, chosen: _Filter, context: _Context) -> _Classified:
+    """(reason, None, _) for a skipped file, ("", language, verdict) for a listed one.
+
+    No link is ever followed on the way here, so a regular file is inside the root.
+    """
     skip = Verdict(Role.MAIN)
-    full = root / rel
     try:
-        info = os.lstat(full)
+        if entry.is_symlink():
+            return SYMLINK, None, skip
+        if not entry.is_file(follow_symlinks=False):
+            return SPECIAL, None, skip
     except OSError:
         return UNREADABLE, None, skip
-    if stat.S_ISLNK(info.st_mode):
-        return SYMLINK, None, skip
-    if not stat.S_ISREG(info.st_mode):
-        return SPECIAL, None, skip
-    if not os.path.realpath(full).startswith(f"{root}{os.sep}"):
-        return OUTSIDE_ROOT, None, skip
     if chosen.excluded(rel):
         return EXCLUDED, None, skip
     language = language_of_name(rel)
@@ -265,10 +271,11 @@ def _classify(root: Path, rel: str, chosen: _Filter, context: _Context) -> _Clas
         by_path = classify_by_path(context.facts(rel, language))
         if by_path is not None:
             return "", language, by_path  # left out: no need to read it
-    if info.st_size > MAX_FILE_BYTES:
-        return TOO_LARGE, None, skip
     try:
-        head, tail = _ends(full, info.st_size)
+        size = entry.stat(follow_symlinks=False).st_size
+        if size > MAX_FILE_BYTES:
+            return TOO_LARGE, None, skip
+        head, tail = _ends(entry.path, size)
     except OSError:
         return UNREADABLE, None, skip
     language = language or language_of_shebang(head.split(b"\n", 1)[0])
@@ -279,7 +286,7 @@ def _classify(root: Path, rel: str, chosen: _Filter, context: _Context) -> _Clas
     return "", language, classify(context.facts(rel, language, head, tail))
 
 
-def _ends(path: Path, size: int) -> tuple[bytes, bytes]:
+def _ends(path: str, size: int) -> tuple[bytes, bytes]:
     """The first HEAD_BYTES of a file, and its last TAIL_BYTES when they are not in the head."""
     with open(path, "rb") as handle:
         head = handle.read(HEAD_BYTES)

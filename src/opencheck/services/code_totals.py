@@ -1,6 +1,8 @@
 """An execution's code metrics summed over its analysed files (main and test code).
 
-Generated, vendored and bundled files have rows too (listed, never analysed); they count nowhere.
+Functions, complexity and duplication are measured on main code only (as Sonar measures them),
+so the duplication ratios are taken over main code. Generated, vendored and bundled files have
+rows too (listed, never analysed); they count nowhere.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from opencheck.domain.code_metrics import (
     folders_of,
     is_header,
 )
-from opencheck.domain.roles import ANALYSED_ROLES
+from opencheck.domain.roles import ANALYSED_ROLES, Role
 from opencheck.store.models import ExecutionFile
 
 
@@ -33,7 +35,9 @@ class CodeTotals(FileSummary):
     duplicated_lines: int = 0
     duplicated_blocks: int = 0
     duplicated_files: int = 0
-    source_files: int = 0  # not C/C++ headers
+    main_files: int = 0
+    main_raw_lines: int = 0
+    source_files: int = 0  # main code, not C/C++ headers
     source_duplicated_lines: int = 0
     source_duplicated_files: int = 0
     source_raw_lines: int = 0
@@ -75,18 +79,24 @@ def _path_counts(session: Session, execution_id: str) -> dict[str, int]:
     per_folder: Counter[str] = Counter()
     paths: list[str] = []
     rows = session.execute(
-        select(ExecutionFile.path, ExecutionFile.raw_lines, ExecutionFile.duplicated_lines).where(
-            ExecutionFile.execution_id == execution_id, _analysed()
-        )
+        select(
+            ExecutionFile.path,
+            ExecutionFile.raw_lines,
+            ExecutionFile.duplicated_lines,
+            ExecutionFile.role,
+        ).where(ExecutionFile.execution_id == execution_id, _analysed())
     )
-    for path, raw_lines, duplicated in rows:
+    for path, raw_lines, duplicated, role in rows:
         header = is_header(path)
         huge = raw_lines > HUGE_FILE_LINES
+        main = role == Role.MAIN.value
         counts["duplicated_files"] += duplicated > 0
+        counts["main_files"] += main
+        counts["main_raw_lines"] += raw_lines if main else 0
         counts["headers"] += header
         counts["huge_headers"] += header and huge
         counts["huge_sources"] += not header and huge
-        if not header:
+        if main and not header:
             counts["source_files"] += 1
             counts["source_raw_lines"] += raw_lines
             counts["source_duplicated_lines"] += duplicated

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from opencheck.domain.roles import Role
 from opencheck.engine.analyzers.base import Limits
 from opencheck.engine.errors import ScanCancelled
 from opencheck.engine.inventory import Inventory
@@ -40,6 +41,20 @@ def test_functions_lines_and_duplication(tmp_path: Path) -> None:
     # a.py and b.py are the same 16 lines: one block each.
     assert (a.duplicated_lines, a.duplicated_blocks) == (16, 1)
     assert by_path["style.css"].functions == [] and by_path["style.css"].raw_lines == 1
+
+
+def test_test_code_gets_its_lines_but_no_functions_or_duplication(tmp_path: Path) -> None:
+    inventory = _inventory(tmp_path)
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_a.py").write_text(PY)
+    inventory.files["Python"].append("tests/test_a.py")
+    inventory.roles["tests/test_a.py"] = Role.TEST
+    by_path = {m.path: m for m in measure_code(tmp_path, inventory, ["Python"], _limits()).files}
+    test = by_path["tests/test_a.py"]
+    assert (test.raw_lines, test.functions, test.duplicated_lines) == (16, [], 0)
+    # The main files still duplicate each other, and only each other.
+    assert (by_path["pkg/a.py"].duplicated_lines, by_path["pkg/a.py"].duplicated_blocks) == (16, 1)
+    assert len(by_path["pkg/b.py"].functions) == 1
 
 
 def test_only_the_given_languages_are_measured(tmp_path: Path) -> None:

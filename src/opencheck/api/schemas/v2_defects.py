@@ -123,7 +123,7 @@ def task_detail(summary: DefectSummary) -> dict[str, object]:
     """ShowTaskDetailResponse, with the contract's mixed JSON types.
 
     Comment ratio is comment lines / (code lines + comment lines); duplication ratio is
-    duplicated lines / all lines. Code quality and risk are not computed and are sent as zero.
+    duplicated lines / all lines of main code. Code quality and risk are not computed and are sent as zero.
     """
     task, execution, sev = summary.task, summary.execution, summary.counts.by_severity
     lines, totals = summary.lines, summary.totals
@@ -135,7 +135,7 @@ def task_detail(summary: DefectSummary) -> dict[str, object]:
         "code_quality": 0.0,
         "issue_count": sum(sev.values()),
         "risk_coefficient": 0.0,
-        "duplication_ratio": _ratio(totals.duplicated_lines, totals.raw_lines),
+        "duplication_ratio": _ratio(totals.duplicated_lines, totals.main_raw_lines),
         "complexity_count": totals.complexity,
         "duplicated_lines": totals.duplicated_lines,
         "comment_lines": lines.comment,
@@ -151,5 +151,5 @@ def task_detail(summary: DefectSummary) -> dict[str, object]:
         **{f"{STATISTIC_KEYS[level]}_count": str(number) for level, number in sev.items()},
         "is_access": execution.review_result or "",
         "trigger_type": "manual",
-        "file_duplication_ratio": _ratio(totals.duplicated_files, totals.files),
+        "file_duplication_ratio": _ratio(totals.duplicated_files, totals.main_files),
     }

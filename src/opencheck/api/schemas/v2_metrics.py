@@ -58,11 +58,11 @@ def _size_and_duplication(t: CodeTotals) -> dict[str, str]:
         "huge_folder_total": str(t.huge_folders),
         "huge_folder_ratio": _percent(t.huge_folders, t.folders),
         "file_duplication_total": str(t.duplicated_files),
-        "file_duplication_ratio": _percent(t.duplicated_files, t.files),
+        "file_duplication_ratio": _percent(t.duplicated_files, t.main_files),
         "non_hfile_duplication_total": str(t.source_duplicated_files),
         "non_hfile_duplication_ratio": _percent(t.source_duplicated_files, t.source_files),
         "code_duplication_total": str(t.duplicated_blocks),
-        "code_duplication_ratio": _percent(t.duplicated_lines, t.raw_lines),
+        "code_duplication_ratio": _percent(t.duplicated_lines, t.main_raw_lines),
         "non_hfile_code_duplication_total": str(t.source_duplicated_lines),
         "non_hfile_code_duplication_ratio": _percent(t.source_duplicated_lines, t.source_raw_lines),
     }

@@ -12,6 +12,8 @@ from pathlib import Path
 
 from opencheck.engine.metrics.complexity import measurable, measure_functions
 
+LINES_ONLY = "lines"  # in place of the language: count the file's lines, measure no function
+
 
 def _report(language: str, path: str) -> dict[str, object]:
     try:
@@ -20,7 +22,7 @@ def _report(language: str, path: str) -> dict[str, object]:
         return {"path": path, "error": exc.strerror or str(exc)}
     lines = source.count(b"\n") + (1 if source and not source.endswith(b"\n") else 0)
     report: dict[str, object] = {"path": path, "raw_lines": lines}
-    if measurable(language, path):
+    if language != LINES_ONLY and measurable(language, path):
         report["functions"] = [list(m) for m in measure_functions(language, source)]
     return report
 

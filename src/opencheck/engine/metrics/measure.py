@@ -1,6 +1,8 @@
-"""The measure step: functions, complexity and duplication of every checked file.
+"""The measure step: functions, complexity and duplication of the checked main code.
 
-Function metrics come from `python -m opencheck.engine.metrics` child processes over batches of
+Test files get their line count only: like Sonar's, the code metrics describe the code that
+ships, and leaving the tests out halves the parsing on a well-tested project. Function metrics
+come from `python -m opencheck.engine.metrics` child processes over batches of
 files, bounded by the runner like an analyser and run `jobs` at a time; meanwhile this thread
 finds the duplication across all files, which needs them all in one place.
 """
@@ -14,10 +16,12 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from opencheck.domain.roles import Role
 from opencheck.engine import runner
 from opencheck.engine.analyzers.base import MAX_OUTPUT_MB, Limits, batches
 from opencheck.engine.errors import EngineError, ScanCancelled
 from opencheck.engine.inventory import Inventory
+from opencheck.engine.metrics.__main__ import LINES_ONLY
 from opencheck.engine.metrics.complexity import FunctionMeasure
 from opencheck.engine.metrics.duplication import find_duplication
 
@@ -56,13 +60,18 @@ def measure_code(
         for path in sorted(inventory.files.get(lang, ()))
     }
     measures = CodeMeasures(files=list(by_path.values()))
-    arguments = [f"{m.language}:{m.path}" for m in measures.files]
+    main = [m for m in measures.files if inventory.role_of(m.path) is Role.MAIN]
+    arguments = [f"{m.language}:{m.path}" for m in main] + [
+        f"{LINES_ONLY}:{m.path}"
+        for m in measures.files
+        if inventory.role_of(m.path) is not Role.MAIN
+    ]
     with ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="measure") as pool:
         running = [
             pool.submit(_run_batch, root, batch, limits)
             for batch in batches(arguments, BATCH_FILES, max_chars=sys.maxsize)
         ]
-        _add_duplication(root, measures, limits)
+        _add_duplication(root, main, limits)
         for future in running:
             output, error = future.result()
             if error:
@@ -113,9 +122,9 @@ def _read_reports(output: bytes, by_path: dict[str, FileMetrics], measures: Code
             return
 
 
-def _add_duplication(root: Path, measures: CodeMeasures, limits: Limits) -> None:
+def _add_duplication(root: Path, files: list[FileMetrics], limits: Limits) -> None:
     def sources() -> Iterator[tuple[str, str]]:
-        for metrics in measures.files:
+        for metrics in files:
             try:
                 data = (root / metrics.path).read_bytes()
             except OSError:
@@ -123,6 +132,6 @@ def _add_duplication(root: Path, measures: CodeMeasures, limits: Limits) -> None
             yield metrics.path, data.decode("utf-8", errors="replace")
 
     duplication = find_duplication(sources(), limits.cancelled)
-    for metrics in measures.files:
+    for metrics in files:
         metrics.duplicated_lines = duplication.lines.get(metrics.path, 0)
         metrics.duplicated_blocks = duplication.blocks.get(metrics.path, 0)

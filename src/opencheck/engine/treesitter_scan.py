@@ -1,7 +1,8 @@
 """Structural rules on tree-sitter, run as a child process: every rule of a file in one Query.
 
 Usage: `python -I -m opencheck.engine.treesitter_scan --rules JSON -- FILE...`, where JSON (inline
-or a file name) is `{"syntax_error": rule id or null, "rules": [{id, language, query, message}]}`.
+or a file name) is `{"syntax_error": rule id or null, "rules": [{id, language, query, message,
+unless}]}`, where the optional `unless` query keeps a rule out of every file in which it matches.
 The rules of a language are joined into one tree-sitter Query, so each file is parsed once and
 matched once; the pattern index says which rule matched, the `@match` capture where. Prints one
 JSON object per finding: rule, path, line, column (1-based, in characters), message; then a last
@@ -16,7 +17,7 @@ import importlib
 import json
 import sys
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,9 +26,25 @@ from opencheck.engine.languages import language_of_name
 if TYPE_CHECKING:
     from tree_sitter import Language, Node, Query
 
-# System language name -> (module, function) of its grammar wheel: a new grammar is one line.
-GRAMMARS: dict[str, tuple[str, str]] = {
-    "Cangjie": ("tree_sitter_cangjie", "language"),
+
+@dataclass(frozen=True)
+class Grammar:
+    """Where a language's grammar comes from (`module.function(*args)`), and how far to trust it."""
+
+    module: str
+    function: str
+    args: tuple[str, ...] = ()
+    # False for a grammar that covers only part of the language (one grammar for every SQL
+    # dialect): its error recovery re-reads a dialect's syntax as other constructs (PL/pgSQL's
+    # `x := NULL` as a comparison with NULL), so nothing is matched inside a top-level node that
+    # holds a parse error, and such errors are no findings (the file may be valid SQL).
+    complete: bool = True
+
+
+# System language name -> its grammar: a new grammar is one line.
+GRAMMARS: dict[str, Grammar] = {
+    "Cangjie": Grammar("tree_sitter_cangjie", "language"),
+    "SQL": Grammar("tree_sitter_language_pack", "get_binding", ("sql",), complete=False),
 }
 MATCH_CAPTURE = "match"
 DONE_KEY = "done"
@@ -45,6 +62,8 @@ class ScanRule:
     language: str
     query: str
     message: str
+    # A query that, matching anywhere in a file, keeps this rule out of that file ("" for none).
+    unless: str = ""
 
 
 @dataclass(frozen=True)
@@ -53,6 +72,8 @@ class CombinedQuery:
 
     query: Query
     rule_of_pattern: tuple[ScanRule, ...]
+    # Rule id -> its compiled `unless` query, for the rules that have one.
+    unless: Mapping[str, Query] = field(default_factory=dict)
 
 
 def load_language(name: str) -> Language:
@@ -61,8 +82,10 @@ def load_language(name: str) -> Language:
 
     if name not in GRAMMARS:
         raise ScanError(f"no tree-sitter grammar for {name!r}")
-    module_name, function = GRAMMARS[name]
-    return Language(getattr(importlib.import_module(module_name), function)())
+    grammar = GRAMMARS[name]
+    return Language(
+        getattr(importlib.import_module(grammar.module), grammar.function)(*grammar.args)
+    )
 
 
 def combine(language: Language, rules: Sequence[ScanRule]) -> CombinedQuery:
@@ -85,7 +108,11 @@ def combine(language: Language, rules: Sequence[ScanRule]) -> CombinedQuery:
         rules[bisect.bisect_right(starts, query.start_byte_for_pattern(index)) - 1]
         for index in range(query.pattern_count)
     )
-    return CombinedQuery(query, owners)
+    try:
+        unless = {rule.id: Query(language, rule.unless) for rule in rules if rule.unless}
+    except QueryError as exc:
+        raise ScanError(f"invalid unless query: {exc}") from None
+    return CombinedQuery(query, owners, unless)
 
 
 def _culprit(language: Language, rules: Sequence[ScanRule]) -> str | None:
@@ -101,9 +128,17 @@ def _culprit(language: Language, rules: Sequence[ScanRule]) -> str | None:
 
 
 def scan_source(
-    source: bytes, language: Language, combined: CombinedQuery | None, syntax_rule: str | None
+    source: bytes,
+    language: Language,
+    combined: CombinedQuery | None,
+    syntax_rule: str | None,
+    *,
+    skip_broken: bool = False,
 ) -> list[tuple[str, int, int, str]]:
-    """(rule id, line, column, message) of every match in `source`, sorted by position."""
+    """(rule id, line, column, message) of every match in `source`, sorted by position.
+
+    With `skip_broken`, top-level nodes holding a parse error are not matched (see `Grammar`).
+    """
     from tree_sitter import Parser, QueryCursor
 
     tree = Parser(language).parse(source)
@@ -116,11 +151,20 @@ def scan_source(
             )
     if combined is not None:
         cursor = QueryCursor(combined.query)
+        excluded = {
+            rule_id
+            for rule_id, query in combined.unless.items()
+            if QueryCursor(query).captures(tree.root_node)
+        }
         # One top-level node at a time: over the whole root, the query cursor of some grammars
         # (Cangjie's) grows with the square of the number of top-level declarations.
         for top in tree.root_node.children:
+            if skip_broken and top.has_error:
+                continue
             for index, captures in cursor.matches(top):
                 rule = combined.rule_of_pattern[index]
+                if rule.id in excluded:
+                    continue
                 # A pattern's several matches at one node (or two patterns of a rule) report once.
                 for node in captures.get(MATCH_CAPTURE, ()):
                     found.setdefault(
@@ -159,7 +203,13 @@ def read_rules(spec: str) -> tuple[list[ScanRule], str | None]:
     text = spec if spec.lstrip().startswith("{") else Path(spec).read_text(encoding="utf-8")
     document: Mapping[str, Any] = json.loads(text)
     rules = [
-        ScanRule(str(r["id"]), str(r["language"]), str(r["query"]), str(r.get("message") or ""))
+        ScanRule(
+            str(r["id"]),
+            str(r["language"]),
+            str(r["query"]),
+            str(r.get("message") or ""),
+            str(r.get("unless") or ""),
+        )
         for r in document.get("rules", ())
     ]
     syntax_rule = document.get("syntax_error")
@@ -186,7 +236,11 @@ def scan_files(
         except OSError as exc:
             print(f"{path}: skipped, {exc.strerror or exc}", file=sys.stderr)
             continue
-        for rule_id, line, column, message in scan_source(source, language, combined, syntax_rule):
+        complete = GRAMMARS[name].complete
+        matches = scan_source(
+            source, language, combined, syntax_rule if complete else None, skip_broken=not complete
+        )
+        for rule_id, line, column, message in matches:
             yield {
                 "rule": rule_id,
                 "path": path,

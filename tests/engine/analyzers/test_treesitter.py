@@ -22,7 +22,8 @@ from opencheck.engine.analyzers.treesitter import (
 from opencheck.engine.errors import AnalyzerError
 
 PACK = load_packs()
-EXTENSIONS = {"Cangjie": ".cj"}
+EXTENSIONS = {"Cangjie": ".cj", "SQL": ".sql"}
+PREFIXES = {"Cangjie": "oc-cj:", "SQL": "oc-sql:"}
 
 needs_grammars = pytest.mark.skipif(
     TREESITTER.available() is not None, reason=str(TREESITTER.available())
@@ -89,21 +90,24 @@ def test_pack_metadata_is_complete_and_ids_unique() -> None:
     assert len(ids) == len(set(ids))
     for qr in PACK:
         rule = qr.rule
-        assert rule.id.startswith("oc-cj:"), rule.id
+        assert rule.id.startswith(PREFIXES[rule.language]), rule.id
         assert rule.name and len(rule.description) >= 40, rule.id
         assert isinstance(rule.severity, Severity)
         assert qr.bad and qr.good, rule.id
         if rule.security:
             assert any(tag.startswith("CWE-") for tag in rule.tags), rule.id
     assert sum(qr.rule.language == "Cangjie" for qr in PACK) >= 20
-    assert TREESITTER.languages == {"Cangjie"}
+    assert sum(qr.rule.language == "SQL" for qr in PACK) >= 5
+    assert TREESITTER.languages == {"Cangjie", "SQL"}
+    # The SQL grammar covers part of the dialects: its parse errors are no findings.
     syntax = [r for r in TREESITTER.rules if r.id == SYNTAX_RULE_ID]
     assert [(r.language, r.severity) for r in syntax] == [("Cangjie", Severity.INFO)]
 
 
-def test_registered_for_cangjie() -> None:
+def test_registered_for_cangjie_and_sql() -> None:
     assert ANALYZERS["tree-sitter"] is TREESITTER
     assert analyzers_for("Cangjie") == [TREESITTER]
+    assert TREESITTER in analyzers_for("SQL")
 
 
 @needs_grammars
@@ -127,6 +131,8 @@ def test_command_runs_the_scanner_isolated_with_one_json_config() -> None:
     config = json.loads(argv[4].removeprefix("--rules="))
     assert config["syntax_error"] == SYNTAX_RULE_ID
     assert len(config["rules"]) == len(PACK)
+    with_unless = {rule["id"] for rule in config["rules"] if "unless" in rule}
+    assert with_unless == {qr.rule.id for qr in PACK if qr.unless} != set()
 
 
 def _example_files(tmp: Path) -> dict[str, tuple[str, str]]:
@@ -302,3 +308,41 @@ def test_run_batch_reports_a_broken_query_as_an_error(tmp_path: Path) -> None:
     assert result.findings == []
     assert result.error is not None and result.error.startswith("exit code 2:")
     assert "oc-cj:broken" in result.error
+
+
+@needs_grammars
+def test_sql_statements_that_do_not_parse_are_not_matched() -> None:
+    """PL/pgSQL's `:=` recovers as a comparison with NULL; the broken statement is skipped."""
+    rules = [treesitter_scan.ScanRule("r:null", "SQL", "(literal (keyword_null)) @match", "n")]
+    language = treesitter_scan.load_language("SQL")
+    combined = treesitter_scan.combine(language, rules)
+    source = (
+        b"SELECT NULL;\nSELECT 1 FROM t WHERE a := NULL;\nSELECT 1 FROM t WHERE NULL IS NULL;\n"
+    )
+    found = treesitter_scan.scan_source(source, language, combined, None, skip_broken=True)
+    assert sorted({line for _, line, _, _ in found}) == [1, 3]
+    everything = treesitter_scan.scan_source(source, language, combined, None)
+    assert 2 in {line for _, line, _, _ in everything}
+
+
+@needs_grammars
+def test_an_unless_query_keeps_its_rule_out_of_the_file() -> None:
+    rules = [
+        treesitter_scan.ScanRule("r:lit", "SQL", "(literal) @match", "l", unless="(drop_table) @d"),
+        treesitter_scan.ScanRule("r:null", "SQL", "(keyword_null) @match", "n"),
+    ]
+    language = treesitter_scan.load_language("SQL")
+    combined = treesitter_scan.combine(language, rules)
+    plain = treesitter_scan.scan_source(b"SELECT NULL;\n", language, combined, None)
+    assert [rule for rule, *_ in plain] == ["r:lit", "r:null"]
+    dropping = treesitter_scan.scan_source(
+        b"DROP TABLE t;\nSELECT NULL;\n", language, combined, None
+    )
+    assert [rule for rule, *_ in dropping] == ["r:null"]
+
+
+@needs_grammars
+def test_a_broken_unless_query_is_a_scan_error() -> None:
+    rules = [treesitter_scan.ScanRule("r:x", "SQL", "(literal) @match", "", unless="(nope) @n")]
+    with pytest.raises(treesitter_scan.ScanError, match="unless"):
+        treesitter_scan.combine(treesitter_scan.load_language("SQL"), rules)

@@ -1,4 +1,4 @@
-"""Cangjie and other tree-sitter grammars: OpenCheck's own query packs, one Query per language.
+"""Cangjie, SQL and other tree-sitter grammars: OpenCheck's own query packs, one Query per language.
 
 ast-grep cannot load every grammar wheel (tree-sitter-cangjie keeps its symbol local), so these
 packs run in `python -m opencheck.engine.treesitter_scan`, a child process like every analyser,
@@ -38,6 +38,8 @@ class QueryRule:
     query: str
     bad: tuple[str, ...]
     good: tuple[str, ...]
+    # A query that keeps the rule out of a whole file when it matches there ("" for none).
+    unless: str = ""
 
 
 def _query_rule(entry: Mapping[str, Any], language: str, source: Path) -> QueryRule:
@@ -47,7 +49,8 @@ def _query_rule(entry: Mapping[str, Any], language: str, source: Path) -> QueryR
         raise ValueError(
             f"{source}: rule {example.rule.id!r} lacks a @match query or a bad example"
         )
-    return QueryRule(example.rule, query, example.bad, example.good)
+    unless = str(entry.get("unless") or "")
+    return QueryRule(example.rule, query, example.bad, example.good, unless)
 
 
 @cache
@@ -83,13 +86,21 @@ class TreeSitter:
     def __init__(self, rules_dir: Path = RULES_DIR) -> None:
         self.pack = {qr.rule.id: qr for qr in load_packs(rules_dir)}
         self.languages = frozenset(qr.rule.language for qr in self.pack.values())
+        # A grammar that covers only part of its language reports no syntax errors (`Grammar`).
         self.rules = (
-            *(syntax_rule(language) for language in sorted(self.languages)),
+            *(
+                syntax_rule(language)
+                for language in sorted(self.languages)
+                if GRAMMARS[language].complete
+            ),
             *(qr.rule for qr in self.pack.values()),
         )
 
     def available(self) -> str | None:
-        modules = ["tree_sitter", *(GRAMMARS[language][0] for language in sorted(self.languages))]
+        modules = [
+            "tree_sitter",
+            *(GRAMMARS[language].module for language in sorted(self.languages)),
+        ]
         missing = [module for module in modules if importlib.util.find_spec(module) is None]
         return f"Python modules not installed: {', '.join(missing)}" if missing else None
 
@@ -103,6 +114,7 @@ class TreeSitter:
                     "language": qr.rule.language,
                     "query": qr.query,
                     "message": qr.rule.summary,
+                    **({"unless": qr.unless} if qr.unless else {}),
                 }
                 for qr in selected
             ],

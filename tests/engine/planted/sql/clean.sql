@@ -28,3 +28,12 @@ SELECT
     SUM(o.total) AS revenue
 FROM orders AS o
 GROUP BY o.customer_id;
+
+SELECT
+    o.id,
+    c.name
+FROM orders AS o, customers AS c
+WHERE o.customer_id = c.id;
+
+DELETE FROM order_lines
+WHERE order_id IN (SELECT o.id FROM orders AS o WHERE o.status = 'cancelled');

@@ -44,6 +44,12 @@ read load rest < /proc/loadavg
 echo "$files $load $rest"
 start="$PWD"
 cd "$start"
+greeting="hello"
+echo 'greeting: $greeting'
+echo 'export PATH=$HOME/bin:$PATH'
+echo 'echo "$greeting"' > hook.sh
+sed 's/$greeting/x/' list
+egrep -q '^a|b' list
 """
 
 C, MJ, MN, SG = Severity.CRITICAL, Severity.MAJOR, Severity.MINOR, Severity.SUGGESTION
@@ -54,6 +60,10 @@ EXPECTED = {
     ("SC2045", "bin/defects.sh", 6, MN),
     ("SC2068", "bin/defects.sh", 8, MN),
     ("SC2162", "bin/defects.sh", 10, MN),  # piped; /proc (11) and the cd back (14) are not
+    # a variable the script sets, echoed in single quotes; the literal $HOME/$PATH (17), the
+    # text written to a script (18) and the sed program (19) are not
+    ("SC2016", "bin/defects.sh", 16, MN),
+    ("SC2196", "bin/defects.sh", 20, MN),
 }
 
 

@@ -48,6 +48,17 @@ _PIPED_READ = re.compile(r"\|\s*(?:while\s+)?(?:IFS=\S*\s+)?read\b")
 _CD_BACK = re.compile(r"""\s*cd\s+(?:-|"?\$\{?(\w+)\}?"?)\s*(?:#.*)?""")
 _SAVED_DIR = r"""\b{}=["']?(?:\$\{{?PWD\}}?|\$\(\s*pwd\s*\)|`pwd`)"""
 
+# SC2016 (a `$` in single quotes) on the corpus was meant literally in every hit: sed and awk
+# programs, `sh -c '...'` bodies, test bodies, text written to a generated script, generated
+# configure code. Kept: echo or printf showing a single-quoted `$name` of a variable the script
+# assigns, not redirected or piped (`local msg=...; echo '$msg'` prints the dollar sign).
+_PRINT_COMMAND = re.compile(r"""(?:^|[;&|({]|\bthen|\bdo|\belse)\s*(?:echo|printf)\b[^;&|'"]*$""")
+_QUOTED_VARIABLE = re.compile(r"\$\{?([A-Za-z_]\w*)")
+_REDIRECT_OR_PIPE = re.compile(r">(?!&)|\|")
+_SINGLE_QUOTED = re.compile(r"'[^'\n]*'")
+# `name=` (also after local/export), `read ... name` or `for name in`: where a script sets it.
+_ASSIGNED = r"(?:^|[\s;({{]){0}=|\bread\b[^;|&]*\s{0}\b|\bfor\s+{0}\s"
+
 RULES: tuple[Rule, ...] = catalog_rules(NAME)
 
 
@@ -101,11 +112,12 @@ def _finding(item: dict[str, object], root: Path) -> RawFinding:
 
 
 def _without_idioms(root: Path, findings: list[RawFinding]) -> list[RawFinding]:
-    """Drop reads-without-r not fed by a pipe and cd's back to a saved directory (see above)."""
+    """Drop reads-without-r not fed by a pipe, cd's back to a saved directory and literal
+    dollar signs in single quotes (see above)."""
     sources: dict[str, list[str]] = {}
     kept = []
     for finding in findings:
-        if finding.rule_id in (f"{NAME}:SC2162", f"{NAME}:SC2164"):
+        if finding.rule_id in (f"{NAME}:SC2162", f"{NAME}:SC2164", f"{NAME}:SC2016"):
             if finding.path not in sources:
                 sources[finding.path] = _lines(root / finding.path)
             if _idiom(finding, sources[finding.path]):
@@ -120,6 +132,8 @@ def _idiom(finding: RawFinding, lines: list[str]) -> bool:
     line = lines[finding.line - 1]
     if finding.rule_id == f"{NAME}:SC2162":
         return not _PIPED_READ.search(line)
+    if finding.rule_id == f"{NAME}:SC2016":
+        return not _printed_by_mistake(line, finding.column, lines)
     back = _CD_BACK.fullmatch(line)
     if back is None:
         return False
@@ -128,6 +142,23 @@ def _idiom(finding: RawFinding, lines: list[str]) -> bool:
         return True
     saved = re.compile(_SAVED_DIR.format(re.escape(name)))
     return any(saved.search(text) for text in lines[: finding.line - 1])
+
+
+def _printed_by_mistake(line: str, column: int, lines: list[str]) -> bool:
+    """Whether the single-quoted text at `column` is echoed or printed to the terminal and names
+    a variable the script assigns: its value was meant, not a literal `$name`."""
+    text = line[column - 1 :]
+    end = text.find("'", 1)
+    if not text.startswith("'") or end < 0 or _REDIRECT_OR_PIPE.search(text[end + 1 :]):
+        return False
+    if not _PRINT_COMMAND.search(line[: column - 1]):
+        return False
+    code = [_SINGLE_QUOTED.sub("''", other) for other in lines]  # quoted text assigns nothing
+    for name in _QUOTED_VARIABLE.findall(text[1:end]):
+        assigned = re.compile(_ASSIGNED.format(re.escape(name)))
+        if any(assigned.search(other) for other in code):
+            return True
+    return False
 
 
 def _lines(path: Path) -> list[str]:

@@ -100,6 +100,8 @@ _GENERATED_NAME = re.compile(
     r"|^(configure|install-sh|depcomp|missing|config\.guess|config\.sub|ltmain\.sh|compile"
     r"|ar-lib|test-driver|mkinstalldirs|ylwrap|libtool)$"
 )
+# Folders only a generator writes into (jsdom's webidl2js output, Relay's `__generated__`).
+GENERATED_DIRS = frozenset({"generated", "__generated__"})
 _BUNDLED_NAME = re.compile(r"(\.min\.(js|mjs|css)|-min\.js|\.bundle\.js)$")
 WEB_LANGUAGES = frozenset({"JavaScript", "TypeScript", "CSS", "HTML"})
 WEB_OUTPUT_DIRS = frozenset({"dist", "build"})
@@ -251,6 +253,9 @@ def _generated_by_path(facts: FileFacts) -> Verdict | None:
     name = file_name(facts.path)
     if _GENERATED_NAME.search(name):
         return Verdict(Role.GENERATED, f"generator output by its name ({name})")
+    folder = _folder_named(facts.path, GENERATED_DIRS)
+    if folder:
+        return Verdict(Role.GENERATED, f"generator output under {folder}/")
     if facts.javadoc_dir is not None and facts.language in JAVADOC_LANGUAGES:
         return Verdict(Role.GENERATED, f"javadoc output under {facts.javadoc_dir}/")
     return None

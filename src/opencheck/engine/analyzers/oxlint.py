@@ -178,7 +178,9 @@ _CONSTANT_THEN_CLOSE = re.compile(
     rb"\s*(?:-?[\d.][\w.]*|'[^'\n]*'|\"[^\"\n]*\"|`[^`$\n]*`|true|false|null|undefined)\s*\)"
 )
 # An empty block `{}` that is the body of a loop: `while (...) {}`, `for (...) {}`.
-_LOOP_HEAD = re.compile(rb"(?<![\w$.])(?:while|for)\s*\(.*\)\s*$")
+_LOOP_KEYWORD = re.compile(rb"(?<![\w$.])(?:while|for)\s*$")
+# How far back a loop's head may start (a head split over several lines, as jasmine writes them).
+_LOOP_HEAD_BYTES = 512
 # An empty branch of an if/else-if chain: a decision table that deliberately does nothing there.
 _ELSE_IF_HEAD = re.compile(rb"(?<![\w$.])else\s+if\s*\(.*\)\s*$")
 _ELSE_IF_NEXT = re.compile(rb"\s*else\s+if\b")
@@ -223,9 +225,26 @@ def _idiom(item: dict[str, object], read: Callable[[str], bytes]) -> bool:
     if code == "eslint(no-empty)":
         head = source[max(0, start - 512) : start].rsplit(b"\n", 1)[-1]
         chained = _ELSE_IF_HEAD.search(head) or _ELSE_IF_NEXT.match(source, end)
-        return bool(_LOOP_HEAD.search(head) or chained)
+        return bool(_after_loop_head(source, start) or chained)
     line = source[max(0, start - 128) : start].rsplit(b"\n", 1)[-1]
     return not _ANNOTATION.search(line) or bool(_THIS.search(line))
+
+
+def _after_loop_head(source: bytes, start: int) -> bool:
+    """The block at `start` follows a `for (...)` or `while (...)` head, on one line or several."""
+    close = len(source[max(0, start - _LOOP_HEAD_BYTES) : start].rstrip())
+    low = max(0, start - _LOOP_HEAD_BYTES)
+    index = low + close - 1
+    if index < low or source[index : index + 1] != b")":
+        return False
+    depth = 0
+    while index >= low:
+        char = source[index : index + 1]
+        depth += (char == b")") - (char == b"(")
+        if depth == 0:
+            return bool(_LOOP_KEYWORD.search(source, low, index))
+        index -= 1
+    return False
 
 
 def _script_global(source: bytes, start: int) -> bool:

@@ -25,7 +25,24 @@ RULES = {
     "sqlfluff:AM04": RuleRef("ambiguous-column-count"),
     "oc-php:eval": RuleRef("eval"),
     "oc-css:important": RuleRef("important"),
+    "oc-csharp:empty-catch": RuleRef("empty-catch"),
 }
+
+CSHARP = """\
+#pragma warning disable
+try { Run(); } catch (Exception) { }
+#pragma warning restore
+try { Run(); } catch (Exception) { }
+#pragma warning disable CS0168, empty-catch // legacy retries
+try { Run(); } catch (Exception) { }
+#pragma warning restore empty-catch
+[SuppressMessage("Design", "empty-catch: swallowing is the contract", Justification = "probe")]
+public void Probe()
+{
+    try { Run(); } catch (Exception) { }
+}
+try { Run(); } catch (Exception) { }
+"""
 
 PYTHON = """\
 import os  # noqa: F401
@@ -237,6 +254,11 @@ CASES = [
     ("PHP", PHP, "oc-php:eval", 2, True),
     ("PHP", PHP, "oc-php:eval", 3, True),
     ("CSS", CSS, "oc-css:important", 1, True),
+    ("C#", CSHARP, "oc-csharp:empty-catch", 2, True),  # a bare disable: every rule
+    ("C#", CSHARP, "oc-csharp:empty-catch", 4, False),  # after the restore
+    ("C#", CSHARP, "oc-csharp:empty-catch", 6, True),  # by the rule's name
+    ("C#", CSHARP, "oc-csharp:empty-catch", 11, True),  # the attributed method
+    ("C#", CSHARP, "oc-csharp:empty-catch", 13, False),
 ]
 
 
@@ -256,12 +278,18 @@ def test_marker_covers_finding(
         ("JavaScript", JAVASCRIPT, 3, "oxlint-disable-next-line eqeqeq on line 2: null or"),
         ("Go", GO, 14, "nolint:discarded-error on line 14"),
         ("PHP", PHP, 3, "opencheck-ignore[oc-php:eval] on line 3: templates"),
+        ("C#", CSHARP, 11, '[SuppressMessage("Design", "empty-catch'),
     ],
 )
 def test_reason_names_marker_and_justification(
     language: str, source: str, line: int, reason: str
 ) -> None:
-    rule = {"JavaScript": "oxlint:eqeqeq", "Go": "oc-go:discarded-error", "PHP": "oc-php:eval"}
+    rule = {
+        "JavaScript": "oxlint:eqeqeq",
+        "Go": "oc-go:discarded-error",
+        "PHP": "oc-php:eval",
+        "C#": "oc-csharp:empty-catch",
+    }
     verdict = suppressions(
         [(rule.get(language, "ruff:F401"), line)], source.splitlines(), language, RULES
     )

@@ -51,7 +51,7 @@ Reader = Callable[[Sequence[str], Sequence[int]], list[Marker]]
 MARKER_WORDS = (
     "noqa", "nosec", "eslint-", "oxlint-", "shellcheck", "nolint", "suppress", "allow(", "@nowarn",
     "checkov:skip", "tfsec:ignore", "trivy:ignore",
-    "flawfinder", "luacheck", "nosonar", "opencheck-ignore",
+    "flawfinder", "luacheck", "nosonar", "opencheck-ignore", "#pragma warning",
 )  # fmt: skip
 _CODES_SPLIT = re.compile(r"[\s,]+")
 
@@ -248,6 +248,39 @@ def rust_markers(lines: Sequence[str], hits: Sequence[int]) -> list[Marker]:
     return found
 
 
+# --- C#: #pragma warning disable/restore and [SuppressMessage] ------------------------------
+
+_PRAGMA = re.compile(r"^\s*#pragma\s+warning\s+(?P<verb>disable|restore)\b(?P<codes>[^/\n]*)")
+_SUPPRESS_MESSAGE = re.compile(
+    r"\[\s*(?:[\w.]+\.)?SuppressMessage(?:Attribute)?\s*\(\s*\"[^\"]*\"\s*,\s*\"(?P<id>[^\":]*)"
+    r"[^\"]*\"(?:[^)]*Justification\s*=\s*\"(?P<why>[^\"]*)\")?[^\]]*\]"
+)
+
+
+def csharp_markers(lines: Sequence[str], hits: Sequence[int]) -> list[Marker]:
+    """`#pragma warning disable` up to its `restore` (no codes: every rule), and
+    `[SuppressMessage("Category", "Id: title", Justification = "...")]` on a declaration."""
+    found: list[Marker] = []
+    disables: list[tuple[int, tuple[str, ...], str]] = []
+    restores: list[tuple[int, tuple[str, ...]]] = []
+    for number, match in _matches(lines, hits, _PRAGMA):
+        codes = _codes(match["codes"].replace(",", " "))
+        if match["verb"] == "disable":
+            disables.append((number, codes, match[0]))
+        else:
+            restores.append((number, codes))
+    for number, codes, text in disables:
+        end = scopes.block_end(number, codes, restores, len(lines))
+        found.append(Marker("pragma", number, number, end, codes, text))
+    for number, match in _matches(lines, hits, _SUPPRESS_MESSAGE):
+        last = scopes.declaration_end(lines, number, match.end())
+        codes = _codes(match["id"])
+        found.append(
+            Marker("SuppressMessage", number, number, last, codes, match[0], match["why"] or "")
+        )
+    return found
+
+
 # --- Terraform: checkov and tfsec/trivy skips -------------------------------------------------
 
 _IAC_SKIP = re.compile(
@@ -349,6 +382,7 @@ READERS: dict[str, tuple[Reader, ...]] = {
     "Shell": (shell_markers,),
     "C++": (cpp_markers,),
     "Go": (go_markers,),
+    "C#": (csharp_markers,),
     "Java": _C_FAMILY,
     "Kotlin": _C_FAMILY,
     "Scala": (annotation_markers, scala_markers),

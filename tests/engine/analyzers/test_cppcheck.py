@@ -91,10 +91,11 @@ def test_every_default_rule_is_a_real_cppcheck_id() -> None:
     listing = subprocess.run([binary, "--errorlist"], capture_output=True, check=True, text=True)
     ids = set(re.findall(r'<error id="([^"]+)"', listing.stdout))
     # `<function>Called` ids come from the library files std.cfg and posix.cfg, which
-    # --errorlist omits; uninitMemberVarNoCtor, allocaCalled and the whole-program (ctu) checks
-    # are emitted but not listed either.
+    # --errorlist omits; uninitMemberVarNoCtor, allocaCalled, the whole-program (ctu) checks and
+    # the out-of-memory variant of pointer arithmetic are emitted but not listed either.
     ids |= {f"{name}Called" for name in _std_cfg_warned_functions()}
     ids |= {"uninitMemberVarNoCtor", "allocaCalled", "ctuuninitvar", "ctuPointerArith"}
+    ids |= {"nullPointerArithmeticOutOfMemory", "ctunullpointer"}
     ids |= {f"other-{kind}" for kind in SEVERITY_KINDS}
     for rule in RULES:
         assert rule.code == "syntax-error" or rule.code in ids, rule.id
@@ -263,3 +264,123 @@ def test_thread_safety_annotations_do_not_make_self_initialisations(tmp_path: Pa
 )
 def test_an_always_false_assignment_is_an_assignment_in_condition(message: str, rule: str) -> None:
     assert _rule_code("knownConditionTrueFalse", "style", message) == rule
+
+
+# Macros the reported line shows unexpanded: an identity macro around a self-assignment, a
+# sentinel pointer macro, a body that is one macro statement; and the written forms, which stay.
+MACROS = """#define view_x(gd, x) (x)
+#define REJECT ((struct filter *) 1)
+int f(int gd, int px, struct filter *filter) {
+    px = view_x(gd, px);
+    px = px;
+    if (filter == REJECT)
+        return (int)(long)(char *)12;
+    return px;
+}
+struct proto *init(int c)
+{ DUMMY; }
+"""
+
+
+def test_macros_shown_unexpanded_on_the_line_are_not_reported(tmp_path: Path) -> None:
+    (tmp_path / "macros.c").write_text(MACROS)
+    raw = (
+        b"macros.c\t4\t8\tselfAssignment\tstyle\tRedundant assignment of 'px' to itself.\n"
+        b"macros.c\t5\t8\tselfAssignment\tstyle\tRedundant assignment of 'px' to itself.\n"
+        b"macros.c\t6\t19\tintToPointerCast\tportability\t"
+        b"Casting non-zero decimal integer literal to pointer.\n"
+        b"macros.c\t7\t22\tintToPointerCast\tportability\t"
+        b"Casting non-zero decimal integer literal to pointer.\n"
+        b"macros.c\t11\t9\tmissingReturn\terror\tFound an exit path from function with "
+        b"non-void return type that has missing return statement\n"
+    )
+    findings = CPPCHECK.parse(raw, tmp_path)
+    assert [(f.rule_id, f.line) for f in findings] == [
+        ("cppcheck:selfAssignment", 5),
+        ("cppcheck:intToPointerCast", 7),
+    ]
+
+
+MAIN = """int helper(void) {
+    return 0;
+}
+int
+main(int argc, char **argv)
+{
+    void *lib = dlopen(argv[1], 0);
+    if (lib == NULL)
+        return 1;
+    return argc;
+}
+int later(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    return f == NULL;
+}
+int json(const char *fmt, va_list ap)
+{
+    va_list aq;
+    va_copy(aq, ap);
+    return vsnprintf(NULL, 0, fmt, aq);
+}
+"""
+
+
+def test_leaks_at_the_exit_of_main_and_copied_va_lists_are_not_reported(tmp_path: Path) -> None:
+    (tmp_path / "main.c").write_text(MAIN)
+    raw = (
+        b"main.c\t10\t5\tresourceLeak\terror\tResource leak: lib\n"
+        b"main.c\t15\t5\tresourceLeak\terror\tResource leak: f\n"
+        b"main.c\t20\t5\tva_list_usedBeforeStarted\terror\t"
+        b"va_list 'aq' used before va_start() was called.\n"
+        b"main.c\t21\t12\tva_list_usedBeforeStarted\terror\t"
+        b"va_list 'aq' used before va_start() was called.\n"
+    )
+    findings = CPPCHECK.parse(raw, tmp_path)
+    assert [(f.rule_id, f.line) for f in findings] == [
+        ("cppcheck:resourceLeak", 15),
+        ("cppcheck:va_list_usedBeforeStarted", 21),
+    ]
+
+
+STYLE = """#include <memory>
+struct memory {};
+using shared_memory = std::shared_ptr<memory>;
+class holder {
+ public:
+  holder() : m_pMemory(new memory) {}
+ private:
+  shared_memory m_pMemory;
+};
+class raw {
+ public:
+  raw() : m_data(new memory) {}
+  ~raw() { delete m_data; }
+ private:
+  memory *m_data;
+};
+struct Inst { int id(Inst *p) { return static_cast<int>(this - p); } };
+int in(Inst *p) { return p->id(p); }
+void info(char *buf) {
+  buf += sprintf(buf, "%d", 1);
+  buf = 0;
+}
+"""
+
+
+def test_cursors_smart_pointer_members_and_index_arithmetic_are_not_reported(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "style.cpp").write_text(STYLE)
+    copy = b"noCopyConstructor\twarning\tClass does not have a copy constructor.\n"
+    useless = b"uselessAssignmentPtrArg\twarning\tAssignment of function parameter.\n"
+    raw = (
+        b"style.cpp\t6\t14\t" + copy + b"style.cpp\t12\t11\t" + copy
+        + b"style.cpp\t17\t58\tthisSubtraction\twarning\tSuspicious pointer subtraction.\n"
+        + b"style.cpp\t20\t3\t" + useless + b"style.cpp\t21\t3\t" + useless
+    )  # fmt: skip
+    findings = CPPCHECK.parse(raw, tmp_path)
+    assert [(f.rule_id, f.line) for f in findings] == [
+        ("cppcheck:noCopyConstructor", 12),
+        ("cppcheck:uselessAssignmentPtrArg", 21),
+    ]

@@ -128,8 +128,8 @@ def test_calls_flawfinder_rates_below_their_default_risk_are_dropped(tmp_path: P
     }
 
 
-# A file's own vsprintf (fmt's), a member call, formats pasted with macros, and the same
-# functions with a variable format and an unbounded %s, which stay.
+# A file's own vsprintf (fmt's), a member call, formats pasted with macros (over the call's
+# next lines too), and the same functions with a variable format and an unbounded %s, which stay.
 PASTED = """#include <stdio.h>
 #include <inttypes.h>
 #define BLUE "\\x1b[34m"
@@ -144,6 +144,11 @@ void log_all(Logger *log, const char *user, const char *line, char *word) {
     sscanf(line, "%" PRIu64, &n);
     printf(user);
     sscanf(line, "%" PRIu64 " %s", &n, word);
+    sscanf(line,
+           "%" PRIu64 " %" PRIu64
+           "%" PRIu64, &n, &n, &n);
+    sscanf(line,
+           "%" PRIu64 " %s", &n, word);
 }
 """
 
@@ -158,6 +163,7 @@ def test_own_functions_members_and_pasted_formats_are_not_reported(tmp_path: Pat
     assert {(f.rule_id, f.line) for f in result.findings} == {
         ("flawfinder:printf", 13),
         ("flawfinder:sscanf", 14),
+        ("flawfinder:sscanf", 18),
     }
 
 

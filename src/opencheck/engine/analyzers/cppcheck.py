@@ -54,6 +54,27 @@ _UNINIT_NAME = re.compile(r"^Uninitialized variable: &?([A-Za-z_]\w*)")
 _CLEARING_CALLS = ("Return value of function dlerror() is not used",)
 _RELEASE_CALL = r"\b\w*(?:free|munmap|release|destroy|dispose|unref)\w*"
 _RELEASED_NAME = re.compile(r"^Dereferencing '([A-Za-z_]\w*)' after it is deallocated")
+_STARTED_NAME = re.compile(r"^va_list '([A-Za-z_]\w*)' used before va_start")
+_MAIN_HEADER = re.compile(r"^(?:[A-Za-z_][\w \t*]*[ \t*])?main[ \t]*\(")
+MAX_FUNCTION_LINES = 1000
+# A parameter advanced as a cursor (`buf += bsprintf(buf, ...)`) is the append idiom, not the
+# forgotten dereference uselessAssignmentPtrArg looks for; nor is `this - base` (spaced, as
+# arithmetic is written) a mistyped `this->base`.
+_CURSOR_STEP = re.compile(r"^\s*[A-Za-z_]\w*\s*(?:[-+]=|\+\+|--)|^\s*(?:\+\+|--)")
+_SPACED_THIS = re.compile(r"\bthis\s+-\s")
+# A class whose allocation is owned by a member that is no raw pointer (a smart pointer, or a
+# typedef of one) copies safely or cannot be copied: yaml-cpp's `memory_holder() :
+# m_pMemory(new memory)` with `shared_memory m_pMemory;`.
+_ALLOCATED_MEMBER = re.compile(r"\b([A-Za-z_]\w*)\s*(?:\(\s*|=\s*)new\b")
+_DECLARATION = r"^\s*([A-Za-z_][\w:<>,\s]*?)\s*(\*+)?\s*\b{name}\s*(?:;|\{{|=[^=])"
+_STATEMENT_WORDS = frozenset({"delete", "return", "throw", "else", "case", "goto"})
+_SELF_ASSIGNED = re.compile(r"^Redundant assignment of '([^']+)' to itself")
+# A body that is one upper-case macro statement (`{ DUMMY; }`, `NOT_REACHED();`): without its
+# definition cppcheck cannot see that it returns or never returns (BIRD's documentation stubs).
+_MACRO_STATEMENT = re.compile(r"^\s*\{?\s*[A-Z_][A-Z0-9_]*\s*(?:\([^;]*\))?\s*;\s*\}?\s*$")
+# A cast of a number to a pointer written on the line itself, not pasted by a sentinel macro
+# (`#define FILTER_REJECT ((struct filter *) 1)`) reported at each use.
+_WRITTEN_CAST = re.compile(r"\*\s*\)\s*\(?\s*-?\s*(?:0[xX])?\d|_cast\s*<[^>]*\*\s*>\s*\(\s*-?\d")
 
 
 def cppcheck_binary() -> str | None:
@@ -143,15 +164,29 @@ class _SourceLines:
         self.root = root
         self.files: dict[str, list[str]] = {}
 
-    def line(self, path: str, row: int) -> str:
+    def lines(self, path: str) -> list[str]:
         if path not in self.files:
             try:
                 text = (self.root / path).read_text(encoding="utf-8", errors="replace")
             except OSError:
                 text = ""
             self.files[path] = text.splitlines()
-        lines = self.files[path]
+        return self.files[path]
+
+    def line(self, path: str, row: int) -> str:
+        lines = self.lines(path)
         return lines[row - 1] if 0 < row <= len(lines) else ""
+
+    def in_main(self, path: str, row: int) -> bool:
+        """True when line `row` is in a C-style `main` (its header found before any line that
+        starts with the `}` closing an earlier function)."""
+        lines = self.lines(path)
+        for text in reversed(lines[max(row - MAX_FUNCTION_LINES, 0) : row - 1]):
+            if text.startswith("}"):
+                return False
+            if _MAIN_HEADER.match(text):
+                return True
+        return False
 
 
 def _misread(result: str, source: _SourceLines) -> bool:
@@ -161,22 +196,72 @@ def _misread(result: str, source: _SourceLines) -> bool:
     argument (`task_info(..., (task_info_t) &info, ...)`) or is being assigned through a cast;
     an array passed with its own size (`ttyname_r(fd, path, sizeof(path))`) is an output buffer;
     a pointer dereferenced in the arguments of the call that releases it is read before that.
+    The others are macros the line shows unexpanded: `px = grid_view_x(gd, px)` is no written
+    self-assignment, a sentinel pointer macro no written cast, a lone macro body no missing return.
     """
     path, row, _, code, _, message = result.split("\t", 5)
     if code == "ignoredReturnValue":
         return message.startswith(_CLEARING_CALLS)
-    pattern = {"uninitvar": _UNINIT_NAME, "deallocuse": _RELEASED_NAME}.get(code)
-    name = pattern.match(message) if pattern and row.isdigit() else None
+    if code not in _LINE_CHECKED or not row.isdigit():
+        return False
+    relative = relative_path(path, source.root).removeprefix("./")
+    if code in _EXIT_LEAKS:
+        return source.in_main(relative, int(row))
+    text = source.line(relative, int(row))
+    if code == "uselessAssignmentPtrArg":
+        return _CURSOR_STEP.match(text) is not None
+    if code == "thisSubtraction":
+        return _SPACED_THIS.search(text) is not None
+    if code == "noCopyConstructor":
+        return _smart_member(text, source.lines(relative))
+    if code == "missingReturn":
+        return _MACRO_STATEMENT.match(text) is not None
+    if code == "intToPointerCast":
+        return _WRITTEN_CAST.search(text) is None
+    pattern = _NAMED[code]
+    name = pattern.match(message)
     if name is None:
         return False
-    text = source.line(relative_path(path, source.root).removeprefix("./"), int(row))
     var = re.escape(name.group(1))
+    if code == "va_list_usedBeforeStarted":
+        return re.search(rf"\bva_copy\s*\(\s*{var}\s*,", text) is not None
+    if code == "selfAssignment":
+        return re.search(rf"(?<![\w.>]){var}\s*=\s*\(?\s*{var}\s*\)?\s*[;,)]", text) is None
     if code == "deallocuse":
         # `release((void *)p, size(p->n))`: the arguments are read before the call releases p.
         released = rf"{_RELEASE_CALL}\s*\(\s*(?:\([^()]*\)\s*)?{var}\s*,[^;]*\b{var}\s*->"
         return re.search(released, text) is not None
     output = rf"&\s*{var}\b|\b{var}\s*,\s*sizeof\s*\(?\s*{var}\b"
     return re.search(output, text) is not None
+
+
+_NAMED = {
+    "uninitvar": _UNINIT_NAME,
+    "deallocuse": _RELEASED_NAME,
+    "selfAssignment": _SELF_ASSIGNED,
+    "va_list_usedBeforeStarted": _STARTED_NAME,
+}
+# What `main` still holds when it returns, the process's exit releases (mosquitto_ctrl's
+# dlopen handle): no long-running program loses memory or descriptors there.
+_EXIT_LEAKS = frozenset({"resourceLeak", "memleak"})
+_LINE_CHECKED = frozenset(
+    {*_NAMED, *_EXIT_LEAKS, "missingReturn", "intToPointerCast", "uselessAssignmentPtrArg",
+     "thisSubtraction", "noCopyConstructor"}
+)  # fmt: skip
+
+
+def _smart_member(text: str, lines: list[str]) -> bool:
+    """True when the member the line allocates into is declared in the file, and not as a raw
+    pointer (so as a smart pointer or a typedef of one)."""
+    allocated = _ALLOCATED_MEMBER.search(text)
+    if allocated is None:
+        return False
+    declaration = re.compile(_DECLARATION.format(name=re.escape(allocated.group(1))))
+    for line in lines:
+        found = declaration.match(line)
+        if found and found.group(1).split()[-1] not in _STATEMENT_WORDS:
+            return found.group(2) is None
+    return False
 
 
 def include_dirs(files: Sequence[str]) -> tuple[str, ...]:

@@ -46,6 +46,9 @@ _BOUNDED_SPRINTF = frozenset({"sprintf"})
 _INTEGER_MACRO = re.compile(r"PRI[diouxX](?:8|16|32|64|MAX|PTR|LEAST\d+|FAST\d+)")
 _FORMAT_TOKEN = re.compile(r'"((?:[^"\\]|\\.)*)"|([A-Za-z_]\w*)|(\s+)')
 _CONVERSION = re.compile(r"%([-+ #0]*\d*(?:\.\d*)?(?:hh|h|ll|l|j|z|t)?)(.)")
+# flawfinder's context is the call's first line; a format pasted over the next lines (libuv's
+# `"%" PRIu64 " %" PRIu64` under `sscanf(buf + len,`) is read from the file, this many lines on.
+CALL_LINES = 12
 
 RULES: tuple[Rule, ...] = catalog_rules(NAME)
 
@@ -83,7 +86,8 @@ class Flawfinder:
         rows = list(csv.reader(io.StringIO(raw.decode(errors="replace"))))
         if not rows or tuple(rows[0][: len(_HEADER)]) != _HEADER:
             raise AnalyzerError("flawfinder printed no CSV header")
-        hits = [row for row in rows[1:] if row]
+        source = _SourceFiles(root)
+        hits = [_whole_call(row, source) for row in rows[1:] if row]
         own = _own_functions(hits)
         return [
             _finding(row, root)
@@ -94,6 +98,37 @@ class Flawfinder:
             and not _constant_format(row)
             and not _bounded_sprintf(row)
         ]
+
+
+class _SourceFiles:
+    """Lines of the reported files, read once per file on demand."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.files: dict[str, list[str]] = {}
+
+    def lines(self, path: str, first: int, count: int) -> list[str]:
+        """`count` lines from line `first` (1-based) of `path`, fewer at the end of the file."""
+        if path not in self.files:
+            try:
+                text = (self.root / relative_path(path, self.root)).read_text(errors="replace")
+            except OSError:
+                text = ""
+            self.files[path] = text.splitlines()
+        return self.files[path][max(first - 1, 0) : first - 1 + count]
+
+
+def _whole_call(row: list[str], source: _SourceFiles) -> list[str]:
+    """The row with its context extended over the next lines when the call's arguments run on."""
+    if len(row) <= _CONTEXT or not (row[1].isdigit() and row[2].isdigit()):
+        return row
+    if row[6] not in _FORMAT_ARGUMENT and row[6] not in _BOUNDED_SPRINTF:
+        return row
+    context = row[_CONTEXT]
+    if _call_arguments(context[int(row[2]) - 1 :]) is not None:
+        return row
+    following = source.lines(row[0], int(row[1]) + 1, CALL_LINES)
+    return [*row[:_CONTEXT], " ".join([context, *following]), *row[_CONTEXT + 1 :]]
 
 
 def _own_functions(rows: list[list[str]]) -> set[tuple[str, str]]:

@@ -136,6 +136,9 @@ def facts(path: str, head: bytes = b"x = 1\n", **kwargs: object) -> FileFacts:
         ("config.guess", Role.GENERATED),
         ("configure", Role.GENERATED),
         ("build-aux/ltmain.sh", Role.GENERATED),
+        # Build-tool wrappers written by `gradle wrapper` and Maven's wrapper plugin.
+        ("gradlew", Role.GENERATED),
+        ("projects/mvnw", Role.GENERATED),
         # Bundled by name, and web build output (web languages only).
         ("static/jquery.min.js", Role.BUNDLED),
         ("static/site.min.css", Role.BUNDLED),

@@ -92,13 +92,14 @@ _TEST_NAME = re.compile(
     )""",
     re.VERBOSE,
 )
-# Known generator output by name: protocol buffers, flex, Windows Forms designers, and the
-# helper scripts autotools copies into a source tree (configure, install-sh, depcomp...).
+# Known generator output by name: protocol buffers, flex, Windows Forms designers, the helper
+# scripts autotools copies into a source tree (configure, install-sh, depcomp...), and the
+# wrapper scripts `gradle wrapper` and Maven's wrapper write into a project (gradlew, mvnw).
 _GENERATED_NAME = re.compile(
     r"(\.pb\.(go|cc|h)|\.pb\.gw\.go|_pb2(_grpc)?\.pyi?|_pb\.(js|d\.ts)|\.[Dd]esigner\.cs)$"
     r"|^lex\.yy\.(c|cc|cpp)$"
     r"|^(configure|install-sh|depcomp|missing|config\.guess|config\.sub|ltmain\.sh|compile"
-    r"|ar-lib|test-driver|mkinstalldirs|ylwrap|libtool)$"
+    r"|ar-lib|test-driver|mkinstalldirs|ylwrap|libtool|gradlew|mvnw)$"
 )
 # Folders only a generator writes into (jsdom's webidl2js output, Relay's `__generated__`).
 GENERATED_DIRS = frozenset({"generated", "__generated__"})

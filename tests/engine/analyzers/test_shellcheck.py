@@ -50,6 +50,20 @@ echo 'export PATH=$HOME/bin:$PATH'
 echo 'echo "$greeting"' > hook.sh
 sed 's/$greeting/x/' list
 egrep -q '^a|b' list
+out=/tmp/build
+name=stage-$1
+rm -rf $out/$name
+rm -rf "$out/$target"
+here=$(cd "$(dirname "$0")" && pwd)
+root="$here/.."
+cd $root
+cd "$(dirname "$1")"
+pushd /srv
+popd
+if $(make check >check.log 2>&1); then echo ok; fi
+if $(make fmt); then echo ok; fi
+work=$(mktemp -d "/tmp/${0##*/}.XXXXXX")
+cd "$work"
 """
 
 C, MJ, MN, SG = Severity.CRITICAL, Severity.MAJOR, Severity.MINOR, Severity.SUGGESTION
@@ -64,6 +78,12 @@ EXPECTED = {
     # text written to a script (18) and the sed program (19) are not
     ("SC2016", "bin/defects.sh", 16, MN),
     ("SC2196", "bin/defects.sh", 20, MN),
+    ("SC2115", "bin/defects.sh", 24, C),  # $target may be empty; $out and $name (23) cannot
+    # the argument's folder and a pushd; not the folder made from the script's path (27), popd
+    ("SC2164", "bin/defects.sh", 28, MN),
+    ("SC2164", "bin/defects.sh", 29, MN),
+    ("SC2091", "bin/defects.sh", 32, MJ),  # runs make's output; not when it goes to a log (31)
+    ("SC2164", "bin/defects.sh", 34, MN),  # named after the script, not in its folder
 }
 
 

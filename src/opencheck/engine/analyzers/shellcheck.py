@@ -43,9 +43,18 @@ _TEMPLATE = re.compile(rb"<%[=#-]?.*?%>|\{%-?\s*\w.*?%\}|^[^'\"#\n]*\{\{[^}\n]*\
 # no backslash can occur. Only a read fed by a pipe on its own line is kept.
 _PIPED_READ = re.compile(r"\|\s*(?:while\s+)?(?:IFS=\S*\s+)?read\b")
 
-# SC2164 on a cd back to where the script stood (`cd "$OLDPWD"`, `cd -`, or a variable saved from
-# $PWD or $(pwd)) ends a block: a failure leaves nothing relative to run in the wrong place.
-_CD_BACK = re.compile(r"""\s*cd\s+(?:-|"?\$\{?(\w+)\}?"?)\s*(?:#.*)?""")
+# SC2164 on a cd back to where the script stood (`cd "$OLDPWD"`, `cd -`, `popd`, or a variable
+# saved from $PWD or $(pwd)) ends a block: a failure leaves nothing relative to run in the wrong
+# place.
+_CD_BACK = re.compile(
+    r"""\s*(?:popd|cd\s+(?:-|"?\$\{?(\w+)\}?"?))(?:\s*[12]?>&?\s*(?:/dev/null|1|2))*\s*(?:#.*)?"""
+)
+# ... and a cd to the script's own folder or one computed from it (`cd "$(dirname "$0")"`,
+# `ROOTDIR="$SCRIPTDIR/../.."; cd $ROOTDIR`) cannot fail while the script runs from there.
+_CD_TARGET = re.compile(r"(?:cd|pushd)\s+([^;&|]*)")
+# `$0`, `${0%/*}` or BASH_SOURCE; not `${0##*/}`, the script's bare name (in mktemp templates).
+_SCRIPT_PATH = re.compile(r"\$0\b|\$\{0(?:\}|%)|\bBASH_SOURCE\b")
+_ASSIGNMENT = re.compile(r"^\s*(?:export\s+|local\s+|readonly\s+)?([A-Za-z_]\w*)=(.*)")
 _SAVED_DIR = r"""\b{}=["']?(?:\$\{{?PWD\}}?|\$\(\s*pwd\s*\)|`pwd`)"""
 
 # SC2016 (a `$` in single quotes) on the corpus was meant literally in every hit: sed and awk
@@ -58,6 +67,15 @@ _REDIRECT_OR_PIPE = re.compile(r">(?!&)|\|")
 _SINGLE_QUOTED = re.compile(r"'[^'\n]*'")
 # `name=` (also after local/export), `read ... name` or `for name in`: where a script sets it.
 _ASSIGNED = r"(?:^|[\s;({{]){0}=|\bread\b[^;|&]*\s{0}\b|\bfor\s+{0}\s"
+
+# SC2115 (`rm -rf $dir/$name` when a variable may be empty) on the corpus: release scripts
+# deleting `$T/$REL` with `T=/tmp/bird` and `REL=bird-$VERSION` set just above: never empty.
+_WORD = re.compile(r"\S+")
+_LITERAL_ASSIGNMENT = r"""^\s*(?:export\s+|readonly\s+|local\s+)?{}=(["']?)(.?)"""
+
+# SC2091 (`if $(cmd)` runs cmd's output as a command) when cmd's output goes to a file: the
+# substitution is empty and `if` tests cmd's exit status (re2's `if $($i >$i.log 2>&1)`).
+_STDOUT_REDIRECT = re.compile(r"(?:^|[^0-9&<>])>(?!&2)|&>")
 
 RULES: tuple[Rule, ...] = catalog_rules(NAME)
 
@@ -111,13 +129,16 @@ def _finding(item: dict[str, object], root: Path) -> RawFinding:
     )
 
 
+_FILTERED = frozenset(f"{NAME}:SC{code}" for code in (2016, 2091, 2115, 2162, 2164))
+
+
 def _without_idioms(root: Path, findings: list[RawFinding]) -> list[RawFinding]:
     """Drop reads-without-r not fed by a pipe, cd's back to a saved directory and literal
     dollar signs in single quotes (see above)."""
     sources: dict[str, list[str]] = {}
     kept = []
     for finding in findings:
-        if finding.rule_id in (f"{NAME}:SC2162", f"{NAME}:SC2164", f"{NAME}:SC2016"):
+        if finding.rule_id in _FILTERED:
             if finding.path not in sources:
                 sources[finding.path] = _lines(root / finding.path)
             if _idiom(finding, sources[finding.path]):
@@ -134,6 +155,17 @@ def _idiom(finding: RawFinding, lines: list[str]) -> bool:
         return not _PIPED_READ.search(line)
     if finding.rule_id == f"{NAME}:SC2016":
         return not _printed_by_mistake(line, finding.column, lines)
+    if finding.rule_id == f"{NAME}:SC2115":
+        return _set_to_literal_paths(line, finding.column, lines)
+    if finding.rule_id == f"{NAME}:SC2091":
+        return _output_redirected(line, finding.column)
+    return _cd_back(line, lines[: finding.line - 1]) or _to_script_folder(
+        line, finding.column, lines
+    )
+
+
+def _cd_back(line: str, before: list[str]) -> bool:
+    """Whether `line` returns to the folder the script stood in (see _CD_BACK)."""
     back = _CD_BACK.fullmatch(line)
     if back is None:
         return False
@@ -141,7 +173,30 @@ def _idiom(finding: RawFinding, lines: list[str]) -> bool:
     if name is None or name == "OLDPWD":
         return True
     saved = re.compile(_SAVED_DIR.format(re.escape(name)))
-    return any(saved.search(text) for text in lines[: finding.line - 1])
+    return any(saved.search(text) for text in before)
+
+
+def _to_script_folder(line: str, column: int, lines: list[str]) -> bool:
+    """Whether the cd at `column` enters a folder derived from the script's own path."""
+    target = _CD_TARGET.match(line, column - 1)
+    if target is None:
+        return False
+    derived: set[str] = set()  # variables holding the script's path or a path made from it
+    assignments = [m.groups() for m in map(_ASSIGNMENT.match, lines) if m is not None]
+    grown = True
+    while grown:
+        grown = False
+        for name, value in assignments:
+            if name not in derived and _from_script(value, derived):
+                derived.add(name)
+                grown = True
+    return _from_script(target.group(1), derived)
+
+
+def _from_script(text: str, derived: set[str]) -> bool:
+    return bool(_SCRIPT_PATH.search(text)) or any(
+        name in derived for name in _QUOTED_VARIABLE.findall(text)
+    )
 
 
 def _printed_by_mistake(line: str, column: int, lines: list[str]) -> bool:
@@ -158,6 +213,35 @@ def _printed_by_mistake(line: str, column: int, lines: list[str]) -> bool:
         assigned = re.compile(_ASSIGNED.format(re.escape(name)))
         if any(assigned.search(other) for other in code):
             return True
+    return False
+
+
+def _set_to_literal_paths(line: str, column: int, lines: list[str]) -> bool:
+    """Whether every variable of the path at `column` is only ever set to a literal value
+    (`T=/tmp/bird`, `REL=bird-$VERSION`): none is empty, so the path never becomes `/`."""
+    word = _WORD.match(line, column - 1)
+    names = _QUOTED_VARIABLE.findall(word.group()) if word else []
+    return bool(names) and all(_literal(name, lines) for name in names)
+
+
+def _literal(name: str, lines: list[str]) -> bool:
+    assignment = re.compile(_LITERAL_ASSIGNMENT.format(re.escape(name)))
+    values = [m.groups() for m in map(assignment.match, lines) if m is not None]
+    # A literal first character: not a quote closing at once, an expansion or nothing at all.
+    empty = ("", "$", "`")
+    return bool(values) and all(first not in (*empty, quote or " ") for quote, first in values)
+
+
+def _output_redirected(line: str, column: int) -> bool:
+    """Whether the `$( ... )` at `column` sends its command's output to a file."""
+    start = column - 1
+    if not line.startswith("$(", start):
+        return False
+    depth = 0
+    for index in range(start + 1, len(line)):
+        depth += {"(": 1, ")": -1}.get(line[index], 0)
+        if depth == 0:
+            return bool(_STDOUT_REDIRECT.search(line[start + 2 : index]))
     return False
 
 

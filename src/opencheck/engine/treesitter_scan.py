@@ -2,7 +2,8 @@
 
 Usage: `python -I -m opencheck.engine.treesitter_scan --rules JSON -- FILE...`, where JSON (inline
 or a file name) is `{"syntax_error": rule id or null, "rules": [{id, language, query, message,
-unless}]}`, where the optional `unless` query keeps a rule out of every file in which it matches.
+unless, not_inside}]}`, where the optional `unless` query keeps a rule out of every file in which
+it matches, and `not_inside` (node types) drops a match that lies within a node of those types.
 The rules of a language are joined into one tree-sitter Query, so each file is parsed once and
 matched once; the pattern index says which rule matched, the `@match` capture where. Prints one
 JSON object per finding: rule, path, line, column (1-based, in characters), message; then a last
@@ -64,6 +65,8 @@ class ScanRule:
     message: str
     # A query that, matching anywhere in a file, keeps this rule out of that file ("" for none).
     unless: str = ""
+    # Node types a match must not lie within (an SQL rule that skips common table expressions).
+    not_inside: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -165,12 +168,25 @@ def scan_source(
                 rule = combined.rule_of_pattern[index]
                 if rule.id in excluded:
                     continue
+                nodes = captures.get(MATCH_CAPTURE, ())
+                if rule.not_inside:
+                    nodes = [n for n in nodes if not _within(n, rule.not_inside)]
                 # A pattern's several matches at one node (or two patterns of a rule) report once.
-                for node in captures.get(MATCH_CAPTURE, ()):
+                for node in nodes:
                     found.setdefault(
                         (rule.id, node.start_byte), _at(source, node, rule.id, rule.message)
                     )
     return sorted(found.values(), key=lambda f: (f[1], f[2], f[0]))
+
+
+def _within(node: Node, types: Sequence[str]) -> bool:
+    """Does an ancestor of `node` have one of `types`?"""
+    parent = node.parent
+    while parent is not None:
+        if parent.type in types:
+            return True
+        parent = parent.parent
+    return False
 
 
 def first_error(root: Node) -> Node | None:
@@ -209,6 +225,7 @@ def read_rules(spec: str) -> tuple[list[ScanRule], str | None]:
             str(r["query"]),
             str(r.get("message") or ""),
             str(r.get("unless") or ""),
+            tuple(str(t) for t in r.get("not_inside") or ()),
         )
         for r in document.get("rules", ())
     ]

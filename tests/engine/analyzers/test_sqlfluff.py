@@ -184,3 +184,47 @@ def test_templates_and_psql_scripts_are_parsed_not_reported_as_syntax(tmp_path: 
         found |= {(f.rule_id, f.path, f.line) for f in result.findings}
     # dbt's ref/config and psql's meta-commands parse: the NULL comparisons are found.
     assert found == {("sqlfluff:CV05", "model.sql", 3), ("sqlfluff:CV05", "install.sql", 3)}
+
+
+SQLC_QUERIES = """-- name: LockAndDelete :many
+WITH locked AS (
+    SELECT id FROM queue_item WHERE id = ANY(@ids::bigint[]) ORDER BY id FOR UPDATE
+)
+DELETE FROM queue_item WHERE id = ANY(@ids::bigint[]) RETURNING id;
+
+-- name: Matches :one
+WITH inputs AS (
+    SELECT UNNEST(@keys::text[]) AS key
+)
+SELECT m.id FROM match_condition AS m
+WHERE m.tenant_id = @tenantId::uuid AND m.key IN (SELECT i.key FROM inputs AS i);
+"""
+
+
+def test_sqlc_parameters_are_read_as_names(tmp_path: Path) -> None:
+    """Unparsed `@name` parameters would hide the second CTE's use: only the first is unused."""
+    (tmp_path / "queries.sql").write_text(SQLC_QUERIES)
+    groups = SQLFLUFF.split(tmp_path, ["queries.sql"])
+    assert [(v.dialect, v.templater) for v, _ in groups] == [("postgres", "placeholder")]
+    variant, files = groups[0]
+    selection = default_selection(SQLFLUFF, "basic")
+    result = run_batch(variant, tmp_path, files, selection, Limits(120, 2048, lambda: False))
+    assert result.error is None
+    assert [(f.rule_id, f.line) for f in result.findings] == [("sqlfluff:ST03", 2)]
+
+
+def test_aliases_sqlfluff_misreads_are_not_reported(tmp_path: Path) -> None:
+    """A repeated alias feeding INSERT ... SELECT by position, and a table read again in a
+    select-list subquery, are no duplicate aliases; the plain SELECT and the JOIN are."""
+    (tmp_path / "load.sql").write_text(
+        "INSERT INTO limits (a, b)\nSELECT v.x AS x, v.x AS x FROM v;\n"
+        "SELECT v.x AS c, v.y AS c FROM v;\n"
+        "SELECT EXISTS (SELECT 1 FROM a) AS e FROM a;\n"
+        "SELECT t1.x FROM t AS t1\nINNER JOIN u AS t1 ON t1.id = t1.id;\n"
+    )
+    selection = default_selection(SQLFLUFF, "basic")
+    limits = Limits(120, 2048, lambda: False)
+    result = run_batch(SQLFLUFF, tmp_path, ["load.sql"], selection, limits)
+    assert result.error is None
+    found = {(f.rule_id, f.line) for f in result.findings if f.rule_id.endswith(("AL04", "AL08"))}
+    assert found == {("sqlfluff:AL08", 3), ("sqlfluff:AL04", 6)}

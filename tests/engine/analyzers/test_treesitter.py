@@ -346,3 +346,13 @@ def test_a_broken_unless_query_is_a_scan_error() -> None:
     rules = [treesitter_scan.ScanRule("r:x", "SQL", "(literal) @match", "", unless="(nope) @n")]
     with pytest.raises(treesitter_scan.ScanError, match="unless"):
         treesitter_scan.combine(treesitter_scan.load_language("SQL"), rules)
+
+
+@needs_grammars
+def test_a_match_within_a_not_inside_node_is_dropped() -> None:
+    rules = [treesitter_scan.ScanRule("r:lit", "SQL", "(literal) @match", "l", not_inside=("cte",))]
+    language = treesitter_scan.load_language("SQL")
+    combined = treesitter_scan.combine(language, rules)
+    source = b"WITH a AS (SELECT 1 AS x) SELECT 22;\n"
+    found = treesitter_scan.scan_source(source, language, combined, None)
+    assert found == [("r:lit", 1, 34, "l")]

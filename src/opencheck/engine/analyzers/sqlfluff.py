@@ -34,13 +34,21 @@ MAX_FILE_BYTES = 80_000
 # Lexing, parsing and templating failures: the file has not been checked by any rule.
 _PARSE_CODES = frozenset({"PRS", "LXR", "TMP"})
 # The only configuration sqlfluff reads (with --ignore-local-config): no repository settings.
-_CONFIG = f"[sqlfluff]\nlarge_file_skip_byte_limit = {MAX_FILE_BYTES}\n"
+# The placeholder templater (sqlc query files only) reads sqlc's `@name` parameters as names.
+_CONFIG = (
+    f"[sqlfluff]\nlarge_file_skip_byte_limit = {MAX_FILE_BYTES}\n"
+    "[sqlfluff:templater:placeholder]\nparam_regex = (?<![:\\w@])@(?P<param_name>\\w+)\n"
+)
 
 # Jinja tags mark a template (dbt models, macros): those files go through sqlfluff's Jinja
 # templater, whose dbt built-ins (`ref`, `source`, `config`, `var`, `is_incremental`, `this`)
 # stand in for the real ones; plain scripts stay raw, so a `{` in a string never matters.
 _JINJA = re.compile(rb"\{\{.*?\}\}|\{%-?\s*\w.*?%\}", re.DOTALL)
-RAW, JINJA = "raw", "jinja"
+# sqlc query files (`-- name: GetUser :one` above each query) bind `@name` parameters, which no
+# SQL dialect parses: unparsed, they hide column and CTE references (false unused-CTE and
+# unused-join findings), so those files go through the placeholder templater.
+_SQLC = re.compile(rb"^--\s*name:\s*\w+\s+:\w+", re.MULTILINE)
+RAW, JINJA, PLACEHOLDER = "raw", "jinja", "placeholder"
 
 RULES: tuple[Rule, ...] = catalog_rules(NAME)
 
@@ -81,7 +89,7 @@ class Sqlfluff:
         groups: dict[tuple[str, str], list[str]] = {}
         for path in files:
             head = read_head(root, path, MAX_FILE_BYTES)
-            templater = JINJA if _JINJA.search(head) else RAW
+            templater = _templater(head)
             groups.setdefault((guess_dialect(head), templater), []).append(path)
         return [(Sqlfluff(*key), group) for key, group in sorted(groups.items())]
 
@@ -120,7 +128,51 @@ class Sqlfluff:
             if not isinstance(violations, list):
                 raise AnalyzerError("sqlfluff printed a file without a violations list")
             findings.extend(_finding(v, path) for v in violations if isinstance(v, dict))
+        findings = [f for f in findings if not _misread(f, root)]
         return first_syntax_error_per_file(findings, NAME)
+
+
+# Findings from a misreading that the statement's own text refutes:
+# - AL08 (a column alias used twice) in the select list of an INSERT ... SELECT, which fills the
+#   target columns by position, so one value may feed two of them;
+# - AL04 (a table alias used twice) for a name never written as an alias: sqlfluff counts the
+#   tables of a subquery in the select list (`EXISTS (SELECT 1 FROM a)`) with the outer FROM's.
+_MISREAD_RULES = frozenset({f"{NAME}:AL04", f"{NAME}:AL08"})
+_INSERT_INTO = re.compile(rb"\binsert\s+into\b", re.IGNORECASE)
+_COMMENT = re.compile(rb"--[^\n]*|/\*.*?\*/", re.DOTALL)
+_ALIAS_NAME = re.compile(r"alias '([^']+)'")
+
+
+def _misread(finding: RawFinding, root: Path) -> bool:
+    """An AL08 or AL04 finding that its statement, read from disk, shows to be misread."""
+    if finding.rule_id not in _MISREAD_RULES:
+        return False
+    try:
+        source = (root / finding.path).read_bytes()
+    except OSError:
+        return False
+    lines = source.split(b"\n")
+    cut = sum(len(line) + 1 for line in lines[: finding.line - 1]) + max(0, finding.column - 1)
+    before = _COMMENT.sub(b" ", source[:cut]).rsplit(b";", 1)[-1]
+    if finding.rule_id.endswith(":AL08"):
+        return bool(_INSERT_INTO.search(before))
+    name = _ALIAS_NAME.search(finding.message)
+    if name is None:
+        return False
+    statement = before + _COMMENT.sub(b" ", source[cut:]).split(b";", 1)[0]
+    alias = re.escape(name[1].encode())
+    # `FROM orders AS o`, `JOIN orders o`, `, orders o`, `(SELECT ...) AS o`
+    written = (
+        rb"(?:(?:\bfrom|\bjoin|,)\s+[\w.\"`\[\]]+|\))\s+(?:as\s+)?[\"`\[]?" + alias + rb"(?![\w.])"
+    )
+    return re.search(written, statement, re.IGNORECASE) is None
+
+
+def _templater(head: bytes) -> str:
+    """Jinja for templates, the placeholder templater for sqlc query files, else raw."""
+    if _JINJA.search(head):
+        return JINJA
+    return PLACEHOLDER if _SQLC.search(head) else RAW
 
 
 def _finding(item: dict[str, object], path: str) -> RawFinding:

@@ -40,6 +40,8 @@ class QueryRule:
     good: tuple[str, ...]
     # A query that keeps the rule out of a whole file when it matches there ("" for none).
     unless: str = ""
+    # Node types within which a match is not reported.
+    not_inside: tuple[str, ...] = ()
 
 
 def _query_rule(entry: Mapping[str, Any], language: str, source: Path) -> QueryRule:
@@ -50,7 +52,8 @@ def _query_rule(entry: Mapping[str, Any], language: str, source: Path) -> QueryR
             f"{source}: rule {example.rule.id!r} lacks a @match query or a bad example"
         )
     unless = str(entry.get("unless") or "")
-    return QueryRule(example.rule, query, example.bad, example.good, unless)
+    not_inside = tuple(str(t) for t in entry.get("not_inside") or ())
+    return QueryRule(example.rule, query, example.bad, example.good, unless, not_inside)
 
 
 @cache
@@ -115,6 +118,7 @@ class TreeSitter:
                     "query": qr.query,
                     "message": qr.rule.summary,
                     **({"unless": qr.unless} if qr.unless else {}),
+                    **({"not_inside": list(qr.not_inside)} if qr.not_inside else {}),
                 }
                 for qr in selected
             ],

@@ -97,3 +97,8 @@ def test_fallback_counter(
     path = tmp_path / "f"
     path.write_text(text)
     assert count_file(path, FALLBACK_SYNTAX[language]) == expected
+
+
+def test_a_tree_without_code_counts_nothing(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("no code here\n")
+    assert count_lines(build_inventory(tmp_path, [], [])) == {}

@@ -81,8 +81,11 @@ def count_lines(
 
 def _tokei_counts(paths: Iterable[str]) -> dict[str, tuple[int, int, int]]:
     """(code, comments, blanks) per absolute path, for the files tokei recognises."""
+    listed = list(paths)
+    if not listed:  # tokei panics on an empty list
+        return {}
     languages = pytokei.Languages()
-    languages.get_statistics(list(paths), [], pytokei.Config())
+    languages.get_statistics(listed, [], pytokei.Config())
     counts: dict[str, tuple[int, int, int]] = {}
     for language in languages.get_languages().values():
         for report in language.reports:

@@ -13,6 +13,7 @@ import pytest
 from opencheck.engine import fetch
 from opencheck.engine.errors import FetchError, ScanCancelled
 from opencheck.engine.fetch import RepoCache, RepoCredentials, redact
+from opencheck.engine.languages import unread
 
 from .conftest import GitRepo, git
 from .git_http import git_http_server
@@ -223,3 +224,29 @@ def test_a_finished_worktree_goes_at_once_and_the_trash_is_emptied(
         cache.cache_dir / next(p.name for p in cache.cache_dir.glob("*.git")), "worktree", "list"
     )
     assert len(listed.splitlines()) == 1  # only the bare clone itself
+
+
+def test_files_no_analyser_reads_are_never_written(
+    make_repo: Callable[..., GitRepo], cache: RepoCache
+) -> None:
+    repo = make_repo(
+        {
+            "app.py": "x = 1\n",
+            "logo.PNG": "not an image",
+            "locale/de/django.po": 'msgid "x"\n',
+            "odd [1]*.mo": "binary",
+            "data.zip/inside.py": "y = 2\n",  # a folder with an unread suffix is still walked
+        }
+    )
+    with cache.checkout(str(repo.path), "main", None, "exec1", leave_out=unread) as checkout:
+        written = sorted(
+            p.relative_to(checkout.path).as_posix()
+            for p in checkout.path.rglob("*")
+            if p.is_file() and p.name != ".git"
+        )
+        assert written == ["app.py", "data.zip/inside.py"]
+        assert sorted(checkout.left_out) == ["locale/de/django.po", "logo.PNG", "odd [1]*.mo"]
+        # The worktree is clean: the left-out files are not deletions to git.
+        assert git(checkout.path, "status", "--porcelain") == ""
+    with cache.checkout(str(repo.path), "main", None, "exec2") as everything:
+        assert (everything.path / "logo.PNG").exists() and everything.left_out == ()

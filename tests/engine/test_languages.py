@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from opencheck.domain.languages import SYSTEM_LANGUAGES
-from opencheck.engine.languages import EXTENSIONS, INTERPRETERS, detect_language, is_cpp_header
+from opencheck.engine.languages import (
+    EXTENSIONS,
+    INTERPRETERS,
+    UNREAD_SUFFIXES,
+    detect_language,
+    is_cpp_header,
+    unread,
+)
 
 
 @pytest.mark.parametrize(
@@ -104,3 +111,9 @@ def test_tables_only_name_system_languages() -> None:
 def test_a_dot_h_header_is_cpp_by_its_content(head: bytes, cpp: bool) -> None:
     assert is_cpp_header("include/x.h", head) is cpp
     assert is_cpp_header("include/x.hpp", head) is False  # the name already says C++
+
+
+def test_no_unread_suffix_is_a_language() -> None:
+    assert not UNREAD_SUFFIXES & set(EXTENSIONS)
+    assert unread("locale/de/LC_MESSAGES/django.mo") and unread("static/logo.PNG")
+    assert not unread("app.py") and not unread("bin/run") and not unread("schema.sql")

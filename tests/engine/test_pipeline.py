@@ -206,3 +206,16 @@ def test_scan_tree_checks_a_plain_folder_without_git(tmp_path: Path, settings: E
     assert ("ruff:S307", 5) in {(f.rule_id, f.line) for f in result.findings}
     assert not (tree / ".git").exists()
     assert observer.percents == sorted(observer.percents)
+
+
+def test_files_left_out_of_the_checkout_count_as_having_no_language(
+    make_repo: Callable[..., GitRepo], settings: EngineSettings
+) -> None:
+    repo = make_repo({**FILES, "static/logo.png": "png", "docs/notes.txt": "notes"})
+    observer = Recorder()
+    result = scan(repo, settings, observer)
+    assert result.skipped == {"no-language": 2}  # the image was never written, the text was read
+    assert "Skipped 2 files: no-language 2" in observer.logs
+    assert not (settings.work_dir / "exec-1").exists()
+    only_docs = scan(repo, settings, Recorder(), include_paths=("docs",))
+    assert only_docs.skipped == {"no-language": 1}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import fcntl
 import hashlib
+import os
 import re
 import shutil
 import threading
@@ -104,6 +105,8 @@ class Checkout:
 
     path: Path
     commit: str
+    # Files of the commit not written, because their names say no analyser reads them.
+    left_out: tuple[str, ...] = ()
 
 
 class RepoCache:
@@ -132,14 +135,19 @@ class RepoCache:
         branch: str,
         credentials: RepoCredentials | None,
         execution_id: str,
+        *,
+        leave_out: Callable[[str], bool] | None = None,
     ) -> Iterator[Checkout]:
-        """Fetch `branch` of `url` and yield a worktree of its head; always removed afterwards."""
+        """Fetch `branch` of `url` and yield a worktree of its head; always removed afterwards.
+
+        Files whose path `leave_out` accepts are not written (a sparse checkout).
+        """
         session = _Session.open(self, url, branch, credentials, execution_id)
         try:
             with session.locked(self.cancelled):
                 commit = session.fetch()
-                path = session.add_worktree(commit)
-            yield Checkout(path, commit)
+                left_out = session.add_worktree(commit, leave_out)
+            yield Checkout(session.worktree, commit, left_out)
         finally:
             # Also after a cancelled or failed `worktree add`, which may leave a partial tree.
             if session.worktree.exists():
@@ -270,15 +278,46 @@ class _Session:
         out = self._git("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", what="resolve")
         return out.strip()
 
-    def add_worktree(self, commit: str) -> Path:
-        """Create a clean, detached worktree of `commit` for this execution."""
+    def add_worktree(
+        self, commit: str, leave_out: Callable[[str], bool] | None = None
+    ) -> tuple[str, ...]:
+        """Create a clean, detached worktree of `commit`; return the paths left out.
+
+        The files whose path `leave_out` accepts are never written: their index entries are
+        marked skip-worktree, by exact path, before the others are checked out.
+        """
         self.cache.work_dir.mkdir(parents=True, exist_ok=True)
         if self.worktree.exists():  # left over by a crashed run with the same id
             self.remove_worktree(self.worktree)
         self._git("worktree", "prune", what="prune worktrees")
-        add = ("worktree", "add", "--detach", "--force", "--quiet", str(self.worktree), commit)
-        self._git(*add, what=f"check out commit {commit}")
-        return self.worktree
+        what = f"check out commit {commit}"
+        unwanted = self._paths_of(commit, leave_out) if leave_out else []
+        if not unwanted:
+            add = ("worktree", "add", "--detach", "--force", "--quiet", str(self.worktree), commit)
+            self._git(*add, what=what)
+            return ()
+        # The index first, the unwanted entries marked skip-worktree, then only the rest written.
+        add = ("worktree", "add", "--no-checkout", "--detach", "--force", "--quiet")
+        self._git(*add, str(self.worktree), commit, what=what)
+        inside = ("-C", str(self.worktree))
+        self._git(*inside, "read-tree", commit, what=what)
+        listed = b"".join(path + b"\0" for path in unwanted)
+        mark = ("update-index", "-z", "--skip-worktree", "--stdin")
+        self._git(*inside, *mark, what=what, stdin=listed)
+        self._git(*inside, "checkout-index", "--all", "--quiet", what=what)
+        return tuple(map(os.fsdecode, unwanted))
+
+    def _paths_of(self, commit: str, accept: Callable[[str], bool]) -> list[bytes]:
+        """The paths (as git spells them, in bytes) of `commit`'s files that `accept` accepts."""
+        result = self._run("ls-tree", "-r", "-z", commit)
+        if result.timed_out or result.returncode != 0:
+            self._fail("cannot list the files of the commit")
+        paths = []
+        for entry in result.stdout.split(b"\0"):
+            meta, _, path = entry.partition(b"\t")
+            if meta.split(b" ")[1:2] == [b"blob"] and accept(os.fsdecode(path)):
+                paths.append(path)
+        return paths
 
     def discard_worktree(self) -> None:
         """Move this execution's worktree to the trash at once, prune it, empty the trash later.
@@ -307,8 +346,8 @@ class _Session:
         shutil.rmtree(path, ignore_errors=True)
         self._run("worktree", "prune", cancelled=_never)
 
-    def _git(self, *args: str, what: str) -> str:
-        result = self._run(*args)
+    def _git(self, *args: str, what: str, stdin: bytes | None = None) -> str:
+        result = self._run(*args, stdin=stdin)
         if result.timed_out or result.returncode != 0:
             tail = _tail(result.stderr.decode(errors="replace")) or "timed out"
             raise FetchError(f"Failed to {what} for {self.url}: {tail}", self.secrets)
@@ -319,6 +358,7 @@ class _Session:
         *args: str,
         env: Mapping[str, str] | None = None,
         cancelled: Callable[[], bool] | None = None,
+        stdin: bytes | None = None,
     ) -> runner.RunResult:
         argv = ["git", *SAFE_CONFIG, *args]
         timeout = self.cache.timeout if cancelled is None else CLEANUP_TIMEOUT
@@ -331,6 +371,7 @@ class _Session:
                 memory_mb=None,
                 cancelled=cancelled or self.cache.cancelled,
                 env={**GIT_ENV, **(env or {})},
+                stdin=stdin,
             )
         except ScanCancelled:
             raise

@@ -145,16 +145,21 @@ def build_inventory(
     include_paths: Sequence[str],
     excludes: Sequence[str],
     test_paths: Sequence[str] = (),
+    *,
+    unread: Sequence[str] = (),
 ) -> Inventory:
     """Walk `root` (never following links) and list the files to check by language and role.
 
-    `test_paths` (prefixes or globs, as `excludes`) mark test code beyond the conventions.
+    `test_paths` (prefixes or globs, as `excludes`) mark test code beyond the conventions;
+    `unread` are files a sparse checkout left out by name, counted as having no language.
     """
     root = root.resolve()
     chosen = _Filter.of(include_paths, excludes)
     context = _Context(tests=_Filter.of((), test_paths))
     inventory = Inventory(root)
     _walk(str(root), "", chosen, context, inventory)
+    if unread_included := sum(chosen.included(rel) for rel in unread):
+        inventory.skipped[NO_LANGUAGE] += unread_included
     for paths in inventory.files.values():
         paths.sort()
     return inventory

@@ -26,6 +26,22 @@ EXTENSIONS: dict[str, str] = {
     **dict.fromkeys((".tf", ".tfvars"), "Terraform"),
 }
 
+# Suffixes of files no analyser ever reads: translations, images, fonts, archives, media, office
+# documents and compiled objects. A checkout leaves them out (a project's translations and
+# assets can be most of the bytes to write); the inventory counts them as having no language.
+UNREAD_SUFFIXES: frozenset[str] = frozenset(
+    {
+        *(".po", ".mo", ".pot"),
+        *(".png", ".jpg", ".jpeg", ".gif", ".bmp", ".ico", ".icns", ".webp", ".tif", ".tiff"),
+        *(".psd", ".woff", ".woff2", ".ttf", ".otf", ".eot"),
+        *(".zip", ".gz", ".tgz", ".bz2", ".xz", ".zst", ".7z", ".rar", ".tar", ".jar", ".war"),
+        *(".mp3", ".mp4", ".wav", ".ogg", ".oga", ".webm", ".avi", ".mov", ".flac", ".m4a"),
+        *(".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".odt", ".ods"),
+        *(".o", ".a", ".so", ".dll", ".dylib", ".exe", ".class", ".pyc", ".pyo", ".wasm"),
+        *(".dbf", ".shp", ".shx", ".sqlite", ".db"),
+    }
+)
+
 # Whole file names that say their language without an extension.
 FILE_NAMES: dict[str, str] = {
     ".bashrc": "Shell",
@@ -70,6 +86,11 @@ def language_of_name(path: str) -> str | None:
     if name in FILE_NAMES:
         return FILE_NAMES[name]
     return EXTENSIONS.get(suffix.lower()) if suffix else None
+
+
+def unread(path: str) -> bool:
+    """Is this a file no analyser reads, by its suffix (in any case)?"""
+    return _name_and_suffix(path)[1].lower() in UNREAD_SUFFIXES
 
 
 def needs_shebang(path: str) -> bool:

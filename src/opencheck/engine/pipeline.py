@@ -25,6 +25,7 @@ from opencheck.engine.analyzers.registry import ANALYZERS
 from opencheck.engine.errors import ScanCancelled, redact
 from opencheck.engine.fetch import RepoCache, RepoCredentials
 from opencheck.engine.inventory import Inventory, LeftOut, build_inventory, clean_relative
+from opencheck.engine.languages import unread
 from opencheck.engine.loc import LanguageStats, count_lines
 from opencheck.engine.metrics.measure import CodeMeasures, measure_code
 from opencheck.engine.reporting import to_findings
@@ -148,7 +149,9 @@ def run_scan(
     )
     secrets = (spec.credentials.secret,) if spec.credentials else ()
     observer.log(f"Fetching {redact(spec.repo_url, secrets)} branch {spec.branch}")
-    with cache.checkout(spec.repo_url, spec.branch, spec.credentials, execution_id) as checkout:
+    with cache.checkout(
+        spec.repo_url, spec.branch, spec.credentials, execution_id, leave_out=unread
+    ) as checkout:
         observer.log(f"Checked out commit {checkout.commit}")
         progress(30)
         result = scan_tree(
@@ -159,6 +162,7 @@ def run_scan(
             commit=checkout.commit,
             analyzers=analyzers,
             progress=progress,
+            unread=checkout.left_out,
         )
     progress(ANALYSIS_END)
     return result
@@ -173,14 +177,18 @@ def scan_tree(
     commit: str = "",
     analyzers: Mapping[str, Analyzer] = ANALYZERS,
     progress: Callable[[float], None] | None = None,
+    unread: Sequence[str] = (),
 ) -> ScanResult:
     """Inventory, line counts and analysis of a tree already on disk (a worktree or a folder).
 
     `spec.repo_url` and `spec.branch` are not used here; the tree is never modified.
+    `unread` files were left out of the checkout by name: counted as having no language.
     """
     progress = progress or _Progress(observer)
     _check_cancelled(observer)
-    inventory = build_inventory(root, spec.include_paths, spec.excludes, spec.test_paths)
+    inventory = build_inventory(
+        root, spec.include_paths, spec.excludes, spec.test_paths, unread=unread
+    )
     _log_inventory(inventory, observer)
     progress(40)
     _check_cancelled(observer)

@@ -19,6 +19,7 @@ from typing import NoReturn
 
 from opencheck.engine import runner
 from opencheck.engine.errors import EngineError, FetchError, ScanCancelled, redact
+from opencheck.engine.git_errors import failure_reason, last_line
 from opencheck.engine.repo_urls import (
     normalize_repo_url,
     repo_type_of,
@@ -71,24 +72,6 @@ GIT_ENV: Mapping[str, str] = {
 }
 CLEANUP_TIMEOUT = 120.0
 _EXECUTION_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
-
-# First match wins; the needle is searched in git's lower-cased stderr.
-_FAILURE_REASONS: tuple[tuple[str, str], ...] = (
-    ("couldn't find remote ref", "remote branch not found"),
-    ("authentication failed", "authentication failed"),
-    ("could not read username", "authentication failed"),
-    ("could not read password", "authentication failed"),
-    ("permission denied (publickey", "authentication failed"),
-    ("the requested url returned error: 401", "authentication failed"),
-    ("the requested url returned error: 403", "access denied"),
-    ("could not resolve host", "host not found"),
-    ("connection refused", "connection refused"),
-    ("timed out", "connection timed out"),
-    ("repository not found", "repository not found or not accessible"),
-    ("does not appear to be a git repository", "repository not found or not accessible"),
-    ("the requested url returned error: 404", "repository not found or not accessible"),
-    ("not found", "repository not found or not accessible"),
-)
 
 
 @dataclass(frozen=True)
@@ -274,7 +257,7 @@ class _Session:
         if result.timed_out:
             self._fail(f"timed out after {self.cache.timeout:g}s")
         if result.returncode != 0:
-            self._fail(_failure_reason(result.stderr.decode(errors="replace")))
+            self._fail(failure_reason(result.stderr.decode(errors="replace")))
         out = self._git("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", what="resolve")
         return out.strip()
 
@@ -349,7 +332,7 @@ class _Session:
     def _git(self, *args: str, what: str, stdin: bytes | None = None) -> str:
         result = self._run(*args, stdin=stdin)
         if result.timed_out or result.returncode != 0:
-            tail = _tail(result.stderr.decode(errors="replace")) or "timed out"
+            tail = last_line(result.stderr.decode(errors="replace")) or "timed out"
             raise FetchError(f"Failed to {what} for {self.url}: {tail}", self.secrets)
         return result.stdout.decode(errors="replace")
 
@@ -393,23 +376,3 @@ def _basic_auth_env(credentials: RepoCredentials) -> tuple[dict[str, str], str]:
         "GIT_CONFIG_VALUE_0": f"Authorization: Basic {token}",
     }
     return env, token
-
-
-def _failure_reason(stderr: str) -> str:
-    tail = _tail(stderr)
-    lowered = stderr.lower()
-    for needle, reason in _FAILURE_REASONS:
-        if needle in lowered:
-            return f"{reason} ({tail})" if tail and tail.lower() != reason else reason
-    return tail or "git fetch failed"
-
-
-def _tail(stderr: str) -> str:
-    """The last meaningful line of git's stderr, without the `fatal: ` prefix."""
-    meaningful = [ln.strip() for ln in stderr.splitlines() if ln.strip()]
-    if not meaningful:
-        return ""
-    last = meaningful[-1]
-    for prefix in ("fatal: ", "error: ", "remote: "):
-        last = last.removeprefix(prefix)
-    return last[:300]

@@ -78,7 +78,7 @@ EXPECTED = {
     ("F821", "pkg/defects.py", 11, Severity.CRITICAL),
     ("E722", "pkg/defects.py", 12, Severity.MINOR),
     ("S105", "pkg/defects.py", 17, Severity.SUGGESTION),
-    ("S608", "pkg/defects.py", 18, Severity.CRITICAL),
+    ("S608", "pkg/defects.py", 18, Severity.SUGGESTION),
     ("S602", "pkg/defects.py", 19, Severity.SUGGESTION),
     ("S307", "pkg/defects.py", 20, Severity.SUGGESTION),
     ("S102", "pkg/defects.py", 21, Severity.SUGGESTION),
@@ -214,9 +214,10 @@ def test_deliberate_idioms_are_not_reported(tmp_path: Path) -> None:
     (tmp_path / "pkg" / "dynamic.py").write_text(DYNAMIC)
     (tmp_path / "pkg" / "compat.py").write_text("from json import loads\n")
     (tmp_path / "pkg" / "typing_example.py").write_text("a = b = 1\na == b\na.real\n")
+    (tmp_path / "pkg" / "app-gdb.py").write_text("code = gdb.TYPE_CODE_STRUCT\n")
     selection = RuleSelection.of(RULES)  # B018 is off by default: select every rule
     files = ["pkg/__init__.py", "pkg/idioms.py", "pkg/dynamic.py", "pkg/compat.py"]
-    files += ["pkg/typing_example.py"]
+    files += ["pkg/typing_example.py", "pkg/app-gdb.py"]
     result = run_batch(RUFF, tmp_path, files, selection, Limits(60, 2048, lambda: False))
     assert result.error is None
     got = {
@@ -227,8 +228,8 @@ def test_deliberate_idioms_are_not_reported(tmp_path: Path) -> None:
     # Kept: the attribute left uncalled, the unused comparison and the stored lambda; dropped:
     # the re-exports (package and compat module), the comparison inside pytest.raises, the
     # probes, the deliberate division by zero, the closure called in its own iteration, the
-    # __main__ demo, names defined through globals(), an explained catch-all and the expressions
-    # of a module written for the type checker.
+    # __main__ demo, names defined through globals(), an explained catch-all, the expressions
+    # of a module written for the type checker and the `gdb` module of a GDB script.
     assert got == {
         ("ruff:B018", "pkg/idioms.py", 6),
         ("ruff:B015", "pkg/idioms.py", 17),

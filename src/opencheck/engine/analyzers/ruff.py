@@ -69,6 +69,8 @@ _DYNAMIC_GLOBALS = re.compile(r"\bglobals\(\)\s*(?:\[[^\]\n]+\]\s*=[^=]|\.update
 _UNDEFINED = f"{NAME}:F821"
 # ruff's F821 message names the undefined name in backticks: "Undefined name `long`".
 _QUOTED_NAME = re.compile(r"`([^`]+)`")
+# GDB runs its Python scripts (`bird-gdb.py`, auto-loaded `*-gdb.py`) with `gdb` imported.
+_GDB_SCRIPT = re.compile(r"gdb", re.IGNORECASE)
 # A bare except whose handler opens with a comment is a deliberate, explained catch-all.
 _BARE_EXCEPT = f"{NAME}:E722"
 # A mutable default is reported only when the function changes or keeps it (Sonar's S5717).
@@ -198,7 +200,11 @@ def _undefined_on_purpose(finding: RawFinding, lines: list[str]) -> bool:
     if any(_DYNAMIC_GLOBALS.search(text) for text in lines):
         return True
     quoted = _QUOTED_NAME.search(finding.message)
-    return bool(quoted) and version_guarded("\n".join(lines), finding.line, quoted.group(1))
+    if quoted is None:
+        return False
+    if quoted.group(1) == "gdb" and _GDB_SCRIPT.search(finding.path):
+        return True
+    return version_guarded("\n".join(lines), finding.line, quoted.group(1))
 
 
 def _raises_on_purpose(lines: list[str], number: int) -> bool:

@@ -53,6 +53,10 @@ def facts(path: str, head: bytes = b"x = 1\n", **kwargs: object) -> FileFacts:
         ("ext/tests/expected/out.cj", Role.TEST_DATA),
         ("test/cases/golden/a.go", Role.TEST_DATA),
         ("src/expected/value.py", Role.MAIN),
+        # Resources of tests and benchmarks are their inputs (parsed or read, never run).
+        ("perftests/resources/GenJSCode.scala", Role.TEST_DATA),
+        ("src/test/resources/fixture.py", Role.TEST_DATA),
+        ("src/main/resources/app.py", Role.MAIN),
         ("src/test/java/com/x/Util.java", Role.TEST),
         ("src/main/java/com/x/UtilTest.java", Role.TEST),
         ("src/main/java/com/x/UtilTests.java", Role.TEST),
@@ -79,7 +83,7 @@ def facts(path: str, head: bytes = b"x = 1\n", **kwargs: object) -> FileFacts:
         ("okio/src/jvmTest/kotlin/okio/BufferTest.kt", Role.TEST),
         ("okio/src/commonTest/kotlin/okio/Utf8.kt", Role.TEST),
         ("lib/src/iosTest/kotlin/A.kt", Role.TEST),
-        ("perftests/resources/GenJSCode.scala", Role.TEST),
+        ("perftests/bench1/src/perftests/PythonParse.scala", Role.TEST),
         ("benchmarks/src/main/java/Bench.java", Role.TEST),
         # .NET test projects and suffixed test folders; example programs.
         ("src/AutoMapper.UnitTests/MapTests2.cs", Role.TEST),

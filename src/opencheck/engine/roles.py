@@ -73,8 +73,10 @@ TEST_DIRS = frozenset(
 TEST_DATA_DIRS = frozenset(
     {"testdata", "test_data", "test-data", "__snapshots__", "sbt-test"}  # sbt scripted-test builds
 )
-# Below a test folder, these hold expected outputs (generator golden files, baselines).
-_EXPECTED_DIRS = frozenset({"expected", "golden", "snapshots", "baselines"})
+# Below a test folder, these hold expected outputs (generator golden files, baselines) and the
+# inputs tests read (src/test/resources; fastparse's perftests/resources holds the Python and
+# Scala sources its parser benchmarks read, never run). All 4 corpus findings there were noise.
+_EXPECTED_DIRS = frozenset({"expected", "golden", "snapshots", "baselines", "resources"})
 # Gradle and Kotlin Multiplatform test source sets: src/jvmTest, src/commonTest, src/iosTest...
 _TEST_SOURCE_SET = re.compile(r"^[a-z][A-Za-z0-9]*Test$")
 # .NET test projects (`Polly.Specs`, `AutoMapper.UnitTests`, `Lib.Tests`) and suffixed test

@@ -83,6 +83,7 @@ def facts(path: str, head: bytes = b"x = 1\n", **kwargs: object) -> FileFacts:
         ("okio/src/jvmTest/kotlin/okio/BufferTest.kt", Role.TEST),
         ("okio/src/commonTest/kotlin/okio/Utf8.kt", Role.TEST),
         ("lib/src/iosTest/kotlin/A.kt", Role.TEST),
+        ("pg/src/it/scala/Jdbc.scala", Role.TEST),  # sbt and Maven Failsafe integration tests
         ("perftests/bench1/src/perftests/PythonParse.scala", Role.TEST),
         ("benchmarks/src/main/java/Bench.java", Role.TEST),
         # .NET test projects and suffixed test folders; example programs.
@@ -102,6 +103,7 @@ def facts(path: str, head: bytes = b"x = 1\n", **kwargs: object) -> FileFacts:
         ("src/testing_utils.py", Role.MAIN),
         ("src/contest.py", Role.MAIN),
         ("src/main/java/com/x/Contest.java", Role.MAIN),
+        ("src/main/scala/it/Italian.scala", Role.MAIN),
         ("pkg/latest.go", Role.MAIN),
         ("cmd/build/main.go", Role.MAIN),  # a Go build/ folder is source
         ("src/attest.ts", Role.MAIN),

@@ -240,10 +240,13 @@ def _folder_matching(path: str, pattern: re.Pattern[str]) -> str | None:
 
 
 def _test_source_set(path: str) -> str | None:
-    """A Gradle source set folder whose name ends in Test, directly under a `src/` folder."""
+    """A Gradle source set folder whose name ends in Test, or the integration tests of sbt and
+    Maven Failsafe (`src/it`), directly under a `src/` folder."""
     parts = folders_of(path)
     for depth in range(1, len(parts)):
-        if parts[depth - 1] == "src" and _TEST_SOURCE_SET.match(parts[depth]):
+        if parts[depth - 1] == "src" and (
+            parts[depth] == "it" or _TEST_SOURCE_SET.match(parts[depth])
+        ):
             return "/".join(parts[: depth + 1])
     return None
 

@@ -214,12 +214,14 @@ def test_sqlc_parameters_are_read_as_names(tmp_path: Path) -> None:
 
 
 def test_aliases_sqlfluff_misreads_are_not_reported(tmp_path: Path) -> None:
-    """A repeated alias feeding INSERT ... SELECT by position, and a table read again in a
-    select-list subquery, are no duplicate aliases; the plain SELECT and the JOIN are."""
+    """A repeated alias feeding INSERT ... SELECT by position, and a table or alias again in a
+    select-list subquery (another scope), are no duplicates; the plain SELECT and the JOIN are."""
     (tmp_path / "load.sql").write_text(
         "INSERT INTO limits (a, b)\nSELECT v.x AS x, v.x AS x FROM v;\n"
         "SELECT v.x AS c, v.y AS c FROM v;\n"
         "SELECT EXISTS (SELECT 1 FROM a) AS e FROM a;\n"
+        "SELECT u.id, (SELECT u.name FROM users AS u WHERE u.id = m.uid) AS n\n"
+        "FROM users AS u INNER JOIN mentions AS m ON u.id = m.uid;\n"
         "SELECT t1.x FROM t AS t1\nINNER JOIN u AS t1 ON t1.id = t1.id;\n"
     )
     selection = default_selection(SQLFLUFF, "basic")
@@ -227,4 +229,18 @@ def test_aliases_sqlfluff_misreads_are_not_reported(tmp_path: Path) -> None:
     result = run_batch(SQLFLUFF, tmp_path, ["load.sql"], selection, limits)
     assert result.error is None
     found = {(f.rule_id, f.line) for f in result.findings if f.rule_id.endswith(("AL04", "AL08"))}
-    assert found == {("sqlfluff:AL08", 3), ("sqlfluff:AL04", 6)}
+    assert found == {("sqlfluff:AL08", 3), ("sqlfluff:AL04", 8)}
+
+
+def test_a_bind_parameter_compared_with_a_literal_is_no_constant(tmp_path: Path) -> None:
+    (tmp_path / "filters.sql").write_text(
+        "SELECT t.a FROM t WHERE ($1 = 0 OR t.a = $1::int);\n"
+        "SELECT t.a FROM t WHERE 'x' = 'x' AND t.a > 0::int;\n"
+    )
+    groups = SQLFLUFF.split(tmp_path, ["filters.sql"])
+    variant, files = groups[0]
+    assert variant.dialect == "postgres"
+    selection = default_selection(SQLFLUFF, "basic")
+    result = run_batch(variant, tmp_path, files, selection, Limits(120, 2048, lambda: False))
+    assert result.error is None
+    assert [(f.rule_id, f.line) for f in result.findings] == [("sqlfluff:ST10", 2)]

@@ -135,16 +135,23 @@ class Sqlfluff:
 # Findings from a misreading that the statement's own text refutes:
 # - AL08 (a column alias used twice) in the select list of an INSERT ... SELECT, which fills the
 #   target columns by position, so one value may feed two of them;
-# - AL04 (a table alias used twice) for a name never written as an alias: sqlfluff counts the
-#   tables of a subquery in the select list (`EXISTS (SELECT 1 FROM a)`) with the outer FROM's.
-_MISREAD_RULES = frozenset({f"{NAME}:AL04", f"{NAME}:AL08"})
+# - AL04 (a table alias used twice) unless two of its definitions share one scope: sqlfluff counts
+#   the tables of a subquery (`EXISTS (SELECT 1 FROM a)`, `(SELECT ... FROM user_ u) AS x`) with
+#   the outer FROM's;
+# - ST10 (a constant expression) comparing a bind parameter (`$1 = ''`, `? = 0`): its value
+#   comes at run time, so the test is the query's optional-filter idiom, not a constant.
+_MISREAD_RULES = frozenset({f"{NAME}:AL04", f"{NAME}:AL08", f"{NAME}:ST10"})
+_BIND_PARAMETER = re.compile(rb"\$\d+|\?|(?<![:\w]):[A-Za-z_]\w*|@\w+|%s|%\(\w+\)s")
+# What bounds one comparison (sqlfluff reports ST10 at its operator): to the left, to the right.
+_CONDITION_START = re.compile(rb"\b(?:and|or|when|where|on|not)\b|[,;(]", re.IGNORECASE)
+_CONDITION_END = re.compile(rb"\b(?:and|or|then|when|else|end)\b|[,;)]", re.IGNORECASE)
 _INSERT_INTO = re.compile(rb"\binsert\s+into\b", re.IGNORECASE)
 _COMMENT = re.compile(rb"--[^\n]*|/\*.*?\*/", re.DOTALL)
 _ALIAS_NAME = re.compile(r"alias '([^']+)'")
 
 
 def _misread(finding: RawFinding, root: Path) -> bool:
-    """An AL08 or AL04 finding that its statement, read from disk, shows to be misread."""
+    """An AL08, AL04 or ST10 finding that its statement, read from disk, shows to be misread."""
     if finding.rule_id not in _MISREAD_RULES:
         return False
     try:
@@ -156,6 +163,10 @@ def _misread(finding: RawFinding, root: Path) -> bool:
     before = _COMMENT.sub(b" ", source[:cut]).rsplit(b";", 1)[-1]
     if finding.rule_id.endswith(":AL08"):
         return bool(_INSERT_INTO.search(before))
+    if finding.rule_id.endswith(":ST10"):
+        left = _CONDITION_START.split(before.rsplit(b"\n", 1)[-1])[-1]
+        right = _CONDITION_END.split(source[cut:].split(b"\n", 1)[0], 1)[0]
+        return bool(_BIND_PARAMETER.search(left + right))
     name = _ALIAS_NAME.search(finding.message)
     if name is None:
         return False
@@ -165,7 +176,19 @@ def _misread(finding: RawFinding, root: Path) -> bool:
     written = (
         rb"(?:(?:\bfrom|\bjoin|,)\s+[\w.\"`\[\]]+|\))\s+(?:as\s+)?[\"`\[]?" + alias + rb"(?![\w.])"
     )
-    return re.search(written, statement, re.IGNORECASE) is None
+    scopes = [_scope(statement, m.end()) for m in re.finditer(written, statement, re.IGNORECASE)]
+    return len(scopes) == len(set(scopes))
+
+
+def _scope(text: bytes, position: int) -> int:
+    """Where the innermost parenthesis around `position` opens (-1 at the top level)."""
+    opened: list[int] = []
+    for index, char in enumerate(text[:position]):
+        if char == 0x28:  # (
+            opened.append(index)
+        elif char == 0x29 and opened:  # )
+            opened.pop()
+    return opened[-1] if opened else -1
 
 
 def _templater(head: bytes) -> str:

@@ -232,9 +232,8 @@ def _idiom(item: dict[str, object], read: Callable[[str], bytes]) -> bool:
 
 def _after_loop_head(source: bytes, start: int) -> bool:
     """The block at `start` follows a `for (...)` or `while (...)` head, on one line or several."""
-    close = len(source[max(0, start - _LOOP_HEAD_BYTES) : start].rstrip())
     low = max(0, start - _LOOP_HEAD_BYTES)
-    index = low + close - 1
+    index = low + len(source[low:start].rstrip()) - 1  # the `)` that should close the head
     if index < low or source[index : index + 1] != b")":
         return False
     depth = 0

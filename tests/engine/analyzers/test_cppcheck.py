@@ -365,6 +365,8 @@ void info(char *buf) {
   buf += sprintf(buf, "%d", 1);
   buf = 0;
 }
+extern volatile char poison;
+int same(int a) { return (poison ^ poison) + (a ^ a); }
 """
 
 
@@ -378,9 +380,12 @@ def test_cursors_smart_pointer_members_and_index_arithmetic_are_not_reported(
         b"style.cpp\t6\t14\t" + copy + b"style.cpp\t12\t11\t" + copy
         + b"style.cpp\t17\t58\tthisSubtraction\twarning\tSuspicious pointer subtraction.\n"
         + b"style.cpp\t20\t3\t" + useless + b"style.cpp\t21\t3\t" + useless
+        + b"style.cpp\t24\t29\tduplicateExpression\tstyle\tSame expression on both sides of '^'.\n"
+        + b"style.cpp\t24\t49\tduplicateExpression\tstyle\tSame expression on both sides of '^'.\n"
     )  # fmt: skip
     findings = CPPCHECK.parse(raw, tmp_path)
     assert [(f.rule_id, f.line) for f in findings] == [
         ("cppcheck:noCopyConstructor", 12),
         ("cppcheck:uselessAssignmentPtrArg", 21),
+        ("cppcheck:duplicateExpression", 24),
     ]

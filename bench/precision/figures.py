@@ -116,7 +116,9 @@ def compute(findings: Sequence[Reported], labels: Mapping[tuple, Label]) -> Figu
                 figures.weighted = (figures.weighted or 0.0) / figures.labelled_volume
             if figures.findings:
                 figures.labelled_volume /= figures.findings
-    return Figures(dict(languages), list(rules.values()), _gone(shown, labels), _gates(shown))
+    return Figures(
+        dict(languages), list(rules.values()), _gone(shown, labels), _gates(shown, labels)
+    )
 
 
 def _weigh(figures: SplitFigures, rule: RuleFigures, split: str) -> None:
@@ -145,17 +147,47 @@ def _gone(shown: Sequence[Reported], labels: Mapping[tuple, Label]) -> dict[str,
     return dict(gone)
 
 
-def _gates(shown: Sequence[Reported]) -> dict[str, dict[str, object]]:
+def _gates(
+    shown: Sequence[Reported], labels: Mapping[tuple, Label]
+) -> dict[str, dict[str, object]]:
+    """Per tree: critical and major defects (hotspots apart, as the gate counts them), the
+    default gate's verdict, and how the labels judge the critical and major findings."""
     counts: dict[str, Counter[Severity]] = defaultdict(Counter)
+    judged: dict[str, Counter[str]] = defaultdict(Counter)
     for f in shown:
+        if f.hotspot:
+            continue
         counts[f.tree][Severity[f.severity]] += 1
+        if f.severity in SEVERE:
+            label = labels.get(f.key)
+            judged[f.tree][label.verdict if label else "unlabelled"] += 1
     return {
         tree: {
             "critical": c[Severity.CRITICAL],
             "major": c[Severity.MAJOR],
             "gate": evaluate(DEFAULT_GATE, c),
+            "true": judged[tree]["true"],
+            "false_or_noise": judged[tree]["false"] + judged[tree]["noise"],
+            "unlabelled": judged[tree]["unlabelled"],
         }
         for tree, c in sorted(counts.items())
+    }
+
+
+def gate_summary(gates: Mapping[str, Mapping[str, object]]) -> dict[str, int]:
+    """Trees whose default gate fails, and why: only for findings labelled true, for at least
+    one labelled false or noise, or (otherwise) for unlabelled findings."""
+    failing = [g for g in gates.values() if g["gate"] != "success"]
+    return {
+        "trees": len(gates),
+        "failing": len(failing),
+        "failing_true_only": sum(
+            1 for g in failing if not g["false_or_noise"] and not g["unlabelled"]
+        ),
+        "failing_on_false_or_noise": sum(1 for g in failing if g["false_or_noise"]),
+        "failing_on_unlabelled": sum(
+            1 for g in failing if not g["false_or_noise"] and g["unlabelled"]
+        ),
     }
 
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from figures import SPLITS, Figures, SplitFigures, Tally, meets_targets
+from figures import SPLITS, Figures, SplitFigures, Tally, gate_summary, meets_targets
 from labels import slug
 
 
@@ -53,9 +53,19 @@ def rule_table(figures: Figures) -> list[str]:
 
 
 def other_tables(figures: Figures) -> list[str]:
-    rows = ["| tree | critical | major | default gate |", "|" + " --- |" * 4]
+    summary = gate_summary(figures.gates)
+    rows = [
+        f"Default gate: fails on {summary['failing']} of {summary['trees']} trees; "
+        f"{summary['failing_true_only']} only for critical/major findings labelled true, "
+        f"{summary['failing_on_false_or_noise']} for at least one labelled false or noise, "
+        f"{summary['failing_on_unlabelled']} for unlabelled ones.",
+        "",
+        "| tree | critical | major | default gate | crit+maj true | false/noise | unlabelled |",
+        "|" + " --- |" * 7,
+    ]
     rows += [
-        f"| {tree} | {g['critical']} | {g['major']} | {g['gate']} |"
+        f"| {tree} | {g['critical']} | {g['major']} | {g['gate']} | {g['true']}"
+        f" | {g['false_or_noise']} | {g['unlabelled']} |"
         for tree, g in figures.gates.items()
     ]
     rows += ["", "| labels no longer reported | true (lost) | false+noise (fixed) |"]
@@ -77,7 +87,13 @@ def write(figures: Figures, recall: dict[str, Any], results: Path) -> tuple[Path
     """precision-<UTC time>.json and .md under `results`."""
     results.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    data = {"languages": {}, "rules": [], "gates": figures.gates, "recall": recall}
+    data = {
+        "languages": {},
+        "rules": [],
+        "gates": figures.gates,
+        "gate_summary": gate_summary(figures.gates),
+        "recall": recall,
+    }
     for language, per_split in figures.languages.items():
         data["languages"][language] = {s: asdict(f) for s, f in per_split.items()}
         data["languages"][language]["target_met"] = meets_targets(per_split)

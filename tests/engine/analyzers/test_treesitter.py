@@ -356,3 +356,30 @@ def test_a_match_within_a_not_inside_node_is_dropped() -> None:
     source = b"WITH a AS (SELECT 1 AS x) SELECT 22;\n"
     found = treesitter_scan.scan_source(source, language, combined, None)
     assert found == [("r:lit", 1, 34, "l")]
+
+
+@pytest.mark.parametrize(
+    ("path", "kept"),
+    [
+        ("queries/report.sql", True),
+        ("sql/setup.sql", True),
+        ("db/migrations/0003_backfill.sql", False),
+        ("migrations/2025-08-01-000068_trigger/up.sql", False),
+        ("20210618103120000001_logout_token.postgres.up.sql", False),
+        ("db/zm_update-1.31.22.sql", False),
+        ("SQL/sqlite/2013061000.sql", False),
+    ],
+)
+def test_a_rule_ignores_the_paths_its_pack_names(path: str, kept: bool) -> None:
+    """UPDATE without WHERE is a migration's data move, not a lost condition."""
+    line = json.dumps(
+        {
+            "rule": "oc-sql:update-without-where",
+            "path": path,
+            "line": 1,
+            "column": 1,
+            "message": "m",
+        }
+    )
+    found = TREESITTER.parse(f'{line}\n{{"done": 1}}\n'.encode(), Path("."))
+    assert bool(found) is kept

@@ -8,6 +8,7 @@ The packs live in `engine/rules/<language>/treesitter.yml` (not `rules.yml`, whi
 
 from __future__ import annotations
 
+import fnmatch
 import importlib.util
 import json
 import sys
@@ -42,6 +43,8 @@ class QueryRule:
     unless: str = ""
     # Node types within which a match is not reported.
     not_inside: tuple[str, ...] = ()
+    # Path globs (fnmatch, lower case, `*` spans folders) of files the rule does not report in.
+    ignores: tuple[str, ...] = ()
 
 
 def _query_rule(entry: Mapping[str, Any], language: str, source: Path) -> QueryRule:
@@ -53,7 +56,8 @@ def _query_rule(entry: Mapping[str, Any], language: str, source: Path) -> QueryR
         )
     unless = str(entry.get("unless") or "")
     not_inside = tuple(str(t) for t in entry.get("not_inside") or ())
-    return QueryRule(example.rule, query, example.bad, example.good, unless, not_inside)
+    ignores = tuple(str(glob).lower() for glob in entry.get("ignores") or ())
+    return QueryRule(example.rule, query, example.bad, example.good, unless, not_inside, ignores)
 
 
 @cache
@@ -138,7 +142,14 @@ class TreeSitter:
         lines = [line for line in raw.splitlines() if line.strip()]
         if not lines or not _is_done(lines[-1]):
             raise AnalyzerError("tree-sitter scan stopped before its last line")
-        return [_finding(line, root) for line in lines[:-1]]
+        findings = [_finding(line, root) for line in lines[:-1]]
+        return [f for f in findings if not self._ignored(f)]
+
+    def _ignored(self, finding: RawFinding) -> bool:
+        """Is the finding's file one its rule's `ignores` globs leave out?"""
+        rule = self.pack.get(finding.rule_id)
+        path = finding.path.lower()
+        return rule is not None and any(fnmatch.fnmatchcase(path, glob) for glob in rule.ignores)
 
 
 def _is_done(line: bytes) -> bool:

@@ -73,6 +73,25 @@ def test_security_checks_and_rule_sets_without_the_rule_report_no_unused(tmp_pat
     assert all(f.rule_id != UNUSED_RULE for f in findings)
 
 
+KOTLIN = """\
+fun probe(): Int {
+    @Suppress("UNUSED_VARIABLE")
+    val started = start()
+    val other = start()
+    return 1
+}
+"""
+
+
+def test_a_kotlin_compiler_name_suppresses_the_rule_that_declares_it(tmp_path: Path) -> None:
+    found = _scan(tmp_path, {"Probe.kt": KOTLIN}, rule_languages=("kotlin",))
+    unused = {
+        f.line: f.suppression for f in found if f.rule_id == "oc-kotlin:unused-local-variable"
+    }
+    # The annotation is part of the declaration, which starts on its line.
+    assert unused == {2: '@Suppress("UNUSED_VARIABLE") on line 2', 4: None}
+
+
 @pytest.mark.parametrize("kind", ["bad", "good"])
 def test_catalog_examples(tmp_path: Path, kind: str) -> None:
     (example,) = {er.rule.id: er for er in load_catalog("opencheck")}.values()

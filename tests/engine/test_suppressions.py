@@ -26,6 +26,10 @@ RULES = {
     "oc-php:eval": RuleRef("eval"),
     "oc-css:important": RuleRef("important"),
     "oc-csharp:empty-catch": RuleRef("empty-catch"),
+    # Kotlin's compiler and detekt call this check UNUSED_VARIABLE and UnusedVariable.
+    "oc-kotlin:unused-local-variable": RuleRef(
+        "unused-local-variable", suppressed_by=("UNUSED_VARIABLE", "UnusedVariable")
+    ),
 }
 
 CSHARP = """\
@@ -170,6 +174,18 @@ fun stacked() {
     TODO()
 }
 """
+KOTLIN_UNUSED = """\
+fun probe() {
+    @Suppress("UNUSED_VARIABLE")
+    val started = start()
+    val other = start()
+}
+
+@Suppress("UnusedVariable")
+fun warm() {
+    val cache = load()
+}
+"""
 KOTLIN_FILE = '@file:Suppress("todo-call")\npackage a\n\nfun now(): Int = TODO()\n'
 RUST = """\
 #[allow(clippy::unwrap_used)]
@@ -237,6 +253,11 @@ CASES = [
     ("Scala", SCALA, "oc-scala:option-get", 6, False),
     ("Kotlin", KOTLIN, "oc-kotlin:todo-call", 2, True),
     ("Kotlin", KOTLIN, "oc-kotlin:todo-call", 4, False),
+    # By a name the rule declares other tools use for it, in the compiler's or detekt's spelling.
+    ("Kotlin", KOTLIN_UNUSED, "oc-kotlin:unused-local-variable", 3, True),
+    ("Kotlin", KOTLIN_UNUSED, "oc-kotlin:unused-local-variable", 4, False),
+    ("Kotlin", KOTLIN_UNUSED, "oc-kotlin:unused-local-variable", 9, True),
+    ("Kotlin", KOTLIN_UNUSED, "oc-kotlin:todo-call", 3, False),  # another rule's name
     ("Kotlin", KOTLIN.replace("UNUSED", "todo-call"), "oc-kotlin:todo-call", 9, True),
     ("Kotlin", KOTLIN_FILE, "oc-kotlin:todo-call", 4, True),
     ("Rust", RUST, "oc-rust:unwrap-used", 4, True),  # clippy::unwrap_used by its name

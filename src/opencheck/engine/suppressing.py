@@ -159,6 +159,6 @@ def _rule_refs(ran: frozenset[str]) -> dict[str, dict[str, RuleRef]]:
     refs: dict[str, dict[str, RuleRef]] = {}
     for rule in all_rules():
         if rule.id in ran:
-            ref = RuleRef(rule.name, rule.security, rule.scope)
+            ref = RuleRef(rule.name, rule.security, rule.scope, rule.suppressed_by)
             refs.setdefault(rule.language, {})[rule.id] = ref
     return refs

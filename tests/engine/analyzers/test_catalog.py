@@ -18,6 +18,8 @@ ENTRIES = [
     {"code": "A4", "name": "unwrap", "severity": "minor", "scope": "main"},
     {"code": "A5", "name": "checked-everywhere", "severity": "critical", "security": True,
      "scope": "all"},
+    {"code": "A6", "name": "unused-local", "severity": "minor",
+     "suppressed_by": ["UNUSED_VARIABLE", "unused"]},
 ]  # fmt: skip
 
 
@@ -43,12 +45,19 @@ def test_entries_carry_default_scope_and_hotspot(tool: Tool):
     assert [rules[c].hotspot for c in ("A1", "A3")] == [False, True]
 
 
+def test_entries_carry_the_names_other_tools_suppress_them_by(tool: Tool):
+    rules = {rule.code: rule for rule in tool.rules}
+    assert rules["A6"].suppressed_by == ("UNUSED_VARIABLE", "unused")
+    assert rules["A1"].suppressed_by == ()
+
+
 def test_default_selection_leaves_out_rules_off_by_default(tool: Tool):
     assert set(default_selection(tool, "basic").severities) == {
         "tool:A1",
         "tool:A3",
         "tool:A4",
         "tool:A5",
+        "tool:A6",
     }
     assert set(default_selection(tool, "security").severities) == {"tool:A3", "tool:A5"}
 

@@ -63,6 +63,9 @@ class Rule:
     # A security-sensitive use to review (exec, eval, deserialisation, a weak hash...), not shown
     # to take untrusted input: listed apart from vulnerabilities and never counted by the gate.
     hotspot: bool = False
+    # The names users already suppress this check by in other tools (Kotlin's `UNUSED_VARIABLE`,
+    # detekt's `EmptyCatchBlock`, Java's `unused`): a marker naming one suppresses this rule too.
+    suppressed_by: tuple[str, ...] = ()
 
     @property
     def code(self) -> str:

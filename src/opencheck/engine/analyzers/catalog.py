@@ -56,6 +56,7 @@ def rule_from_entry(
             default=bool(entry.get("default", True)),
             scope=_scope(entry),
             hotspot=bool(entry.get("hotspot", False)),
+            suppressed_by=tuple(str(name) for name in entry.get("suppressed_by", ())),
         )
     except (KeyError, TypeError, AttributeError) as exc:
         raise ValueError(f"{source}: rule {rule_id!r} lacks {exc}") from None

@@ -2,8 +2,9 @@
 
 Pure: given the findings of one file (rule id, line), its lines and its language, says per
 finding the reason it is suppressed (or None), and which markers matched nothing. A marker's
-code matches a rule by the tool's own code (`F401`, `eqeqeq`), OpenCheck's id (`ruff:F401`) or
-the rule's name (`unused-import`), in any case and with `_` for `-` (clippy's spelling).
+code matches a rule by the tool's own code (`F401`, `eqeqeq`), OpenCheck's id (`ruff:F401`),
+the rule's name (`unused-import`) or a name the rule declares users suppress it by in other tools
+(`UNUSED_VARIABLE`, `EmptyCatchBlock`), in any case and with `_` for `-` (clippy's spelling).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ class RuleRef(NamedTuple):
     name: str = ""
     security: bool = False
     scope: str = "all"  # "main": skipped on test code, so its markers there are not unused
+    suppressed_by: tuple[str, ...] = ()  # other tools' names for the same check
 
 
 class Unused(NamedTuple):
@@ -54,8 +56,8 @@ def _code_forms(code: str) -> set[str]:
 
 def _aliases(rule_id: str, ref: RuleRef | None) -> frozenset[str]:
     names = {rule_id, rule_id.split(":", 1)[-1]}
-    if ref is not None and ref.name:
-        names.add(ref.name)
+    if ref is not None:
+        names.update(filter(None, (ref.name, *ref.suppressed_by)))
     return frozenset(normalise(name) for name in names)
 
 

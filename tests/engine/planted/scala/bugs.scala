@@ -6,7 +6,7 @@ import scala.concurrent.ExecutionContext.Implicits.global
 
 class OrderBook(prices: Map[String, BigDecimal]) {
 
-  def price(sku: String): BigDecimal = prices.get(sku).get // expect: oc-scala:option-get
+  def price(sku: String): BigDecimal = prices.get(sku).get // missed: Option.get (option-get is off by default: most .get calls in real code rest on invariants kept elsewhere)
 
   def same(a: Int): Boolean = a == a // expect: oc-scala:self-comparison
 
@@ -19,7 +19,7 @@ class OrderBook(prices: Map[String, BigDecimal]) {
     try {
       text.toInt
     } catch {
-      case e: Throwable => 0 // missed: catching Throwable (catch-throwable is off by default: run loops and error utilities catch all on purpose)
+      case e: Throwable => 0 // expect: oc-scala:catch-all-default
     }
   }
 

@@ -53,6 +53,13 @@ _WRITTEN_CAST = re.compile(r"\*\s*\)\s*\(?\s*-?\s*(?:0[xX])?\d|_cast\s*<[^>]*\*\
 _ASSERTION = re.compile(r"^\s*[A-Z_]*(?:ASSERT|CHECK|EXPECT|REQUIRE|VERIFY)[A-Z_]*\s*\(")
 _CPP_SUFFIXES = (".cc", ".cpp", ".cxx", ".c++", ".hpp", ".hh", ".hxx", ".h++")
 _CONDITION = re.compile(r"\bif\s*\((.*)\)")
+# duplicateExpression's two wordings, and what an operand written on both sides looks like.
+_NAMED_EXPRESSION = re.compile(r"^Same expression '([^']+)' found multiple times")
+_SIDES_OPERATOR = re.compile(r"^Same expression on both sides of '([^']+)'")
+_TOKEN = re.compile(r"\w+|->|&&|\|\||==|!=|<=|>=|<<|>>|[^\s\w]")
+STATEMENT_LINES = 10
+MAX_SIDE_TOKENS = 12
+_SIDE_ENDS = frozenset({",", ";", "{", "}", "?", ":"})
 _UPPER_MACRO_CALL = re.compile(r"\b[A-Z][A-Z0-9_]{2,}\s*\(([^;]*)")
 
 
@@ -164,7 +171,7 @@ def _kept_or_exiting(result: _Result) -> bool:
         if _MAIN_HEADER.match(text):
             return True
     var = _named(_LEAKED_NAME, result)
-    returned = re.match(r"\s*return\s+([A-Za-z_]\w*)\s*;", result.text)
+    returned = re.match(r"\s*return\s+(?:\([^()]*\)\s*)?([A-Za-z_]\w*)\s*;", result.text)
     if var is None or returned is None:
         return False
     derived = re.compile(rf"\b{re.escape(returned.group(1))}\s*=[^=;][^;]*\b{var}\b")
@@ -172,9 +179,11 @@ def _kept_or_exiting(result: _Result) -> bool:
 
 
 def _volatile_operand(result: _Result) -> bool:
-    """The operand repeated on the line (nearest the column) is declared volatile in the file,
-    so each side is a separate read; or a C++ test asserts on the repeated operands on purpose."""
-    if _tested_property(result):
+    """The statement does not repeat the expression in its text (cppcheck compared values a
+    macro or a constant gave both sides: cJSON's vendored Unity divides `0.0f / f_zero`); the
+    operand repeated on the line (nearest the column) is declared volatile in the file, so each
+    side is a separate read; or a C++ test asserts on the repeated operands on purpose."""
+    if _tested_property(result) or not _written_twice(result):
         return True
     found = list(_REPEATED.finditer(result.text))
     if not found:
@@ -182,6 +191,34 @@ def _volatile_operand(result: _Result) -> bool:
     repeated = min(found, key=lambda m: abs((m.start() + m.end()) // 2 - result.column))
     declared = re.compile(rf"\bvolatile\b[^;()]*\b{re.escape(repeated.group(1))}\s*[;=\[]")
     return any(declared.search(line) for line in result.lines)
+
+
+def _written_twice(result: _Result) -> bool:
+    """True when the statement's text (the line and the lines it continues) holds the
+    expression the message names twice, or some operand on both sides of the operator."""
+    statement = [result.text]
+    for text in result.before(STATEMENT_LINES):
+        if text.rstrip().endswith((";", "{", "}")) or not text.strip():
+            break
+        statement.insert(0, text)
+    joined = " ".join(statement)
+    named = _NAMED_EXPRESSION.match(result.message)
+    if named:
+        return len(re.findall(rf"(?<![\w.]){re.escape(named.group(1))}(?![\w\[])", joined)) > 1
+    operator = _SIDES_OPERATOR.match(result.message)
+    if operator is None:
+        return True  # another wording: nothing to compare
+    tokens = _TOKEN.findall(joined)
+    for at, token in enumerate(tokens):
+        if token != operator.group(1):
+            continue
+        for width in range(1, min(at, MAX_SIDE_TOKENS) + 1):
+            left, right = tokens[at - width], tokens[min(at + width, len(tokens) - 1)]
+            if left in _SIDE_ENDS or right in _SIDE_ENDS:
+                break  # a side never spans a separator (`{x / z, x / z}` repeats no side)
+            if tokens[at - width : at] == tokens[at + 1 : at + 1 + width]:
+                return True
+    return False
 
 
 def _tested_property(result: _Result) -> bool:

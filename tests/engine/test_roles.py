@@ -116,6 +116,11 @@ def facts(path: str, head: bytes = b"x = 1\n", **kwargs: object) -> FileFacts:
         # Vendored, at any depth; wins over test.
         ("deps/lua/src/lapi.c", Role.VENDORED),
         ("tests/thirdparty/gtest.cc", Role.VENDORED),
+        # A C/C++ test framework copied into the tests, with or without its version.
+        ("tests/unity/src/unity.c", Role.VENDORED),
+        ("test/gmock-1.11.0/gtest/gtest.h", Role.VENDORED),
+        ("src/unity/build.c", Role.MAIN),
+        ("tests/unity_test.c", Role.TEST),
         ("src/third-party/x.c", Role.VENDORED),
         ("3rdparty/zlib/inflate.c", Role.VENDORED),
         ("external/x.h", Role.VENDORED),

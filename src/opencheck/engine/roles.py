@@ -35,6 +35,13 @@ VENDORED_DIRS = frozenset(
         "bower_components",
     }
 )
+# C and C++ test frameworks that projects copy into their test folder (cJSON's tests/unity,
+# c-ares's test/gmock-1.11.0), by name with or without the release's version.
+TEST_FRAMEWORK_COPIES = frozenset(
+    {"unity", "gtest", "googletest", "gmock", "googlemock", "catch", "catch2", "doctest"}
+    | {"cmocka", "cutest", "munit", "acutest", "greatest", "cppunit"}
+)
+_RELEASE_SUFFIX = re.compile(r"[-_]v?\d+(?:\.\d+)+$")
 TEST_DIRS = frozenset(
     {
         "tests",
@@ -202,8 +209,18 @@ def _vendored(facts: FileFacts) -> Verdict | None:
         return Verdict(Role.VENDORED, "linguist-vendored in .gitattributes")
     if facts.vendored_attr is False:
         return None
-    folder = _folder_named(facts.path, VENDORED_DIRS)
+    folder = _folder_named(facts.path, VENDORED_DIRS) or _test_framework_copy(facts.path)
     return Verdict(Role.VENDORED, f"under {folder}/") if folder else None
+
+
+def _test_framework_copy(path: str) -> str | None:
+    """The folder of a test framework copied below a test folder, as a path; None if none."""
+    parts = folders_of(path)
+    for depth, part in enumerate(parts[1:], start=1):
+        name = _RELEASE_SUFFIX.sub("", part).lower()
+        if name in TEST_FRAMEWORK_COPIES and parts[depth - 1] in TEST_DIRS:
+            return "/".join(parts[: depth + 1])
+    return None
 
 
 def _test_data(facts: FileFacts) -> Verdict | None:

@@ -91,6 +91,7 @@ def facts(path: str, head: bytes = b"x = 1\n", **kwargs: object) -> FileFacts:
         ("src/Polly.Specs/Retry/RetrySpecs2.cs", Role.TEST),
         ("src/Lib.Tests/Helpers.cs", Role.TEST),
         ("UnitTests/Bug.cs", Role.TEST),
+        ("Duplicati/UnitTest/BackendToolTests.cs", Role.TEST),
         ("tests-net45/Runner.cs", Role.TEST),
         ("samples/gtk/window.lua", Role.TEST),
         ("examples/basic/main.go", Role.TEST),

@@ -69,7 +69,9 @@ TEST_DIRS = frozenset(
         "documentation",
         # .NET test projects without a dotted name.
         "UnitTests",
+        "UnitTest",
         "IntegrationTests",
+        "IntegrationTest",
         "androidTest",  # Gradle source sets next to src/test
         "testFixtures",
         "integrationTest",

@@ -185,7 +185,6 @@ fun main(args: Array<String>) {
         {
             ("oc-kotlin:runtime-exec-injection", 4, C),
             ("oc-kotlin:unused-local-variable", 5, MN),
-            ("oc-kotlin:weak-hash", 5, SG),
         },
     ),
     "rust": (
@@ -224,7 +223,7 @@ class Program
         0,
         {
             ("oc-csharp:empty-catch", 6, MN),
-            ("oc-csharp:weak-hash", 7, MJ),
+            ("oc-csharp:weak-hash", 7, SG),
         },
     ),
     "php": (
@@ -249,13 +248,13 @@ $data = unserialize($_COOKIE['data']);
         """\
 object Main {
   def first(xs: List[Int]): Int = xs.head
-  def value(o: Option[Int]): Int = o.get
+  def value(t: String): Int = try t.toInt catch { case e: Throwable => 0 }
 }
 """,
         4,
         0,
         {
-            ("oc-scala:option-get", 3, MN),
+            ("oc-scala:catch-all-default", 3, MN),
         },
     ),
     "lua": (

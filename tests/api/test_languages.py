@@ -22,7 +22,7 @@ FILES = {
     "rs/j.rs": "fn main(){ let v: Option<i32> = None; v.unwrap(); unsafe { } }\n",
     "cs/k.cs": "class C { void F(){ try { } catch (System.Exception) { } } }\n",
     "php/l.php": "<?php eval($_GET['x']);\n",
-    "scala/m.scala": "object A { def f(o: Option[Int]) = o.get }\n",
+    "scala/m.scala": "object A { def f(t: String) = try t.toInt catch { case _: Throwable => 0 } }\n",
     "lua/n.lua": "function f() x = loadstring(s) end\n",
     "css/o.css": "a { colr: red; }\n",
     "html/p.html": '<html><body><img src="a.png"><a href="x" target="_blank">x</a></body></html>\n',

@@ -123,7 +123,8 @@ def task_detail(summary: DefectSummary) -> dict[str, object]:
     """ShowTaskDetailResponse, with the contract's mixed JSON types.
 
     Comment ratio is comment lines / (code lines + comment lines); duplication ratio is
-    duplicated lines / all lines of main code. Code quality and risk are not computed and are sent as zero.
+    duplicated lines / all lines of main code. Code quality and risk are not computed and are
+    sent as zero.
     """
     task, execution, sev = summary.task, summary.execution, summary.counts.by_severity
     lines, totals = summary.lines, summary.totals

@@ -286,7 +286,7 @@ b {}
         0,
         {
             ("oc-css:empty-rule", 4, MN),
-            ("oc-css:unknown-property", 2, MJ),
+            ("oc-css:unknown-property", 2, MN),
         },
     ),
     "html": (
@@ -302,7 +302,7 @@ b {}
         6,
         0,
         {
-            ("oc-html:img-without-alt", 3, MJ),
+            ("oc-html:img-without-alt", 3, MN),
             ("oc-html:missing-lang", 1, MN),
             ("oc-html:target-blank-noopener", 4, SG),
         },

@@ -191,3 +191,13 @@ def test_a_checked_out_repository_with_hostile_links(
         assert result.files == {"Python": ["app.py"]}
         assert result.skipped[inv.SYMLINK] == 2
         assert build_inventory(checkout.path, ["escape"], []).files == {}
+
+
+def test_folders_nested_deeper_than_the_call_stack_are_walked(tmp_path: Path) -> None:
+    deep = tmp_path
+    for _ in range(1200):  # deeper than Python's default recursion limit
+        deep = deep / "d"
+        deep.mkdir()
+    (deep / "leaf.py").write_text("x = 1\n")
+    result = build_inventory(tmp_path, [], [])
+    assert result.files == {"Python": ["/".join(["d"] * 1200) + "/leaf.py"]}

@@ -166,13 +166,27 @@ def build_inventory(
 
 
 def _walk(top: str, rel_dir: str, chosen: _Filter, context: _Context, inventory: Inventory) -> None:
-    """Top-down, sorted, never following links; the scandir entries' types cost no system call."""
+    """Top-down, sorted, never following links; the scandir entries' types cost no system call.
+
+    A stack, not recursion: a hostile tree may nest folders deeper than Python's call stack.
+    """
+    pending = [rel_dir]
+    while pending:
+        rel_dir = pending.pop()
+        subdirs = _walk_one(top, rel_dir, chosen, context, inventory)
+        pending.extend(reversed(subdirs))  # the first sorted folder is walked next
+
+
+def _walk_one(
+    top: str, rel_dir: str, chosen: _Filter, context: _Context, inventory: Inventory
+) -> list[str]:
+    """List one folder's files into the inventory; return its subfolders to walk, sorted."""
     folder = os.path.join(top, rel_dir) if rel_dir else top
     try:
         with os.scandir(folder) as listing:
             entries = sorted(listing, key=lambda entry: entry.name)
     except OSError:
-        return
+        return []
     dirs = [entry for entry in entries if _is_dir(entry)]
     files = [entry for entry in entries if not _is_dir(entry)]
     context.enter(Path(top), rel_dir, [entry.name for entry in files])
@@ -181,6 +195,7 @@ def _walk(top: str, rel_dir: str, chosen: _Filter, context: _Context, inventory:
         if entry.name == ".git" or not chosen.included(rel):
             continue
         _add(inventory, rel, *_classify(entry, rel, chosen, context))
+    subdirs = []
     for entry in dirs:
         rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
         if entry.name == ".git" or not chosen.wants_dir(rel):
@@ -190,7 +205,8 @@ def _walk(top: str, rel_dir: str, chosen: _Filter, context: _Context, inventory:
         elif chosen.excluded(rel):
             inventory.skipped[EXCLUDED_DIR] += 1
         else:
-            _walk(top, rel, chosen, context, inventory)
+            subdirs.append(rel)
+    return subdirs
 
 
 def _is_dir(entry: os.DirEntry[str]) -> bool:

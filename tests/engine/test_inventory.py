@@ -199,5 +199,11 @@ def test_folders_nested_deeper_than_the_call_stack_are_walked(tmp_path: Path) ->
         deep = deep / "d"
         deep.mkdir()
     (deep / "leaf.py").write_text("x = 1\n")
-    result = build_inventory(tmp_path, [], [])
-    assert result.files == {"Python": ["/".join(["d"] * 1200) + "/leaf.py"]}
+    try:
+        result = build_inventory(tmp_path, [], [])
+        assert result.files == {"Python": ["/".join(["d"] * 1200) + "/leaf.py"]}
+    finally:  # bottom up: shutil.rmtree (and pytest's clean-up) recurse per folder too
+        (deep / "leaf.py").unlink()
+        while deep != tmp_path:
+            deep.rmdir()
+            deep = deep.parent

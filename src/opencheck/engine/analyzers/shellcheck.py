@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path, PurePosixPath
 
 from opencheck.engine.analyzers.base import (
@@ -135,32 +137,60 @@ _FILTERED = frozenset(f"{NAME}:SC{code}" for code in (2016, 2091, 2115, 2162, 21
 def _without_idioms(root: Path, findings: list[RawFinding]) -> list[RawFinding]:
     """Drop reads-without-r not fed by a pipe, cd's back to a saved directory and literal
     dollar signs in single quotes (see above)."""
-    sources: dict[str, list[str]] = {}
+    sources: dict[str, _Script] = {}
     kept = []
     for finding in findings:
         if finding.rule_id in _FILTERED:
             if finding.path not in sources:
-                sources[finding.path] = _lines(root / finding.path)
+                sources[finding.path] = _Script(_lines(root / finding.path))
             if _idiom(finding, sources[finding.path]):
                 continue
         kept.append(finding)
     return kept
 
 
-def _idiom(finding: RawFinding, lines: list[str]) -> bool:
+@dataclass
+class _Script:
+    """One script's lines and what the idiom checks derive from the whole of it, once per file
+    (a configure script can carry hundreds of findings of one code)."""
+
+    lines: list[str]
+
+    @cached_property
+    def code(self) -> list[str]:
+        """The lines with single-quoted text blanked: quoted text assigns nothing."""
+        return [_SINGLE_QUOTED.sub("''", line) for line in self.lines]
+
+    @cached_property
+    def script_paths(self) -> set[str]:
+        """Variables holding the script's own path or a path made from it."""
+        assignments = [m.groups() for m in map(_ASSIGNMENT.match, self.lines) if m is not None]
+        derived: set[str] = set()
+        grown = True
+        while grown:
+            grown = False
+            for name, value in assignments:
+                if name not in derived and _from_script(value, derived):
+                    derived.add(name)
+                    grown = True
+        return derived
+
+
+def _idiom(finding: RawFinding, script: _Script) -> bool:
+    lines = script.lines
     if not 0 < finding.line <= len(lines):
         return False  # an unreadable file keeps its findings
     line = lines[finding.line - 1]
     if finding.rule_id == f"{NAME}:SC2162":
         return not _PIPED_READ.search(line)
     if finding.rule_id == f"{NAME}:SC2016":
-        return not _printed_by_mistake(line, finding.column, lines)
+        return not _printed_by_mistake(line, finding.column, script.code)
     if finding.rule_id == f"{NAME}:SC2115":
         return _set_to_literal_paths(line, finding.column, lines)
     if finding.rule_id == f"{NAME}:SC2091":
         return _output_redirected(line, finding.column)
     return _cd_back(line, lines[: finding.line - 1]) or _to_script_folder(
-        line, finding.column, lines
+        line, finding.column, script.script_paths
     )
 
 
@@ -176,21 +206,10 @@ def _cd_back(line: str, before: list[str]) -> bool:
     return any(saved.search(text) for text in before)
 
 
-def _to_script_folder(line: str, column: int, lines: list[str]) -> bool:
+def _to_script_folder(line: str, column: int, script_paths: set[str]) -> bool:
     """Whether the cd at `column` enters a folder derived from the script's own path."""
     target = _CD_TARGET.match(line, column - 1)
-    if target is None:
-        return False
-    derived: set[str] = set()  # variables holding the script's path or a path made from it
-    assignments = [m.groups() for m in map(_ASSIGNMENT.match, lines) if m is not None]
-    grown = True
-    while grown:
-        grown = False
-        for name, value in assignments:
-            if name not in derived and _from_script(value, derived):
-                derived.add(name)
-                grown = True
-    return _from_script(target.group(1), derived)
+    return target is not None and _from_script(target.group(1), script_paths)
 
 
 def _from_script(text: str, derived: set[str]) -> bool:
@@ -199,7 +218,7 @@ def _from_script(text: str, derived: set[str]) -> bool:
     )
 
 
-def _printed_by_mistake(line: str, column: int, lines: list[str]) -> bool:
+def _printed_by_mistake(line: str, column: int, code: list[str]) -> bool:
     """Whether the single-quoted text at `column` is echoed or printed to the terminal and names
     a variable the script assigns: its value was meant, not a literal `$name`."""
     text = line[column - 1 :]
@@ -208,7 +227,6 @@ def _printed_by_mistake(line: str, column: int, lines: list[str]) -> bool:
         return False
     if not _PRINT_COMMAND.search(line[: column - 1]):
         return False
-    code = [_SINGLE_QUOTED.sub("''", other) for other in lines]  # quoted text assigns nothing
     for name in _QUOTED_VARIABLE.findall(text[1:end]):
         assigned = re.compile(_ASSIGNED.format(re.escape(name)))
         if any(assigned.search(other) for other in code):

@@ -6,6 +6,7 @@ import hashlib
 import re
 import tempfile
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -128,7 +129,8 @@ class Sqlfluff:
             if not isinstance(violations, list):
                 raise AnalyzerError("sqlfluff printed a file without a violations list")
             findings.extend(_finding(v, path) for v in violations if isinstance(v, dict))
-        findings = [f for f in findings if not _misread(f, root)]
+        texts: dict[str, _SqlText | None] = {}
+        findings = [f for f in findings if not _misread(f, root, texts)]
         return first_syntax_error_per_file(findings, NAME)
 
 
@@ -150,17 +152,43 @@ _COMMENT = re.compile(rb"--[^\n]*|/\*.*?\*/", re.DOTALL)
 _ALIAS_NAME = re.compile(r"alias '([^']+)'")
 
 
-def _misread(finding: RawFinding, root: Path) -> bool:
+@dataclass(frozen=True)
+class _SqlText:
+    """One file's SQL with its comments blanked (offsets and newlines kept), read once."""
+
+    source: bytes
+    blanked: bytes
+    line_starts: list[int]
+
+    @classmethod
+    def read(cls, path: Path) -> _SqlText | None:
+        try:
+            source = path.read_bytes()
+        except OSError:
+            return None
+        blanked = _COMMENT.sub(lambda m: re.sub(rb"[^\n]", b" ", m[0]), source)
+        starts = [0] + [m.end() for m in re.finditer(rb"\n", source)]
+        return cls(source, blanked, starts)
+
+    def statement_around(self, cut: int) -> tuple[bytes, bytes]:
+        """The comment-free text of the statement holding offset `cut`: before it, and all."""
+        start = self.blanked.rfind(b";", 0, cut) + 1
+        end = self.blanked.find(b";", cut)
+        return self.blanked[start:cut], self.blanked[start : len(self.blanked) if end < 0 else end]
+
+
+def _misread(finding: RawFinding, root: Path, texts: dict[str, _SqlText | None]) -> bool:
     """An AL08, AL04 or ST10 finding that its statement, read from disk, shows to be misread."""
     if finding.rule_id not in _MISREAD_RULES:
         return False
-    try:
-        source = (root / finding.path).read_bytes()
-    except OSError:
+    if finding.path not in texts:
+        texts[finding.path] = _SqlText.read(root / finding.path)
+    text = texts[finding.path]
+    if text is None or not 0 < finding.line <= len(text.line_starts):
         return False
-    lines = source.split(b"\n")
-    cut = sum(len(line) + 1 for line in lines[: finding.line - 1]) + max(0, finding.column - 1)
-    before = _COMMENT.sub(b" ", source[:cut]).rsplit(b";", 1)[-1]
+    source = text.source
+    cut = text.line_starts[finding.line - 1] + max(0, finding.column - 1)
+    before, statement = text.statement_around(cut)
     if finding.rule_id.endswith(":AL08"):
         return bool(_INSERT_INTO.search(before))
     if finding.rule_id.endswith(":ST10"):
@@ -170,7 +198,6 @@ def _misread(finding: RawFinding, root: Path) -> bool:
     name = _ALIAS_NAME.search(finding.message)
     if name is None:
         return False
-    statement = before + _COMMENT.sub(b" ", source[cut:]).split(b";", 1)[0]
     alias = re.escape(name[1].encode())
     # `FROM orders AS o`, `JOIN orders o`, `, orders o`, `(SELECT ...) AS o`
     written = (

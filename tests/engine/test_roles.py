@@ -305,6 +305,21 @@ def test_generated_false_also_ignores_head_markers() -> None:
     assert classify(facts("a.go", head, generated_attr=False)).role is Role.MAIN
 
 
+@pytest.mark.parametrize(
+    ("head", "role"),
+    [
+        (b'package x\n\nimport (\n\t"fmt"\n\t"testing"\n)\n', Role.TEST),
+        (b'package x\n\nimport "testing"\n', Role.TEST),
+        # The word alone in a string list, or another package named like it, is no import.
+        (b'package x\n\nvar modes = []string{\n\t"testing",\n}\n', Role.MAIN),
+        (b'package x\n\nimport (\n\t"testing/fstest"\n)\n', Role.MAIN),
+    ],
+)
+def test_go_test_helpers_import_testing(head: bytes, role: Role) -> None:
+    """nghttp2's integration-tests/server_tester.go takes a *testing.T outside a _test.go file."""
+    assert classify(facts("integration/server_tester.go", head)).role is role
+
+
 def test_by_path_needs_no_bytes() -> None:
     assert classify_by_path(facts("vendor/x.go", b"")) == Verdict(Role.VENDORED, "under vendor/")
     assert classify_by_path(facts("a/deps/b/x.c", b"")) == Verdict(Role.VENDORED, "under a/deps/")

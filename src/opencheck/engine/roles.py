@@ -103,6 +103,10 @@ _TEST_NAME = re.compile(
     )""",
     re.VERBOSE,
 )
+# A Go file outside `_test.go` that imports `testing` is a test helper (nghttp2's
+# integration-tests/server_tester.go, a driver's shared test suite): production code never
+# takes a *testing.T. Matched in the import clause: alone, or as a line of an import block.
+_GO_IMPORTS_TESTING = re.compile(rb'(?m)^import\s+"testing"\s*$|^\s+"testing"\s*$')
 # Known generator output by name: protocol buffers, flex, Windows Forms designers, the helper
 # scripts autotools copies into a source tree (configure, install-sh, depcomp...), and the
 # wrapper scripts `gradle wrapper` and Maven's wrapper write into a project (gradlew, mvnw).
@@ -348,4 +352,6 @@ def _test(facts: FileFacts) -> Verdict | None:
         return Verdict(Role.TEST, f"under {folder}/")
     if _TEST_NAME.search(file_name(facts.path)):
         return Verdict(Role.TEST, "a test file by its name")
+    if facts.language == "Go" and _GO_IMPORTS_TESTING.search(facts.head):
+        return Verdict(Role.TEST, "imports Go's testing package (a test helper)")
     return None

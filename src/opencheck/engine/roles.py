@@ -35,6 +35,10 @@ VENDORED_DIRS = frozenset(
         "bower_components",
     }
 )
+# Web front ends keep copied libraries in a `vendors` folder too (GitBucket's
+# src/main/webapp/assets/vendors: Ace, Dropzone, AdminLTE); only for web files, since Exposed
+# names its Kotlin database-dialect package `vendors`.
+WEB_VENDORED_DIRS = frozenset({"vendors"})
 # C and C++ test frameworks that projects copy into their test folder (cJSON's tests/unity,
 # c-ares's test/gmock-1.11.0), by name with or without the release's version.
 TEST_FRAMEWORK_COPIES = frozenset(
@@ -93,6 +97,7 @@ _TEST_SOURCE_SET = re.compile(r"^[a-z][A-Za-z0-9]*Test$")
 _TEST_FOLDER = re.compile(
     r"^[\w.-]+\.(Unit|Integration|Functional)?(Tests?|Specs)$|^tests?[-_]\w+$"
     r"|^([\w.]+-)?testkit$"  # a test suite shipped as a library (slick-testkit)
+    r"|^tests[A-Z]\w*$"  # a suite named after its harness (dojo's testsDOH)
 )
 _TEST_NAME = re.compile(
     r"""(
@@ -215,7 +220,15 @@ def _vendored(facts: FileFacts) -> Verdict | None:
         return Verdict(Role.VENDORED, "linguist-vendored in .gitattributes")
     if facts.vendored_attr is False:
         return None
-    folder = _folder_named(facts.path, VENDORED_DIRS) or _test_framework_copy(facts.path)
+    folder = (
+        _folder_named(facts.path, VENDORED_DIRS)
+        or (
+            _folder_named(facts.path, WEB_VENDORED_DIRS)
+            if facts.language in WEB_LANGUAGES
+            else None
+        )
+        or _test_framework_copy(facts.path)
+    )
     return Verdict(Role.VENDORED, f"under {folder}/") if folder else None
 
 

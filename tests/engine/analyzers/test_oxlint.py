@@ -233,6 +233,23 @@ def test_top_level_names_of_a_classic_script_are_shared(tmp_path: Path) -> None:
     ]
 
 
+GETTERS_JS = """export class Backend {
+  get coordinateSystem() {}
+  get name() { /* each backend names itself */ }
+  get size() { this.measure(); }
+}
+"""
+
+
+def test_an_empty_getter_is_an_abstract_placeholder(tmp_path: Path) -> None:
+    """three's Backend leaves getters empty for its subclasses; a getter with a body must return."""
+    (tmp_path / "backend.js").write_text(GETTERS_JS)
+    selection = RuleSelection.of(r for r in RULES if r.id == "oxlint:getter-return")
+    result = run_batch(OXLINT, tmp_path, ["backend.js"], selection, LIMITS)
+    assert result.error is None
+    assert [(f.rule_id, f.line) for f in result.findings] == [("oxlint:getter-return", 4)]
+
+
 def test_deliberate_idioms_pass_and_the_rest_is_reported(tmp_path: Path) -> None:
     (tmp_path / "idioms.js").write_text(IDIOMS_JS)
     (tmp_path / "idioms.ts").write_text(IDIOMS_TS)

@@ -192,6 +192,9 @@ _MODULE_SYNTAX = re.compile(
     rb"|\bdefine\s*\("
 )
 _EXPORTS_GUARD = re.compile(rb"(?m)^.*\btypeof\s+(?:module|exports)\b.*$")
+# A getter whose body is empty (comments aside): an abstract placeholder every subclass
+# overrides (three's Backend.coordinateSystem), not a getter that forgot its return.
+_EMPTY_FUNCTION = re.compile(rb"\(\s*\)\s*\{\s*(?:(?:/\*.*?\*/|//[^\n]*)\s*)*\}", re.DOTALL)
 _TOP_LEVEL_DECLARATION = re.compile(rb"(?:async\s+)?(?:function\b|var\s|let\s|const\s|class\s)")
 
 
@@ -203,9 +206,9 @@ def _idiom(item: dict[str, object], read: Callable[[str], bytes]) -> bool:
     constant (`while (ch = next())`) reads and tests on purpose (no-cond-assign); an empty loop
     body has its work in the loop's head, an empty branch of an else-if chain stops the chain
     (no-empty); a top-level name of a classic script is shared with other scripts
-    (no-unused-vars); `any` as a generic argument, a type parameter's default, a return type or
-    `this: any` is a deliberate escape (no-explicit-any keeps annotations of variables, fields
-    and parameters).
+    (no-unused-vars); an empty getter is an abstract placeholder (getter-return); `any` as a
+    generic argument, a type parameter's default, a return type or `this: any` is a deliberate
+    escape (no-explicit-any keeps annotations of variables, fields and parameters).
     """
     code, spans = str(item.get("code") or ""), _spans(item)
     if not spans or code not in _IDIOM_RULES:
@@ -215,6 +218,8 @@ def _idiom(item: dict[str, object], read: Callable[[str], bytes]) -> bool:
     (start, end), rest = spans[0], spans[1:]
     if code == "eslint(no-unused-vars)":
         return filename.endswith(".js") and _script_global(source, start)
+    if code == "eslint(getter-return)":
+        return bool(_EMPTY_FUNCTION.fullmatch(source, start, end))
     if code == "eslint(no-self-compare)":
         return bool(rest) and b"!=" in source[end : rest[0][0]]
     if code == "eslint(eqeqeq)":
@@ -256,6 +261,7 @@ def _script_global(source: bytes, start: int) -> bool:
 _IDIOM_RULES = frozenset(
     {
         "eslint(no-unused-vars)",
+        "eslint(getter-return)",
         "eslint(no-self-compare)",
         "eslint(eqeqeq)",
         "eslint(no-cond-assign)",

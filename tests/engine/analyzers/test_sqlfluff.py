@@ -244,3 +244,22 @@ def test_a_bind_parameter_compared_with_a_literal_is_no_constant(tmp_path: Path)
     result = run_batch(variant, tmp_path, files, selection, Limits(120, 2048, lambda: False))
     assert result.error is None
     assert [(f.rule_id, f.line) for f in result.findings] == [("sqlfluff:ST10", 2)]
+
+
+def test_a_cte_read_by_the_from_of_an_update_is_used(tmp_path: Path) -> None:
+    """sqlfluff misses a CTE read by `WITH ... UPDATE ... FROM` when the SET list does not parse
+    (Lemmy's `subquery.case`); a CTE that no clause reads is still reported."""
+    (tmp_path / "backfill.sql").write_text(
+        "WITH unused AS (SELECT a.id FROM a), used AS (SELECT b.id FROM b)\n"
+        "SELECT used.id FROM used;\n"
+        "WITH subquery AS (SELECT s.mode, CASE WHEN s.mode = 'open' THEN 1 END FROM s)\n"
+        "UPDATE local_site SET open = subquery.case\nFROM subquery;\n"
+    )
+    groups = SQLFLUFF.split(tmp_path, ["backfill.sql"])
+    variant, files = groups[0]
+    selection = default_selection(SQLFLUFF, "basic")
+    result = run_batch(variant, tmp_path, files, selection, Limits(120, 2048, lambda: False))
+    assert result.error is None
+    assert [(f.rule_id, f.line) for f in result.findings if f.rule_id.endswith("ST03")] == [
+        ("sqlfluff:ST03", 1)
+    ]

@@ -141,8 +141,11 @@ class Sqlfluff:
 #   the tables of a subquery (`EXISTS (SELECT 1 FROM a)`, `(SELECT ... FROM user_ u) AS x`) with
 #   the outer FROM's;
 # - ST10 (a constant expression) comparing a bind parameter (`$1 = ''`, `? = 0`): its value
-#   comes at run time, so the test is the query's optional-filter idiom, not a constant.
-_MISREAD_RULES = frozenset({f"{NAME}:AL04", f"{NAME}:AL08", f"{NAME}:ST10"})
+#   comes at run time, so the test is the query's optional-filter idiom, not a constant;
+# - ST03 (an unused CTE) whose name the statement reads after FROM, JOIN, USING or a comma:
+#   sqlfluff loses the FROM of `WITH ... UPDATE` when it cannot parse the SET list (Lemmy's
+#   `SET x = subquery.case FROM subquery`).
+_MISREAD_RULES = frozenset({f"{NAME}:AL04", f"{NAME}:AL08", f"{NAME}:ST03", f"{NAME}:ST10"})
 _BIND_PARAMETER = re.compile(rb"\$\d+|\?|(?<![:\w]):[A-Za-z_]\w*|@\w+|%s|%\(\w+\)s")
 # What bounds one comparison (sqlfluff reports ST10 at its operator): to the left, to the right.
 _CONDITION_START = re.compile(rb"\b(?:and|or|when|where|on|not)\b|[,;(]", re.IGNORECASE)
@@ -150,6 +153,7 @@ _CONDITION_END = re.compile(rb"\b(?:and|or|then|when|else|end)\b|[,;)]", re.IGNO
 _INSERT_INTO = re.compile(rb"\binsert\s+into\b", re.IGNORECASE)
 _COMMENT = re.compile(rb"--[^\n]*|/\*.*?\*/", re.DOTALL)
 _ALIAS_NAME = re.compile(r"alias '([^']+)'")
+_CTE_NAME = re.compile(r'CTE "([^"]+)"')
 
 
 @dataclass(frozen=True)
@@ -195,6 +199,8 @@ def _misread(finding: RawFinding, root: Path, texts: dict[str, _SqlText | None])
         left = _CONDITION_START.split(before.rsplit(b"\n", 1)[-1])[-1]
         right = _CONDITION_END.split(source[cut:].split(b"\n", 1)[0], 1)[0]
         return bool(_BIND_PARAMETER.search(left + right))
+    if finding.rule_id.endswith(":ST03"):
+        return _cte_read(finding.message, statement)
     name = _ALIAS_NAME.search(finding.message)
     if name is None:
         return False
@@ -205,6 +211,17 @@ def _misread(finding: RawFinding, root: Path, texts: dict[str, _SqlText | None])
     )
     scopes = [_scope(statement, m.end()) for m in re.finditer(written, statement, re.IGNORECASE)]
     return len(scopes) == len(set(scopes))
+
+
+def _cte_read(message: str, statement: bytes) -> bool:
+    """Whether the statement reads the CTE that `message` names as a table (`FROM name`,
+    `JOIN name`, `USING name`, `, name`), not counting its own definition (`, name AS (`)."""
+    name = _CTE_NAME.search(message)
+    if name is None:
+        return False
+    cte = re.escape(name[1].encode())
+    read = rb"(?:\bfrom|\bjoin|\busing|,)\s+[\"`]?" + cte + rb"[\"`]?(?![\w.(])(?!\s*(?:as\s*)?\()"
+    return re.search(read, statement, re.IGNORECASE) is not None
 
 
 def _scope(text: bytes, position: int) -> int:

@@ -84,6 +84,9 @@ def facts(path: str, head: bytes = b"x = 1\n", **kwargs: object) -> FileFacts:
         ("okio/src/commonTest/kotlin/okio/Utf8.kt", Role.TEST),
         ("lib/src/iosTest/kotlin/A.kt", Role.TEST),
         ("pg/src/it/scala/Jdbc.scala", Role.TEST),  # sbt and Maven Failsafe integration tests
+        # Android's debug build type, alone or after a flavour: never shipped.
+        ("app/src/debug/kotlin/org/x/TestMangaRepository.kt", Role.TEST),
+        ("app/src/fdroidDebug/java/org/x/DebugMenu.kt", Role.TEST),
         ("perftests/bench1/src/perftests/PythonParse.scala", Role.TEST),
         ("benchmarks/src/main/java/Bench.java", Role.TEST),
         # .NET test projects and suffixed test folders; example programs.

@@ -92,6 +92,11 @@ TEST_DATA_DIRS = frozenset(
 _EXPECTED_DIRS = frozenset({"expected", "golden", "snapshots", "baselines", "resources"})
 # Gradle and Kotlin Multiplatform test source sets: src/jvmTest, src/commonTest, src/iosTest...
 _TEST_SOURCE_SET = re.compile(r"^[a-z][A-Za-z0-9]*Test$")
+# Android's debug build type (src/debug, or a flavour's src/fdroidDebug) is compiled into debug
+# builds only, never shipped: debug menus, fake repositories, leak and network inspectors. Like
+# test code, bug rules apply and production hardening does not (Kotatsu's src/debug template
+# repository was all noise).
+_DEBUG_SOURCE_SET = re.compile(r"^([a-z][A-Za-z0-9]*Debug|debug)$")
 # .NET test projects (`Polly.Specs`, `AutoMapper.UnitTests`, `Lib.Tests`) and suffixed test
 # folders (`tests-net45`, `test_utils`).
 _TEST_FOLDER = re.compile(
@@ -276,12 +281,13 @@ def _folder_matching(path: str, pattern: re.Pattern[str]) -> str | None:
 
 
 def _test_source_set(path: str) -> str | None:
-    """A Gradle source set folder whose name ends in Test, or the integration tests of sbt and
-    Maven Failsafe (`src/it`), directly under a `src/` folder."""
+    """A Gradle source set folder whose name ends in Test, Android's debug build type, or the
+    integration tests of sbt and Maven Failsafe (`src/it`), directly under a `src/` folder."""
     parts = folders_of(path)
     for depth in range(1, len(parts)):
+        name = parts[depth]
         if parts[depth - 1] == "src" and (
-            parts[depth] == "it" or _TEST_SOURCE_SET.match(parts[depth])
+            name == "it" or _TEST_SOURCE_SET.match(name) or _DEBUG_SOURCE_SET.match(name)
         ):
             return "/".join(parts[: depth + 1])
     return None

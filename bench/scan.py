@@ -77,18 +77,32 @@ def _queue_check(runtime: Runtime, repo: Path, languages: list[str]) -> str:
         principal = auth.Principal(user.id, user.name, True)
         pid = projects.create_project(s, name="bench").id
         new = NewTask(git_url=str(repo), git_branch="main", languages=languages)
+        local_repos = runtime.settings.local_repos
         task = tasks.create_task(
-            s, principal=principal, project_id=pid, new=new, cipher=runtime.cipher
+            s,
+            principal=principal,
+            project_id=pid,
+            new=new,
+            cipher=runtime.cipher,
+            local_repos=local_repos,
         )
     with unit_of_work(runtime.sessions) as s:
         return run_task(
-            s, principal=principal, task_id=task.id, options=RunOptions(), cipher=runtime.cipher
+            s,
+            principal=principal,
+            task_id=task.id,
+            options=RunOptions(),
+            cipher=runtime.cipher,
+            local_repos=local_repos,
         ).id
 
 
 def opencheck_scan(repo: Path, data_dir: Path, languages: list[str]) -> dict[str, Any]:
     """Queue a full check through the service and poll until its result is stored."""
-    settings = Settings(data_dir=data_dir, workers=1, poll_interval=0.05)
+    # The tree is a local repository beside the data directory.
+    settings = Settings(
+        data_dir=data_dir, workers=1, poll_interval=0.05, local_repo_roots=(repo.parent,)
+    )
     runtime = Runtime.build(settings)
     try:
         exec_id = _queue_check(runtime, repo, languages)

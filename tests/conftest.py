@@ -28,22 +28,29 @@ def backend(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
-def _settings(data_dir: Path, url: str) -> Settings:
+def _settings(data_dir: Path, url: str, repo_root: Path) -> Settings:
+    # Tests build their repositories in their own temporary folders, under `repo_root`.
     return Settings(
-        data_dir=data_dir, database_url=url, workers=2, poll_interval=0.2, region="test-region"
+        data_dir=data_dir,
+        database_url=url,
+        workers=2,
+        poll_interval=0.2,
+        region="test-region",
+        local_repo_roots=(repo_root,),
     )
 
 
 @pytest.fixture(scope="session")
 def runtime(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runtime]:
     data_dir = tmp_path_factory.mktemp(f"data-{backend}")
+    root = tmp_path_factory.getbasetemp()
     if backend == "sqlite":
-        rt = Runtime.build(_settings(data_dir, ""))
+        rt = Runtime.build(_settings(data_dir, "", root))
         yield rt
         rt.close()
         return
     with postgres_database() as url:
-        rt = Runtime.build(_settings(data_dir, url))
+        rt = Runtime.build(_settings(data_dir, url, root))
         yield rt
         rt.close()
 

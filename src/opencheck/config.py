@@ -7,6 +7,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from opencheck.engine.local_repos import SETTING as LOCAL_ROOTS_SETTING
+from opencheck.engine.local_repos import LocalRepoPolicy, parse_roots
+
 DEFAULT_DATA_DIR = Path("./opencheck-data")
 
 
@@ -22,12 +25,16 @@ class Settings:
     queue_backend: str = "embedded"
     broker_url: str = "redis://127.0.0.1:6379/0"
     token_ttl_seconds: int = 24 * 3600
+    token_max_ttl_seconds: int = 30 * 24 * 3600  # no token outlives this, whoever issues it
     region: str = "local"
     fetch_timeout: float = 600.0
     analyzer_timeout: float = 900.0
     analyzer_memory_mb: int = 2048
     poll_interval: float = 0.5
+    max_body_bytes: int = 1024 * 1024
     secret_key: str = field(default="", repr=False)
+    # Folders whose repositories may be checked by path or file:// URL; none by default.
+    local_repo_roots: tuple[Path, ...] = ()
 
     @property
     def db_url(self) -> str:
@@ -35,6 +42,16 @@ class Settings:
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'opencheck.db').resolve()}"
+
+    @property
+    def token_lifetime_seconds(self) -> int:
+        """The lifetime of a token issued at login: the configured one within the maximum."""
+        return min(self.token_ttl_seconds, self.token_max_ttl_seconds)
+
+    @property
+    def local_repos(self) -> LocalRepoPolicy:
+        """Which local repositories may be checked: never one inside the data directory."""
+        return LocalRepoPolicy.of(self.local_repo_roots, private=(self.data_dir,))
 
     @property
     def cache_dir(self) -> Path:
@@ -62,9 +79,12 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
         queue_backend=env.get("OPENCHECK_QUEUE", base.queue_backend),
         broker_url=env.get("OPENCHECK_BROKER_URL", base.broker_url),
         token_ttl_seconds=int(env.get("OPENCHECK_TOKEN_TTL", base.token_ttl_seconds)),
+        token_max_ttl_seconds=int(env.get("OPENCHECK_TOKEN_MAX_TTL", base.token_max_ttl_seconds)),
         region=env.get("OPENCHECK_REGION", base.region),
         fetch_timeout=float(env.get("OPENCHECK_FETCH_TIMEOUT", base.fetch_timeout)),
         analyzer_timeout=float(env.get("OPENCHECK_ANALYZER_TIMEOUT", base.analyzer_timeout)),
         analyzer_memory_mb=int(env.get("OPENCHECK_ANALYZER_MEMORY_MB", base.analyzer_memory_mb)),
         secret_key=env.get("OPENCHECK_SECRET_KEY", ""),
+        max_body_bytes=int(env.get("OPENCHECK_MAX_BODY_BYTES", base.max_body_bytes)),
+        local_repo_roots=parse_roots(env.get(LOCAL_ROOTS_SETTING, "")),
     )

@@ -49,3 +49,14 @@ class TaskRunning(OpenCheckError):
 class Conflict(OpenCheckError):
     error_code = "CC.00050409"
     status = 409
+
+
+class TooManyAttempts(OpenCheckError):
+    """Too many failed logins: wait `retry_after` seconds (sent as Retry-After)."""
+
+    error_code = "CC.00050429"
+    status = 429
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = max(1, retry_after)

@@ -32,16 +32,17 @@ class Runtime:
     def build(cls, settings: Settings, *, upgrade: bool = True) -> Runtime:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         db = make_engine(settings.db_url)
-        if upgrade:
-            migrate.upgrade(db, settings.data_dir)
-        sessions = make_session_factory(db)
         cipher = load_cipher(settings.secret_key, settings.data_dir)
+        if upgrade:
+            migrate.upgrade(db, settings.data_dir, cipher.encrypt)
+        sessions = make_session_factory(db)
         engine_settings = EngineSettings(
             cache_dir=settings.cache_dir,
             work_dir=settings.work_dir,
             fetch_timeout=settings.fetch_timeout,
             analyzer_timeout=settings.analyzer_timeout,
             analyzer_memory_mb=settings.analyzer_memory_mb,
+            local_repos=settings.local_repos,
         )
         ctx = CheckContext(sessions, cipher, engine_settings, settings.poll_interval)
         return cls(settings, db, sessions, cipher, ctx)

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import time
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
+from opencheck.errors import TooManyAttempts
 from opencheck.services import auth, signing
 from opencheck.store.db import unit_of_work
 from tests.conftest import Api
@@ -139,3 +144,159 @@ def test_openapi_document_is_served(api: Api) -> None:
     paths = r.json()["paths"]
     assert "/v2/tasks/{task_id}/run" in paths
     assert "/v1/tasks" in paths
+
+
+def _signed_post(api: Api, caller_ak: tuple[str, str], target: str, body: bytes,
+                 date: str | None = None) -> dict[str, str]:  # fmt: skip
+    host = api.http.base_url.netloc.decode()
+    return _signed_headers(*caller_ak, "POST", target, body, host, date=date)
+
+
+def _access_key(api: Api, caller: object) -> tuple[str, str]:
+    with unit_of_work(api.runtime.sessions) as s:
+        user = auth.get_user_by_name_or_raise(s, name=caller.name)  # type: ignore[attr-defined]
+        return auth.create_access_key(s, user=user, cipher=api.runtime.cipher)
+
+
+def test_a_signature_covers_the_body_received_whatever_the_content_hash_header(api: Api) -> None:
+    caller = api.user()
+    pid = api.project({"owner": caller})
+    keys = _access_key(api, caller)
+    target = f"/v2/{pid}/task"
+    signed_body = b'{"git_url": "https://example.com/a/b.git", "git_branch": "main"}'
+    headers = _signed_post(api, keys, target, signed_body)
+    # The content-hash header names the signed body; another body must not ride on it.
+    headers["X-Sdk-Content-Sha256"] = hashlib.sha256(signed_body).hexdigest()
+    swapped = b'{"git_url": "https://example.com/evil/x.git", "git_branch": "main", "language": ["python"]}'
+    r = api.http.post(target, content=swapped, headers=headers)
+    assert r.status_code == 401 and r.json()["error_code"] == "CC.00000003", r.text
+    headers = _signed_post(api, keys, target, signed_body)
+    r = api.http.post(target, content=swapped, headers=headers)
+    assert r.status_code == 401 and r.json()["error_code"] == "CC.00000003", r.text
+
+
+def test_a_signed_state_changing_request_cannot_be_replayed(api: Api) -> None:
+    caller = api.user()
+    pid = api.project({"owner": caller})
+    keys = _access_key(api, caller)
+    target = f"/v2/{pid}/task"
+    body = json.dumps({"git_url": "https://example.com/a/b.git", "git_branch": "main",
+                       "language": ["python"]}).encode()  # fmt: skip
+    headers = _signed_post(api, keys, target, body)
+    first = api.http.post(target, content=body, headers=headers)
+    assert first.status_code == 200, first.text
+    again = api.http.post(target, content=body, headers=headers)
+    assert again.status_code == 401 and "already used" in again.json()["error_msg"], again.text
+    # Identical GETs may share a signature (the SDK signs to the second).
+    get_target = f"/v2/{pid}/tasks?limit=10&offset=0"
+    host = api.http.base_url.netloc.decode()
+    get_headers = _signed_headers(*keys, "GET", get_target, b"", host)
+    assert api.http.get(get_target, headers=get_headers).status_code == 200
+    assert api.http.get(get_target, headers=get_headers).status_code == 200
+
+
+def test_a_date_ahead_of_the_server_clock_is_refused(api: Api) -> None:
+    caller = api.user()
+    pid = api.project({"owner": caller})
+    keys = _access_key(api, caller)
+    host = api.http.base_url.netloc.decode()
+    target = f"/v2/{pid}/tasks"
+    ahead = (datetime.now(UTC) + timedelta(minutes=10)).strftime("%Y%m%dT%H%M%SZ")
+    r = api.http.get(target, headers=_signed_headers(*keys, "GET", target, b"", host, date=ahead))
+    assert r.status_code == 401 and "ahead" in r.json()["error_msg"]
+    near = (datetime.now(UTC) + timedelta(minutes=2)).strftime("%Y%m%dT%H%M%SZ")
+    r = api.http.get(target, headers=_signed_headers(*keys, "GET", target, b"", host, date=near))
+    assert r.status_code == 200, r.text
+
+
+def _forget_failures(api: Api) -> None:
+    from sqlalchemy import delete
+
+    from opencheck.store.models import LoginFailure
+
+    with unit_of_work(api.runtime.sessions) as s:
+        s.execute(delete(LoginFailure))
+
+
+def test_failed_logins_back_off_even_for_the_right_password(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from opencheck.services import login_guard
+
+    # A long first delay, so that a slow machine cannot outwait the lock between two requests.
+    monkeypatch.setattr(login_guard, "FIRST_DELAY", timedelta(seconds=60))
+    caller = api.user()
+    right = _token_body(caller.name, "pw-" + caller.name)
+    try:
+        for _ in range(5):
+            r = api.http.post("/v3/auth/tokens", json=_token_body(caller.name, "wrong"))
+            assert r.status_code == 401, r.text
+        r = api.http.post("/v3/auth/tokens", json=right)
+        assert r.status_code == 429, r.text
+        assert r.json()["error_code"] == "CC.00050429"
+        assert 1 <= int(r.headers["Retry-After"]) <= 60
+        # The lock of one user name does not lock another user out.
+        other = api.user()
+        r = api.http.post("/v3/auth/tokens", json=_token_body(other.name, "pw-" + other.name))
+        assert r.status_code == 201
+    finally:
+        _forget_failures(api)
+    assert api.http.post("/v3/auth/tokens", json=right).status_code == 201
+
+
+def test_the_backoff_doubles_per_failure_and_a_success_clears_it(api: Api) -> None:
+    from sqlalchemy import select
+
+    from opencheck.services import login_guard
+    from opencheck.store.models import LoginFailure
+
+    guarded = {"user:backoff-probe": 3}
+    delays = []
+    for _ in range(5):
+        login_guard.failed(api.runtime.sessions, guarded)
+        with unit_of_work(api.runtime.sessions) as s:
+            row = s.scalars(
+                select(LoginFailure).where(LoginFailure.key == "user:backoff-probe")
+            ).one()
+            delays.append(
+                None if row.locked_until is None else row.locked_until - row.last_failure_at
+            )
+    assert delays[:2] == [None, None]
+    assert [d.total_seconds() for d in delays[2:] if d] == [1, 2, 4]
+    with pytest.raises(TooManyAttempts):
+        login_guard.check(api.runtime.sessions, guarded)
+    login_guard.succeeded(api.runtime.sessions, "user:backoff-probe")
+    login_guard.check(api.runtime.sessions, guarded)
+
+
+def test_unknown_users_fail_like_known_ones(api: Api) -> None:
+    try:
+        r = api.http.post("/v3/auth/tokens", json=_token_body("no-such-user-x", "pw"))
+        assert r.status_code == 401
+        assert r.json()["error_msg"] == "The username or password is incorrect."
+    finally:
+        _forget_failures(api)
+    # The decoy hash is a real scrypt hash: the unknown-user path does the same work.
+    from opencheck.services.auth import _decoy_hash
+
+    assert _decoy_hash().startswith("scrypt$")
+
+
+def test_a_token_can_be_revoked_by_its_owner_or_an_administrator(api: Api) -> None:
+    owner, stranger = api.user(), api.user()
+    pid = api.project({"viewer": owner})
+    subject = owner.headers["X-Auth-Token"]
+    r = api.http.delete("/v3/auth/tokens", headers={**stranger.headers, "X-Subject-Token": subject})
+    assert r.status_code == 403 and r.json()["error_code"] == "CC.00050010"
+    r = api.http.delete("/v3/auth/tokens", headers={**owner.headers, "X-Subject-Token": "oc_nope"})
+    assert r.status_code == 404
+    r = api.http.delete("/v3/auth/tokens", headers=owner.headers)
+    assert r.status_code == 400
+    r = api.http.delete("/v3/auth/tokens", headers={**owner.headers, "X-Subject-Token": subject})
+    assert r.status_code == 204, r.text
+    assert api.http.get(f"/v2/{pid}/tasks", headers=owner.headers).status_code == 401
+    second = api.user()
+    sub2 = second.headers["X-Auth-Token"]
+    r = api.http.delete("/v3/auth/tokens", headers={**api.admin.headers, "X-Subject-Token": sub2})
+    assert r.status_code == 204
+    assert api.http.get(f"/v2/{pid}/tasks", headers=second.headers).status_code == 401

@@ -14,7 +14,7 @@ from sqlalchemy import update
 
 from opencheck.engine.fetch import bare_clone_path
 from opencheck.store.db import unit_of_work
-from opencheck.store.models import Defect, Execution
+from opencheck.store.models import Defect, Execution, Task
 from tests.api.test_executions import BAD_PY, CLEAN_PY
 from tests.conftest import Api
 from tests.support import make_repo
@@ -330,7 +330,10 @@ def test_fragment_is_the_stored_line_once_the_clone_is_gone(api: Api, tmp_path: 
         execution = s.get(Execution, own.exec_id)
         assert execution is not None
         url = execution.git_url
-    shutil.rmtree(bare_clone_path(api.runtime.settings.cache_dir, url))
+        task = s.get(Task, execution.task_id)
+        assert task is not None
+        scope = task.project_id
+    shutil.rmtree(bare_clone_path(api.runtime.settings.cache_dir, url, scope))
     body = _detail(api, own.task_id, limit=200)
     assert body["total"] == len(EXPECTED)
     lines = BAD_PY.splitlines()

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from opencheck.engine.fetch import bare_clone_path
 from tests.conftest import Api
 from tests.support import commit
 
@@ -164,7 +165,7 @@ def test_gate_passes_on_a_clean_repository(api: Api, repo_factory) -> None:  # t
     assert r.json()["tasks"][0]["last_check_time"].endswith("Z")
 
 
-def test_unfetchable_repository_fails_with_a_reason_and_no_secret(api: Api) -> None:
+def test_unfetchable_repository_fails_with_a_reason_and_no_secret(api: Api, tmp_path: Path) -> None:
     pid = api.project()
     port = socket.socket()
     port.bind(("127.0.0.1", 0))
@@ -176,9 +177,14 @@ def test_unfetchable_repository_fails_with_a_reason_and_no_secret(api: Api) -> N
     assert api.wait(tid, exec_id)["task_status"] == 1
     message = api.v1_task(tid, pid)["lastJob"]["process"]["message"]
     assert "[ERROR]" in message and "tok-SECRET-123" not in message
-    tid2 = api.create_task(pid, git_url="/nonexistent/repo")
+    missing = tmp_path / "nonexistent" / "repo"  # under the tests' local repository root
+    tid2 = api.create_task(pid, git_url=str(missing))
     assert api.wait(tid2, api.run(tid2))["task_status"] == 1
-    assert "/nonexistent/repo" in api.v1_task(tid2, pid)["lastJob"]["process"]["message"]
+    message = api.v1_task(tid2, pid)["lastJob"]["process"]["message"]
+    assert str(missing) in message and "repository not found or not accessible" in message
+    # Git's closing advice is not a reason, and a failed first fetch leaves no empty clone.
+    assert "and the repository exists" not in message
+    assert not bare_clone_path(api.runtime.settings.cache_dir, str(missing), pid).exists()
 
 
 def test_one_check_at_a_time_and_stop(api: Api, hanging_remote: str) -> None:

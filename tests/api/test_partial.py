@@ -33,6 +33,7 @@ def short_timeout_api(tmp_path: Path) -> Iterator[Api]:
         workers=1,
         poll_interval=0.2,
         analyzer_timeout=TIMEOUT,
+        local_repo_roots=(tmp_path,),
     )
     runtime = Runtime.build(settings)
     try:

@@ -95,3 +95,40 @@ def test_serve_creates_the_admin_once_and_serves_http(tmp_path: Path) -> None:
     assert "with password:" not in err
     # One log line per request, carrying its request id.
     assert re.search(r"opencheck\.access [0-9a-f]{32} GET /health 200", err), err[-2000:]
+
+
+def test_tokens_are_revoked_and_bounded_by_the_maximum_lifetime(tmp_path: Path) -> None:
+    from opencheck.config import Settings
+    from opencheck.runtime import Runtime
+    from opencheck.services import auth
+    from opencheck.store.db import unit_of_work
+
+    assert oc("admin", "create-user", "bob", "--password-stdin", data_dir=tmp_path,
+              stdin="pw\n").returncode == 0  # fmt: skip
+    r = oc("admin", "create-token", "bob", "--ttl", "90d", data_dir=tmp_path)
+    assert r.returncode == 2 and "maximum token lifetime" in r.stderr
+    first = oc("admin", "create-token", "bob", data_dir=tmp_path).stdout.strip()
+    second = oc("admin", "create-token", "bob", data_dir=tmp_path).stdout.strip()
+    r = oc("admin", "revoke-token", "bob", "--token-stdin", data_dir=tmp_path, stdin=first + "\n")
+    assert r.returncode == 0 and "revoked the token" in r.stdout, r.stderr
+    runtime = Runtime.build(Settings(data_dir=tmp_path))
+    try:
+        with unit_of_work(runtime.sessions) as s:
+            assert auth.resolve_token(s, token=second).name == "bob"
+            with pytest.raises(Exception, match="expired"):
+                auth.resolve_token(s, token=first)
+    finally:
+        runtime.close()
+    r = oc("admin", "revoke-token", "bob", data_dir=tmp_path)
+    assert r.returncode == 0 and "revoked 1 tokens of bob" in r.stdout
+
+
+def test_serve_and_worker_take_the_local_repository_roots(tmp_path: Path) -> None:
+    from opencheck.cli.main import build_parser, settings_from
+
+    for command in ("serve", "worker"):
+        args = build_parser().parse_args([command, "--local-repo-roots", f"{tmp_path}:/srv/git"])
+        settings = settings_from(args)
+        assert settings.local_repo_roots == (tmp_path, Path("/srv/git"))
+        assert settings.local_repos.check(str(tmp_path / "r")) is not None
+    assert settings_from(build_parser().parse_args(["serve"])).local_repos.roots == ()

@@ -14,6 +14,7 @@ from opencheck.engine import fetch
 from opencheck.engine.errors import FetchError, ScanCancelled
 from opencheck.engine.fetch import RepoCache, RepoCredentials, redact
 from opencheck.engine.languages import unread
+from tests.engine.local import cache_at
 
 from .conftest import GitRepo, git
 from .git_http import git_http_server
@@ -25,7 +26,7 @@ def never() -> bool:
 
 @pytest.fixture
 def cache(tmp_path: Path) -> RepoCache:
-    return RepoCache(tmp_path / "cache", tmp_path / "work", timeout=60, cancelled=never)
+    return cache_at(tmp_path, never)
 
 
 def worktrees(cache: RepoCache) -> list[Path]:
@@ -110,7 +111,7 @@ def test_cancelled_fetch_raises_and_leaves_nothing(
     make_repo: Callable[..., GitRepo], tmp_path: Path
 ) -> None:
     repo = make_repo({"a.py": "x = 1\n"})
-    cache = RepoCache(tmp_path / "cache", tmp_path / "work", timeout=60, cancelled=lambda: True)
+    cache = cache_at(tmp_path, lambda: True)
     with pytest.raises(ScanCancelled), cache.checkout(str(repo.path), "main", None, "e"):
         pass
     assert worktrees(cache) == []

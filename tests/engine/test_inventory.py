@@ -10,8 +10,8 @@ import pytest
 
 from opencheck.domain.roles import Role
 from opencheck.engine import inventory as inv
-from opencheck.engine.fetch import RepoCache
 from opencheck.engine.inventory import build_inventory, clean_relative
+from tests.engine.local import cache_at
 
 
 def write(root: Path, files: Mapping[str, str | bytes]) -> None:
@@ -185,7 +185,7 @@ def test_a_checked_out_repository_with_hostile_links(
     repo.symlink("etc_passwd.py", "/etc/passwd")  # type: ignore[attr-defined]
     repo.symlink("escape", str(outside))  # type: ignore[attr-defined]
     repo.commit("links")  # type: ignore[attr-defined]
-    cache = RepoCache(tmp_path / "cache", tmp_path / "work", timeout=60, cancelled=lambda: False)
+    cache = cache_at(tmp_path)
     with cache.checkout(str(repo.path), "main", None, "e") as checkout:  # type: ignore[attr-defined]
         result = build_inventory(checkout.path, [], [])
         assert result.files == {"Python": ["app.py"]}

@@ -15,6 +15,7 @@ from opencheck.engine.loc import LanguageStats
 from opencheck.engine.metrics.complexity import FunctionMeasure
 from opencheck.engine.metrics.measure import FileMetrics
 from opencheck.engine.pipeline import EngineSettings, ScanResult, ScanSpec, run_scan, scan_tree
+from tests.engine.local import roots
 
 from .analyzers.fakes import ScriptAnalyzer
 from .conftest import GitRepo, alive, git
@@ -69,7 +70,12 @@ def spec(url: str, **changes: object) -> ScanSpec:
 
 @pytest.fixture
 def settings(tmp_path: Path) -> EngineSettings:
-    return EngineSettings(cache_dir=tmp_path / "cache", work_dir=tmp_path / "work", jobs=2)
+    return EngineSettings(
+        cache_dir=tmp_path / "cache",
+        work_dir=tmp_path / "work",
+        jobs=2,
+        local_repos=roots(tmp_path),
+    )
 
 
 def scan(repo: GitRepo, settings: EngineSettings, observer: Recorder, **kw: object) -> ScanResult:

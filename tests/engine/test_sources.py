@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from opencheck.engine.fetch import RepoCache
 from opencheck.engine.sources import _parse_batch, read_files
+from tests.engine.local import cache_at
 
 from .conftest import GitRepo
 
 
 def _fetch(repo: GitRepo, tmp_path: Path) -> tuple[Path, str]:
-    cache = RepoCache(tmp_path / "cache", tmp_path / "work", timeout=60, cancelled=lambda: False)
+    cache = cache_at(tmp_path)
     with cache.checkout(str(repo.path), "main", None, "exec1") as checkout:
         return cache.cache_dir, checkout.commit
 

@@ -30,7 +30,9 @@ BROKERS = {
 @pytest.fixture(params=sorted(BROKERS))
 def queue_runtime(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Runtime]:
     broker = BROKERS[request.param]
-    settings = Settings(data_dir=tmp_path / "data", workers=1, poll_interval=0.1)
+    settings = Settings(
+        data_dir=tmp_path / "data", workers=1, poll_interval=0.1, local_repo_roots=(tmp_path,)
+    )
     if broker is None:
         runtime = Runtime.build(settings)
         runtime.start_queue()
@@ -60,9 +62,11 @@ def test_queue_carries_an_execution_to_a_real_check(queue_runtime: Runtime, tmp_
         pid = projects.create_project(s, name="p").id
         new = tasks.NewTask(git_url=str(repo), git_branch="main", languages=["python"])
         task = tasks.create_task(s, principal=principal, project_id=pid, new=new,
-                                 cipher=queue_runtime.cipher)  # fmt: skip
+                                 cipher=queue_runtime.cipher,
+                                 local_repos=queue_runtime.settings.local_repos)  # fmt: skip
         exec_id = run_task(s, principal=principal, task_id=task.id, options=RunOptions(),
-                           cipher=queue_runtime.cipher).id  # fmt: skip
+                           cipher=queue_runtime.cipher,
+                           local_repos=queue_runtime.settings.local_repos).id  # fmt: skip
     assert queue_runtime.queue is not None
     queue_runtime.queue.enqueue(exec_id)
     deadline = time.monotonic() + 120

@@ -30,7 +30,9 @@ def _wait_all(runtime: Runtime, ids: list[str], timeout: float = 120) -> dict[st
 
 def test_restart_runs_queued_and_fails_interrupted(tmp_path: Path) -> None:
     repo = make_repo(tmp_path / "repo", {"a.py": "import os\n"})
-    settings = Settings(data_dir=tmp_path / "data", workers=1, poll_interval=0.1)
+    settings = Settings(
+        data_dir=tmp_path / "data", workers=1, poll_interval=0.1, local_repo_roots=(tmp_path,)
+    )
     first = Runtime.build(settings)  # a service that dies before its workers pick anything up
     with unit_of_work(first.sessions) as s:
         user = auth.create_user(s, name="root", password="pw", is_admin=True)
@@ -40,10 +42,11 @@ def test_restart_runs_queued_and_fails_interrupted(tmp_path: Path) -> None:
         for branch in ("main", "main"):
             new = NewTask(git_url=str(repo), git_branch=branch, languages=["python"])
             task = tasks.create_task(
-                s, principal=principal, project_id=pid, new=new, cipher=first.cipher
-            )
+                s, principal=principal, project_id=pid, new=new, cipher=first.cipher,
+                local_repos=settings.local_repos,
+            )  # fmt: skip
             ids.append(run_task(s, principal=principal, task_id=task.id, options=RunOptions(),
-                                cipher=first.cipher).id)  # fmt: skip
+                                cipher=first.cipher, local_repos=settings.local_repos).id)  # fmt: skip
     with unit_of_work(first.sessions) as s:
         interrupted = s.get(Execution, ids[0])
         assert interrupted is not None

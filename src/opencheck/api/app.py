@@ -10,6 +10,7 @@ from fastapi import FastAPI
 
 from opencheck import __version__
 from opencheck.api import errors
+from opencheck.api.body_limit import BodyLimitMiddleware
 from opencheck.api.middleware import RequestIdMiddleware
 from opencheck.api.routes import (
     defects,
@@ -61,5 +62,6 @@ def create_app(runtime: Runtime, *, start_queue: bool = True) -> FastAPI:
     for router in ROUTERS:
         app.include_router(router)
     errors.install(app)
-    app.add_middleware(RequestIdMiddleware)
+    app.add_middleware(BodyLimitMiddleware, limit=runtime.settings.max_body_bytes)
+    app.add_middleware(RequestIdMiddleware)  # outermost: it also sees the 413 answers
     return app

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from opencheck.errors import PermissionDenied, Unauthenticated
 from opencheck.runtime import Runtime
-from opencheck.services import auth, signing
+from opencheck.services import auth, replay, signing
 from opencheck.services.auth import Principal
 from opencheck.store.db import unit_of_work
 
@@ -43,21 +43,25 @@ def current_principal(
     """Authenticate with X-Auth-Token or an SDK-HMAC-SHA256 signature (decision 11)."""
     token = request.headers.get("x-auth-token")
     authorization = request.headers.get("authorization")
+    if not token and not authorization:
+        raise Unauthenticated(MISSING_CREDENTIALS)
     with unit_of_work(runtime.sessions) as session:
         if token:
             if len(token) > 100_000:
                 raise Unauthenticated(auth.EXPIRED_MESSAGE)
             return auth.resolve_token(session, token=token)
-        if authorization:
-            principal = _verify_signature(request, session, runtime, authorization, body)
-            _check_project_header(request)
-            return principal
-    raise Unauthenticated(MISSING_CREDENTIALS)
+        principal, signature = _verify_signature(
+            request, session, runtime, str(authorization), body
+        )
+        _check_project_header(request)
+    if request.method.upper() in signing.STATE_CHANGING:
+        replay.remember(runtime.sessions, signature)
+    return principal
 
 
 def _verify_signature(
     request: Request, session: Session, runtime: Runtime, authorization: str, body: bytes
-) -> Principal:
+) -> tuple[Principal, str]:
     try:
         access_key, signed, signature = signing.parse_authorization(authorization)
     except signing.SignatureError as exc:
@@ -77,7 +81,7 @@ def _verify_signature(
         )
     except signing.SignatureError as exc:
         raise Unauthenticated(f"Incorrect IAM authentication information: {exc}") from exc
-    return principal
+    return principal, signature
 
 
 def _utf8_headers(request: Request) -> dict[str, str]:

@@ -9,7 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from opencheck.errors import InvalidParameter, NotFound, OpenCheckError
+from opencheck.errors import InvalidParameter, NotFound, OpenCheckError, TooManyAttempts
 
 _HTTP_CODES = {
     401: "CC.00000003",
@@ -37,7 +37,10 @@ def _describe(error: dict[str, Any]) -> str:
 
 async def _opencheck_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, OpenCheckError)
-    return error_response(exc.status, exc.error_code, exc.message)
+    response = error_response(exc.status, exc.error_code, exc.message)
+    if isinstance(exc, TooManyAttempts):
+        response.headers["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 async def _validation_error(_: Request, exc: Exception) -> JSONResponse:

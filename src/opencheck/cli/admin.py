@@ -47,6 +47,9 @@ def add_parsers(sub: Any, common: Callable[[argparse.ArgumentParser], None]) -> 
     p = cmds.add_parser("create-token", help="issue an X-Auth-Token for a user")
     p.add_argument("user")
     p.add_argument("--ttl", default="24h", help="lifetime such as 30m, 24h, 7d (default 24h)")
+    p = cmds.add_parser("revoke-token", help="revoke a user's tokens (all, or the one given)")
+    p.add_argument("user")
+    p.add_argument("--token-stdin", action="store_true", help="read the one token from stdin")
     p = cmds.add_parser("create-access-key", help="issue an AK/SK pair for SDK signing")
     p.add_argument("user")
     for parser in cmds.choices.values():
@@ -61,6 +64,16 @@ def _password(args: argparse.Namespace) -> str:
     if not password:
         raise InvalidParameter("the password must not be empty")
     return password
+
+
+def _revoke(args: argparse.Namespace, session: Any) -> str:
+    user = auth.get_user_by_name_or_raise(session, name=args.user)
+    if not args.token_stdin:
+        return f"revoked {auth.revoke_tokens(session, user=user)} tokens of {user.name}"
+    token = sys.stdin.readline().strip()
+    principal = auth.Principal(user.id, user.name, False)
+    auth.revoke_token(session, principal=principal, subject=token)
+    return f"revoked the token of {user.name}"
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
@@ -93,8 +106,14 @@ def _dispatch(args: argparse.Namespace, session: Any, runtime: Runtime) -> str:
         return projects.create_group(session, project_id=args.project_id, name=args.name).id
     if cmd == "create-token":
         user = auth.get_user_by_name_or_raise(session, name=args.user)
-        token, _ = auth.issue_token(session, user=user, ttl=parse_ttl(args.ttl))
+        ttl = parse_ttl(args.ttl)
+        limit = runtime.settings.token_max_ttl_seconds
+        if ttl.total_seconds() > limit:
+            raise InvalidParameter(f"--ttl exceeds the maximum token lifetime ({limit} seconds)")
+        token, _ = auth.issue_token(session, user=user, ttl=ttl)
         return token
+    if cmd == "revoke-token":
+        return _revoke(args, session)
     user = auth.get_user_by_name_or_raise(session, name=args.user)
     ak, sk = auth.create_access_key(session, user=user, cipher=runtime.cipher)
     return f"AK={ak}\nSK={sk}"

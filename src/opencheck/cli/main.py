@@ -11,6 +11,7 @@ from pathlib import Path
 from opencheck import __version__
 from opencheck.cli import admin, serve
 from opencheck.config import Settings, from_env
+from opencheck.engine.local_repos import parse_roots
 from opencheck.errors import OpenCheckError
 
 
@@ -40,7 +41,12 @@ def settings_from(args: argparse.Namespace) -> Settings:
         port=getattr(args, "port", None),
         workers=getattr(args, "workers", None),
         queue_backend=getattr(args, "queue", None),
+        local_repo_roots=_roots(getattr(args, "local_repo_roots", None)),
     )
+
+
+def _roots(value: str | None) -> tuple[Path, ...] | None:
+    return None if value is None else parse_roots(value)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import secrets
 import sys
 from collections.abc import Callable
@@ -29,6 +30,13 @@ def add_parsers(sub: Any, common: Callable[[argparse.ArgumentParser], None]) -> 
     w = sub.add_parser("worker", help="run a Celery scan worker (queue backend celery)")
     common(w)
     w.add_argument("--workers", type=int, help="concurrent checks in this worker")
+    for parser in (p, w):
+        parser.add_argument(
+            "--local-repo-roots",
+            metavar="DIRS",
+            help=f"folders ({os.pathsep}-separated) whose repositories may be checked by path "
+            "or file:// URL; none by default (OPENCHECK_LOCAL_REPO_ROOTS)",
+        )
 
 
 def upgrade(settings: Settings) -> int:

@@ -7,10 +7,7 @@ import fcntl
 import hashlib
 import os
 import re
-import shutil
-import threading
 import time
-import uuid
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -20,6 +17,8 @@ from typing import NoReturn
 from opencheck.engine import runner
 from opencheck.engine.errors import EngineError, FetchError, ScanCancelled, redact
 from opencheck.engine.git_errors import failure_reason, last_line
+from opencheck.engine.local_repos import LocalRepoPolicy
+from opencheck.engine.removal import empty_trash_in_background, move_to_trash, remove_tree
 from opencheck.engine.repo_urls import (
     normalize_repo_url,
     repo_type_of,
@@ -102,6 +101,7 @@ class RepoCache:
         *,
         timeout: float,
         cancelled: Callable[[], bool],
+        local_repos: LocalRepoPolicy | None = None,
     ) -> None:
         # Absolute, because git runs inside the bare clone and would resolve relative paths there.
         self.cache_dir = cache_dir.resolve()
@@ -110,6 +110,11 @@ class RepoCache:
         self.trash_dir = self.work_dir.with_name(f"{self.work_dir.name}.trash")
         self.timeout = timeout
         self.cancelled = cancelled
+        policy = local_repos or LocalRepoPolicy()
+        # The cache and the worktrees are never a repository to check, whatever the roots say.
+        self.local_repos = LocalRepoPolicy(
+            policy.roots, (*policy.forbidden, self.cache_dir, self.work_dir)
+        )
 
     @contextmanager
     def checkout(
@@ -119,13 +124,15 @@ class RepoCache:
         credentials: RepoCredentials | None,
         execution_id: str,
         *,
+        scope: str = "",
         leave_out: Callable[[str], bool] | None = None,
     ) -> Iterator[Checkout]:
         """Fetch `branch` of `url` and yield a worktree of its head; always removed afterwards.
 
-        Files whose path `leave_out` accepts are not written (a sparse checkout).
+        The clone used is `scope`'s own (a project), so one tenant never reads what another
+        fetched. Files whose path `leave_out` accepts are not written (a sparse checkout).
         """
-        session = _Session.open(self, url, branch, credentials, execution_id)
+        session = _Session.open(self, url, branch, credentials, execution_id, scope)
         try:
             with session.locked(self.cancelled):
                 commit = session.fetch()
@@ -137,33 +144,11 @@ class RepoCache:
                 session.discard_worktree()
 
 
-def bare_clone_path(cache_dir: Path, clean_url: str) -> Path:
-    """Where the cached bare clone of `clean_url` (without credentials) lives."""
-    key = hashlib.sha256(clean_url.encode()).hexdigest()[:24]
+def bare_clone_path(cache_dir: Path, clean_url: str, scope: str = "") -> Path:
+    """Where `scope`'s cached bare clone of `clean_url` (without credentials) lives."""
+    name = f"{scope}\0{clean_url}" if scope else clean_url
+    key = hashlib.sha256(name.encode()).hexdigest()[:24]
     return cache_dir.resolve() / f"{key}.git"
-
-
-def _move_to_trash(path: Path, trash_dir: Path) -> Path | None:
-    """`path` renamed into `trash_dir` (None if it cannot be, e.g. on another filesystem)."""
-    if not path.exists():
-        return None
-    try:
-        trash_dir.mkdir(parents=True, exist_ok=True)
-        target = trash_dir / f"{path.name}-{uuid.uuid4().hex[:12]}"
-        path.rename(target)
-    except OSError:
-        return None
-    return target
-
-
-def _empty_trash_in_background(trash_dir: Path) -> None:
-    """Delete everything in `trash_dir` in a daemon thread (also what a crash left there)."""
-
-    def empty() -> None:
-        for entry in list(trash_dir.iterdir()) if trash_dir.is_dir() else []:
-            shutil.rmtree(entry, ignore_errors=True)
-
-    threading.Thread(target=empty, name="opencheck-trash", daemon=True).start()
 
 
 def _never() -> bool:
@@ -190,9 +175,11 @@ class _Session:
         branch: str,
         credentials: RepoCredentials | None,
         execution_id: str,
+        scope: str = "",
     ) -> _Session:
         try:
             clean_url, user, password = strip_userinfo(validate_repo_url(url))
+            local = cache.local_repos.check(clean_url)
         except ValueError as exc:
             raise FetchError(f"Invalid repository URL: {exc}") from None
         if credentials is None and password:
@@ -206,9 +193,11 @@ class _Session:
         if not _EXECUTION_ID.match(execution_id):
             raise EngineError(f"invalid execution id {execution_id!r}")
         cache.cache_dir.mkdir(parents=True, exist_ok=True)
-        bare = bare_clone_path(cache.cache_dir, clean_url)
+        bare = bare_clone_path(cache.cache_dir, clean_url, scope)
         worktree = cache.work_dir / execution_id
-        session = cls(cache, clean_url, branch, bare, worktree, auth_env, secrets)
+        # Git reads the real path that was checked, not a link that could change meanwhile.
+        remote = str(local) if local is not None else clean_url
+        session = cls(cache, remote, branch, bare, worktree, auth_env, secrets)
         session.check_branch()
         return session
 
@@ -246,7 +235,8 @@ class _Session:
 
     def fetch(self) -> str:
         """Update the cached clone's `branch` from the remote and return its head commit."""
-        if not (self.bare / "HEAD").exists():
+        created = not (self.bare / "HEAD").exists()
+        if created:
             self.bare.mkdir(parents=True, exist_ok=True)
             self._git("init", "--bare", "--quiet", ".", what="initialise the cache")
         self._git("config", "remote.origin.url", self.url, what="configure the cache")
@@ -254,9 +244,11 @@ class _Session:
         result = self._run(
             "fetch", "--prune", "--no-tags", "--quiet", "origin", f"+{ref}:{ref}", env=self.auth_env
         )
-        if result.timed_out:
-            self._fail(f"timed out after {self.cache.timeout:g}s")
-        if result.returncode != 0:
+        if result.timed_out or result.returncode != 0:
+            if created:  # an empty clone would only hide the failure from the next fetch
+                remove_tree(self.bare)
+            if result.timed_out:
+                self._fail(f"timed out after {self.cache.timeout:g}s")
             self._fail(failure_reason(result.stderr.decode(errors="replace")))
         out = self._git("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", what="resolve")
         return out.strip()
@@ -308,7 +300,7 @@ class _Session:
         Deleting the files of a large checkout takes a third of a second per 7,000 files, which
         nobody need wait for; git only needs the worktree gone from its place to prune it.
         """
-        trash = _move_to_trash(self.worktree, self.cache.trash_dir)
+        trash = move_to_trash(self.worktree, self.cache.trash_dir)
         try:
             with self.locked(_never, CLEANUP_TIMEOUT):
                 if trash is None:
@@ -316,9 +308,9 @@ class _Session:
                 else:
                     self._run("worktree", "prune", cancelled=_never)
         except FetchError:
-            shutil.rmtree(self.worktree, ignore_errors=True)  # `worktree prune` tidies up later
+            remove_tree(self.worktree)  # `worktree prune` tidies up later
         if trash is not None:
-            _empty_trash_in_background(self.cache.trash_dir)
+            empty_trash_in_background(self.cache.trash_dir)
 
     def remove_worktree(self, path: Path) -> None:
         """Remove the worktree; never raises for a missing one.
@@ -326,7 +318,7 @@ class _Session:
         Deleting the files and pruning is what `git worktree remove --force` does, without
         first refreshing the index of a tree about to go (a third of a second on Django).
         """
-        shutil.rmtree(path, ignore_errors=True)
+        remove_tree(path)
         self._run("worktree", "prune", cancelled=_never)
 
     def _git(self, *args: str, what: str, stdin: bytes | None = None) -> str:

@@ -22,13 +22,26 @@ _FAILURE_REASONS: tuple[tuple[str, str], ...] = (
 
 
 def failure_reason(stderr: str) -> str:
-    """The known reason git failed, with its last line; else that line."""
-    tail = last_line(stderr)
+    """The known reason git failed; else git's first fatal line.
+
+    Git's closing advice ("Please make sure you have the correct access rights and the
+    repository exists.") says nothing true about this failure, so it is never quoted.
+    """
     lowered = stderr.lower()
     for needle, reason in _FAILURE_REASONS:
         if needle in lowered:
-            return f"{reason} ({tail})" if tail and tail.lower() != reason else reason
-    return tail or "git fetch failed"
+            return reason
+    return first_fatal_line(stderr) or "git fetch failed"
+
+
+def first_fatal_line(stderr: str) -> str:
+    """Git's first `fatal:` or `error:` line without its prefix; else its last line."""
+    for line in stderr.splitlines():
+        line = line.strip()
+        for prefix in ("fatal: ", "error: "):
+            if line.startswith(prefix):
+                return line.removeprefix(prefix)[:300]
+    return last_line(stderr)
 
 
 def last_line(stderr: str) -> str:

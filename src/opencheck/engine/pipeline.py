@@ -27,6 +27,7 @@ from opencheck.engine.fetch import RepoCache, RepoCredentials
 from opencheck.engine.inventory import Inventory, LeftOut, build_inventory, clean_relative
 from opencheck.engine.languages import unread
 from opencheck.engine.loc import LanguageStats, count_lines
+from opencheck.engine.local_repos import LocalRepoPolicy
 from opencheck.engine.metrics.measure import CodeMeasures, measure_code
 from opencheck.engine.reporting import to_findings
 from opencheck.engine.suppressing import unused_severities
@@ -62,6 +63,8 @@ class ScanSpec:
     rule_selections: Mapping[str, RuleSelection] | None = None
     # Test code beyond the conventions (prefixes or globs, as `excludes`).
     test_paths: tuple[str, ...] = ()
+    # Whose clone of the repository to use: one tenant never reads another's cached fetches.
+    cache_scope: str = ""
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,8 @@ class EngineSettings:
     analyzer_timeout: float = 900
     analyzer_memory_mb: int = 2048
     jobs: int = 2
+    # Local repositories are refused unless their real path is under one of these roots.
+    local_repos: LocalRepoPolicy = field(default_factory=LocalRepoPolicy)
 
 
 class ScanObserver(Protocol):
@@ -146,11 +151,17 @@ def run_scan(
         settings.work_dir,
         timeout=settings.fetch_timeout,
         cancelled=observer.cancelled,
+        local_repos=settings.local_repos,
     )
     secrets = (spec.credentials.secret,) if spec.credentials else ()
     observer.log(f"Fetching {redact(spec.repo_url, secrets)} branch {spec.branch}")
     with cache.checkout(
-        spec.repo_url, spec.branch, spec.credentials, execution_id, leave_out=unread
+        spec.repo_url,
+        spec.branch,
+        spec.credentials,
+        execution_id,
+        scope=spec.cache_scope,
+        leave_out=unread,
     ) as checkout:
         observer.log(f"Checked out commit {checkout.commit}")
         progress(30)

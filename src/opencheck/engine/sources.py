@@ -20,14 +20,14 @@ MAX_BLOB_BYTES = 2 * 1024 * 1024
 
 
 def read_files(
-    cache_dir: Path, repo_url: str, commit: str, paths: Sequence[str]
+    cache_dir: Path, repo_url: str, commit: str, paths: Sequence[str], scope: str = ""
 ) -> dict[str, bytes]:
-    """The contents of `paths` at `commit`, for those the cache still holds."""
+    """The contents of `paths` at `commit`, for those `scope`'s cached clone still holds."""
     try:
         clean_url = strip_userinfo(validate_repo_url(repo_url))[0]
     except ValueError:
         return {}
-    bare = bare_clone_path(cache_dir, clean_url)
+    bare = bare_clone_path(cache_dir, clean_url, scope)
     wanted = [p for p in dict.fromkeys(paths) if "\n" not in p]
     if not bare.is_dir() or not wanted or not commit.isalnum():
         return {}

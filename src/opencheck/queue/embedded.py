@@ -29,6 +29,10 @@ class EmbeddedQueue:
         recovered = checks.recover_interrupted(self._ctx.sessions)
         if recovered:
             log.warning("marked %d interrupted execution(s) failed", recovered)
+        # Nothing of this process runs yet, so every worktree on disk is a leftover.
+        swept = checks.sweep_worktrees(self._ctx)
+        if swept:
+            log.warning("discarded %d worktree(s) left by an earlier process", swept)
         for n in range(self._workers):
             t = threading.Thread(target=self._loop, name=f"opencheck-worker-{n}", daemon=True)
             t.start()

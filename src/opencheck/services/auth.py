@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import secrets as pysecrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -9,7 +10,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from opencheck.errors import Conflict, InvalidParameter, NotFound, Unauthenticated
+from opencheck.errors import (
+    Conflict,
+    InvalidParameter,
+    NotFound,
+    PermissionDenied,
+    Unauthenticated,
+)
 from opencheck.services.secrets import (
     Cipher,
     hash_password,
@@ -58,9 +65,26 @@ def get_user_by_name(session: Session, *, name: str) -> User | None:
 def authenticate_password(session: Session, *, name: str, password: str) -> User:
     """Check a name and password; raises Unauthenticated on any mismatch."""
     user = session.scalar(select(User).where(User.name == name))
-    if user is None or not verify_password(password, user.password_hash):
+    # An unknown name costs the same hash as a known one, so timing does not tell them apart.
+    stored = user.password_hash if user is not None else _decoy_hash()
+    if not verify_password(password, stored) or user is None:
         raise Unauthenticated("The username or password is incorrect.")
     return user
+
+
+@functools.cache
+def _decoy_hash() -> str:
+    return hash_password(pysecrets.token_urlsafe(16))
+
+
+def revoke_token(session: Session, *, principal: Principal, subject: str) -> None:
+    """Revoke the token `subject`: the caller's own, or anyone's for an administrator."""
+    row = session.scalar(select(AuthToken).where(AuthToken.token_hash == hash_token(subject)))
+    if row is None or row.revoked_at is not None or row.expires_at <= utcnow():
+        raise NotFound("the token in X-Subject-Token does not exist or is no longer valid")
+    if row.user_id != principal.user_id and not principal.is_admin:
+        raise PermissionDenied("only the token's owner or an administrator may revoke it")
+    row.revoked_at = utcnow()
 
 
 def issue_token(session: Session, *, user: User, ttl: timedelta) -> tuple[str, datetime]:

@@ -14,6 +14,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from opencheck.domain.executions import ExecutionStatus
+from opencheck.engine import removal
 from opencheck.engine.errors import FetchError, ScanCancelled
 from opencheck.engine.pipeline import (
     EngineSettings,
@@ -130,6 +131,7 @@ def _spec(ctx: CheckContext, s: Session, execution: Execution) -> ScanSpec:
         rule_languages=languages,
         rule_type=template.rule_type,
         rule_selections=selections or None,
+        cache_scope=task.project_id,
     )
 
 
@@ -180,6 +182,11 @@ def process(ctx: CheckContext, execution_id: str, stop: threading.Event | None =
 def _store(ctx: CheckContext, execution_id: str, result: ScanResult) -> None:
     with unit_of_work(ctx.sessions) as s:
         results.store(s, execution_id=execution_id, result=result)
+
+
+def sweep_worktrees(ctx: CheckContext) -> int:
+    """Discard the worktrees a previous process left behind; returns how many."""
+    return removal.sweep_worktrees(ctx.engine.work_dir)
 
 
 def recover_interrupted(sessions: sessionmaker[Session]) -> int:

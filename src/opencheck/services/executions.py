@@ -10,12 +10,14 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from opencheck.domain.executions import ExecutionStatus, JobType
+from opencheck.engine.local_repos import LocalRepoPolicy
 from opencheck.errors import InvalidParameter, NotFound, TaskRunning
 from opencheck.services.auth import Principal
 from opencheck.services.permissions import Action
-from opencheck.services.projects import check_id
+from opencheck.services.projects import check_id, require
 from opencheck.services.secrets import Cipher
 from opencheck.services.tasks import (
+    RepoLogin,
     active_execution,
     get_task_for,
     validate_branch,
@@ -43,12 +45,18 @@ def log_line(message: str, at: datetime | None = None) -> str:
     return f"{stamp} GMT+00:00 {message}\n"
 
 
-def _credentials(task: Task, options: RunOptions, cipher: Cipher) -> str | None:
+def _credentials(
+    task: Task, options: RunOptions, url_login: RepoLogin | None, cipher: Cipher
+) -> str | None:
     if options.username or options.access_token:
         if not (options.username and options.access_token):
             raise InvalidParameter("username and access_token must be given together")
         pair = {"username": options.username, "secret": options.access_token}
         return cipher.encrypt(json.dumps(pair))
+    if url_login is not None:
+        pair = {"username": url_login.username, "secret": url_login.secret}
+        return cipher.encrypt(json.dumps(pair))
+    # The task's credentials are for the task's repository, never for a one-off URL.
     if options.git_url or not task.username_enc or not task.access_token_enc:
         return None
     pair = {
@@ -59,13 +67,27 @@ def _credentials(task: Task, options: RunOptions, cipher: Cipher) -> str | None:
 
 
 def run_task(
-    session: Session, *, principal: Principal, task_id: str, options: RunOptions, cipher: Cipher
+    session: Session,
+    *,
+    principal: Principal,
+    task_id: str,
+    options: RunOptions,
+    cipher: Cipher,
+    local_repos: LocalRepoPolicy,
 ) -> Execution:
-    """Queue a full check of the task; at most one queued or running check per task."""
+    """Queue a full check of the task; at most one queued or running check per task.
+
+    A one-off repository or branch in the body changes what is checked: that needs the edit
+    permission, not only execute, and the URL rules of task creation.
+    """
     task = get_task_for(session, principal=principal, task_id=task_id, action=Action.EXECUTE)
+    if options.git_url or options.git_branch:
+        require(session, principal=principal, project_id=task.project_id, action=Action.EDIT)
     if options.ref is not None and options.ref not in REFS:
         raise InvalidParameter("ref must be one of pull, merge_request")
-    git_url = validate_git_url(options.git_url) if options.git_url else task.git_url
+    git_url, url_login = task.git_url, None
+    if options.git_url:
+        git_url, url_login = validate_git_url(options.git_url, local_repos)
     branch = validate_branch(options.git_branch) if options.git_branch else task.git_branch
     # The first write takes the task row's lock (PostgreSQL) or the database write lock (SQLite),
     # so two concurrent run requests cannot both see "nothing running".
@@ -81,7 +103,7 @@ def run_task(
         executor=principal.name,
         git_url=git_url,
         git_branch=branch,
-        credentials_enc=_credentials(task, options, cipher),
+        credentials_enc=_credentials(task, options, url_login, cipher),
         ref=options.ref,
         message=log_line(f"Check queued by {principal.name}"),
     )

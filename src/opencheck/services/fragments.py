@@ -19,9 +19,8 @@ def fragments(page: DefectPage, cache_dir: Path) -> dict[int, list[tuple[int, st
     commit = page.execution.commit_sha
     if not commit or not page.defects:
         return {}
-    sources = read_files(
-        cache_dir, page.execution.git_url, commit, [d.file_path for d in page.defects]
-    )
+    paths = [d.file_path for d in page.defects]
+    sources = read_files(cache_dir, page.execution.git_url, commit, paths, page.task.project_id)
     split = {
         path: data.decode("utf-8", errors="replace").splitlines() for path, data in sources.items()
     }

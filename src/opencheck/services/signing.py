@@ -11,6 +11,9 @@ from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
 ALGORITHM = "SDK-HMAC-SHA256"
 MAX_CLOCK_SKEW = timedelta(minutes=15)
+# A client clock may run a little fast; a date far ahead would stretch the signature's life.
+MAX_FUTURE_SKEW = timedelta(minutes=5)
+STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _AUTH_RE = re.compile(
     r"^SDK-HMAC-SHA256\s+Access=([^,\s]+),\s*SignedHeaders=([^,\s]+),\s*Signature=([0-9a-f]{64})$"
 )
@@ -42,10 +45,9 @@ def canonical_request(
     )
     low = {k.lower(): v.strip() for k, v in headers.items()}
     canon_headers = "".join(f"{h}:{low.get(h, '')}\n" for h in signed)
-    if body and "x-sdk-content-sha256" in low:
-        payload = low["x-sdk-content-sha256"]
-    else:
-        payload = hashlib.sha256(body).hexdigest()
+    # Always the bytes received: a content hash taken on trust would let one captured signature
+    # carry any other body.
+    payload = hashlib.sha256(body).hexdigest()
     return "\n".join([method.upper(), path, query, canon_headers, ";".join(signed), payload])
 
 
@@ -66,7 +68,10 @@ def verify(
     signature: str,
     now: datetime | None = None,
 ) -> None:
-    """Raise SignatureError unless the request was signed with `secret` within 15 minutes."""
+    """Raise SignatureError unless the request, body included, was signed with `secret`.
+
+    The date must lie within 15 minutes before and 5 minutes after the server's clock.
+    """
     low = {k.lower(): v for k, v in headers.items()}
     if "x-sdk-date" not in signed or "host" not in signed:
         raise SignatureError("x-sdk-date and host must be signed")
@@ -74,8 +79,14 @@ def verify(
         stamp = datetime.strptime(low.get("x-sdk-date", ""), "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
     except ValueError as exc:
         raise SignatureError("X-Sdk-Date is missing or malformed") from exc
-    if abs((now or datetime.now(UTC)) - stamp) > MAX_CLOCK_SKEW:
+    now = now or datetime.now(UTC)
+    if now - stamp > MAX_CLOCK_SKEW:
         raise SignatureError("X-Sdk-Date is more than 15 minutes off the server time")
+    if stamp - now > MAX_FUTURE_SKEW:
+        raise SignatureError("X-Sdk-Date is more than 5 minutes ahead of the server time")
+    claimed = low.get("x-sdk-content-sha256")
+    if claimed is not None and claimed.strip() != hashlib.sha256(body).hexdigest():
+        raise SignatureError("body does not match the signed content hash")
     canonical = canonical_request(method, raw_target, headers, signed, body)
     expected = sign(secret, low["x-sdk-date"].strip(), canonical)
     if not hmac.compare_digest(expected, signature):

@@ -14,7 +14,13 @@ from opencheck.domain import gate
 from opencheck.domain.executions import ACTIVE_STATUSES
 from opencheck.domain.languages import canonical_language
 from opencheck.engine.inventory import clean_relative
-from opencheck.engine.repo_urls import normalize_repo_url, repo_type_of, validate_repo_url
+from opencheck.engine.local_repos import LocalRepoPolicy
+from opencheck.engine.repo_urls import (
+    normalize_repo_url,
+    repo_type_of,
+    strip_userinfo,
+    validate_repo_url,
+)
 from opencheck.errors import InvalidParameter, NotFound, TaskRunning
 from opencheck.services import rulesets
 from opencheck.services.auth import Principal
@@ -59,13 +65,33 @@ def validate_branch(branch: str, name: str = "git_branch") -> str:
     return branch
 
 
-def validate_git_url(url: str, name: str = "git_url") -> str:
+def validate_git_url(
+    url: str, local_repos: LocalRepoPolicy, name: str = "git_url"
+) -> tuple[str, RepoLogin | None]:
+    """The URL without any user or password in it, and the login it carried (if any).
+
+    A local path or file:// URL must be allowed by `local_repos`.
+    """
     if not isinstance(url, str) or not url.strip():
         raise InvalidParameter(f"{name} is required")
     try:
-        return validate_repo_url(url.strip())
+        clean, user, password = strip_userinfo(validate_repo_url(url.strip()))
+        local_repos.check(clean)
     except ValueError as exc:
         raise InvalidParameter(f"{name} is invalid: {exc}") from exc
+    # A user alone in an HTTP(S) URL is how token-only hosts take a token.
+    login = RepoLogin(user or "", password or "") if (user or password) else None
+    if login is not None and not clean.lower().startswith(("http://", "https://")):
+        login = None if password is None else login
+    return clean, login
+
+
+@dataclass(frozen=True)
+class RepoLogin:
+    """A user name and password or token, from a URL or given apart."""
+
+    username: str
+    secret: str = field(repr=False)
 
 
 def default_task_name(git_url: str, branch: str) -> str:
@@ -104,17 +130,27 @@ def _languages(new: NewTask) -> dict[str, str | None]:
 
 
 def create_task(
-    session: Session, *, principal: Principal, project_id: str, new: NewTask, cipher: Cipher
+    session: Session,
+    *,
+    principal: Principal,
+    project_id: str,
+    new: NewTask,
+    cipher: Cipher,
+    local_repos: LocalRepoPolicy,
 ) -> Task:
-    """Create a task and its configuration template; returns the task."""
+    """Create a task and its configuration template; returns the task.
+
+    Credentials inside the URL are moved into the encrypted ones; only the clean URL is kept.
+    """
     project = get_project_or_raise(session, project_id=project_id)
     require(session, principal=principal, project_id=project_id, action=Action.CREATE)
-    url = validate_git_url(new.git_url)
+    url, url_login = validate_git_url(new.git_url, local_repos)
     branch = validate_branch(new.git_branch)
     if new.rule_type not in RULE_TYPES:
         raise InvalidParameter("rule_type must be basic or security")
     if bool(new.username) != bool(new.access_token):
         raise InvalidParameter("username and access_token must be given together")
+    login = RepoLogin(new.username, new.access_token or "") if new.username else url_login
     chosen = _languages(new)
     validate_paths(new.include_paths, "include_paths")
     validate_paths(new.exclude, "exclude")
@@ -157,8 +193,8 @@ def create_task(
         git_url=url,
         git_url_key=normalize_repo_url(url),
         git_branch=branch,
-        username_enc=cipher.encrypt(new.username) if new.username else None,
-        access_token_enc=cipher.encrypt(new.access_token) if new.access_token else None,
+        username_enc=cipher.encrypt(login.username) if login else None,
+        access_token_enc=cipher.encrypt(login.secret) if login else None,
     )
     session.add(task)
     session.flush()

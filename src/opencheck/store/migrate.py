@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+from collections.abc import Callable
 from pathlib import Path
 
 from alembic import command
@@ -19,12 +20,16 @@ def alembic_config(url: str) -> Config:
     return cfg
 
 
-def upgrade(engine: Engine, lock_dir: Path) -> None:
-    """Upgrade to head; a file lock keeps two processes on one machine from racing."""
+def upgrade(engine: Engine, lock_dir: Path, encrypt: Callable[[str], str] | None = None) -> None:
+    """Upgrade to head; a file lock keeps two processes on one machine from racing.
+
+    `encrypt` seals secrets that a data migration moves out of plain columns.
+    """
     lock_dir.mkdir(parents=True, exist_ok=True)
     with open(lock_dir / "migrate.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         cfg = alembic_config(engine.url.render_as_string(hide_password=False))
         with engine.begin() as connection:
             cfg.attributes["connection"] = connection
+            cfg.attributes["encrypt"] = encrypt
             command.upgrade(cfg, "head")

@@ -86,6 +86,24 @@ class AuthToken(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
+class UsedSignature(Base):
+    """A signature of a state-changing request, refused if seen again before it expires."""
+
+    __tablename__ = "used_signatures"
+    signature: Mapped[str] = mapped_column(String(64), primary_key=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class LoginFailure(Base):
+    """Recent failed logins of one user name or one client address, for the backoff."""
+
+    __tablename__ = "login_failures"
+    key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
 class AccessKey(Base):
     """An AK/SK pair for SDK-HMAC-SHA256 signatures; the secret is stored encrypted."""
 

@@ -19,7 +19,12 @@ def run_task(
     options = (body or RunRequestV2()).to_options()
     with unit_of_work(runtime.sessions) as session:
         execution = executions.run_task(
-            session, principal=user, task_id=task_id, options=options, cipher=runtime.cipher
+            session,
+            principal=user,
+            task_id=task_id,
+            options=options,
+            cipher=runtime.cipher,
+            local_repos=runtime.settings.local_repos,
         )
     if runtime.queue is not None:
         runtime.queue.enqueue(execution.id)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import Field
 
-from opencheck.api.deps import RuntimeDep
+from opencheck.api.deps import CurrentUser, RuntimeDep
 from opencheck.api.schemas.common import Body, wire_time
-from opencheck.errors import InvalidParameter
-from opencheck.services import auth
+from opencheck.errors import InvalidParameter, Unauthenticated
+from opencheck.services import auth, login_guard
 from opencheck.store.db import unit_of_work
 
 router = APIRouter()
@@ -45,23 +45,43 @@ class TokenRequest(Body):
 
 
 @router.post("/v3/auth/tokens", status_code=201)
-def issue_token(body: TokenRequest, runtime: RuntimeDep) -> JSONResponse:
-    """Exchange a user name and password for a token in the X-Subject-Token header."""
+def issue_token(body: TokenRequest, request: Request, runtime: RuntimeDep) -> JSONResponse:
+    """Exchange a user name and password for a token in the X-Subject-Token header.
+
+    Failed logins back off per user name and per client address (429 with Retry-After).
+    """
     identity = body.auth.identity
     if "password" not in identity.methods or identity.password is None:
         raise InvalidParameter("auth.identity.methods must include password")
     user_in = identity.password.user
-    ttl = timedelta(seconds=runtime.settings.token_ttl_seconds)
-    with unit_of_work(runtime.sessions) as session:
-        user = auth.authenticate_password(session, name=user_in.name, password=user_in.password)
-        token, expires = auth.issue_token(session, user=user, ttl=ttl)
-        issued = expires - ttl
-        content = {
-            "token": {
-                "methods": ["password"],
-                "expires_at": wire_time(expires),
-                "issued_at": wire_time(issued),
-                "user": {"id": user.id, "name": user.name},
+    ttl = timedelta(seconds=runtime.settings.token_lifetime_seconds)
+    guarded = login_guard.keys(user_in.name, request.client.host if request.client else None)
+    login_guard.check(runtime.sessions, guarded)
+    try:
+        with unit_of_work(runtime.sessions) as session:
+            user = auth.authenticate_password(session, name=user_in.name, password=user_in.password)
+            token, expires = auth.issue_token(session, user=user, ttl=ttl)
+            content = {
+                "token": {
+                    "methods": ["password"],
+                    "expires_at": wire_time(expires),
+                    "issued_at": wire_time(expires - ttl),
+                    "user": {"id": user.id, "name": user.name},
+                }
             }
-        }
+    except Unauthenticated:
+        login_guard.failed(runtime.sessions, guarded)
+        raise
+    login_guard.succeeded(runtime.sessions, next(iter(guarded)))
     return JSONResponse(status_code=201, content=content, headers={"X-Subject-Token": token})
+
+
+@router.delete("/v3/auth/tokens", status_code=204)
+def revoke_token(request: Request, user: CurrentUser, runtime: RuntimeDep) -> Response:
+    """IAM's revoke: the token in X-Subject-Token stops working at once."""
+    subject = request.headers.get("x-subject-token", "")
+    if not subject or len(subject) > 1024:
+        raise InvalidParameter("X-Subject-Token is required")
+    with unit_of_work(runtime.sessions) as session:
+        auth.revoke_token(session, principal=user, subject=subject)
+    return Response(status_code=204)

@@ -24,6 +24,7 @@ def create_task(
             project_id=project_id,
             new=body.to_new_task(),
             cipher=runtime.cipher,
+            local_repos=runtime.settings.local_repos,
         )
         return {"task_id": task.id}
 

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from opencheck.engine.checkout_budget import CheckoutBudget
 from opencheck.engine.local_repos import SETTING as LOCAL_ROOTS_SETTING
 from opencheck.engine.local_repos import LocalRepoPolicy, parse_roots
 
@@ -32,6 +33,8 @@ class Settings:
     analyzer_memory_mb: int = 2048
     poll_interval: float = 0.5
     max_body_bytes: int = 1024 * 1024
+    # What one checkout may write (OPENCHECK_MAX_CHECKOUT_BYTES, _FILES, _DEPTH).
+    checkout_budget: CheckoutBudget = field(default_factory=CheckoutBudget)
     secret_key: str = field(default="", repr=False)
     # Folders whose repositories may be checked by path or file:// URL; none by default.
     local_repo_roots: tuple[Path, ...] = ()
@@ -86,5 +89,10 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
         analyzer_memory_mb=int(env.get("OPENCHECK_ANALYZER_MEMORY_MB", base.analyzer_memory_mb)),
         secret_key=env.get("OPENCHECK_SECRET_KEY", ""),
         max_body_bytes=int(env.get("OPENCHECK_MAX_BODY_BYTES", base.max_body_bytes)),
+        checkout_budget=CheckoutBudget(
+            max_bytes=int(env.get("OPENCHECK_MAX_CHECKOUT_BYTES", base.checkout_budget.max_bytes)),
+            max_files=int(env.get("OPENCHECK_MAX_CHECKOUT_FILES", base.checkout_budget.max_files)),
+            max_depth=int(env.get("OPENCHECK_MAX_CHECKOUT_DEPTH", base.checkout_budget.max_depth)),
+        ),
         local_repo_roots=parse_roots(env.get(LOCAL_ROOTS_SETTING, "")),
     )

@@ -43,6 +43,7 @@ class Runtime:
             analyzer_timeout=settings.analyzer_timeout,
             analyzer_memory_mb=settings.analyzer_memory_mb,
             local_repos=settings.local_repos,
+            checkout_budget=settings.checkout_budget,
         )
         ctx = CheckContext(sessions, cipher, engine_settings, settings.poll_interval)
         return cls(settings, db, sessions, cipher, ctx)

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NoReturn
 
-from opencheck.engine import runner
+from opencheck.engine import checkout_budget, runner
+from opencheck.engine.checkout_budget import CheckoutBudget
 from opencheck.engine.errors import EngineError, FetchError, ScanCancelled, redact
 from opencheck.engine.git_errors import failure_reason, last_line
 from opencheck.engine.local_repos import LocalRepoPolicy
@@ -102,6 +103,7 @@ class RepoCache:
         timeout: float,
         cancelled: Callable[[], bool],
         local_repos: LocalRepoPolicy | None = None,
+        budget: CheckoutBudget | None = None,
     ) -> None:
         # Absolute, because git runs inside the bare clone and would resolve relative paths there.
         self.cache_dir = cache_dir.resolve()
@@ -110,6 +112,7 @@ class RepoCache:
         self.trash_dir = self.work_dir.with_name(f"{self.work_dir.name}.trash")
         self.timeout = timeout
         self.cancelled = cancelled
+        self.budget = budget or CheckoutBudget()
         policy = local_repos or LocalRepoPolicy()
         # The cache and the worktrees are never a repository to check, whatever the roots say.
         self.local_repos = LocalRepoPolicy(
@@ -266,7 +269,7 @@ class _Session:
             self.remove_worktree(self.worktree)
         self._git("worktree", "prune", what="prune worktrees")
         what = f"check out commit {commit}"
-        unwanted = self._paths_of(commit, leave_out) if leave_out else []
+        unwanted = self._budgeted(commit, leave_out)
         if not unwanted:
             add = ("worktree", "add", "--detach", "--force", "--quiet", str(self.worktree), commit)
             self._git(*add, what=what)
@@ -282,17 +285,17 @@ class _Session:
         self._git(*inside, "checkout-index", "--all", "--quiet", what=what)
         return tuple(map(os.fsdecode, unwanted))
 
-    def _paths_of(self, commit: str, accept: Callable[[str], bool]) -> list[bytes]:
-        """The paths (as git spells them, in bytes) of `commit`'s files that `accept` accepts."""
-        result = self._run("ls-tree", "-r", "-z", commit)
+    def _budgeted(self, commit: str, leave_out: Callable[[str], bool] | None) -> list[bytes]:
+        """The paths (as git spells them) `leave_out` accepts; fails over the budget."""
+        result = self._run("ls-tree", "-r", "-l", "-z", commit)
         if result.timed_out or result.returncode != 0:
             self._fail("cannot list the files of the commit")
-        paths = []
-        for entry in result.stdout.split(b"\0"):
-            meta, _, path = entry.partition(b"\t")
-            if meta.split(b" ")[1:2] == [b"blob"] and accept(os.fsdecode(path)):
-                paths.append(path)
-        return paths
+        listing = checkout_budget.tally(result.stdout, leave_out)
+        try:
+            checkout_budget.check(listing, self.cache.budget)
+        except checkout_budget.OverBudget as exc:
+            raise FetchError(f"Refused to check out {self.url}: {exc}", self.secrets) from None
+        return listing.left_out or []
 
     def discard_worktree(self) -> None:
         """Move this execution's worktree to the trash at once, prune it, empty the trash later.

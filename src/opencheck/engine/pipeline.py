@@ -22,6 +22,7 @@ from opencheck.engine.analyzers.base import (
     hotspot_rules,
 )
 from opencheck.engine.analyzers.registry import ANALYZERS
+from opencheck.engine.checkout_budget import CheckoutBudget
 from opencheck.engine.errors import ScanCancelled, redact
 from opencheck.engine.fetch import RepoCache, RepoCredentials
 from opencheck.engine.inventory import Inventory, LeftOut, build_inventory, clean_relative
@@ -79,6 +80,7 @@ class EngineSettings:
     jobs: int = 2
     # Local repositories are refused unless their real path is under one of these roots.
     local_repos: LocalRepoPolicy = field(default_factory=LocalRepoPolicy)
+    checkout_budget: CheckoutBudget = field(default_factory=CheckoutBudget)
 
 
 class ScanObserver(Protocol):
@@ -152,6 +154,7 @@ def run_scan(
         timeout=settings.fetch_timeout,
         cancelled=observer.cancelled,
         local_repos=settings.local_repos,
+        budget=settings.checkout_budget,
     )
     secrets = (spec.credentials.secret,) if spec.credentials else ()
     observer.log(f"Fetching {redact(spec.repo_url, secrets)} branch {spec.branch}")

@@ -101,6 +101,8 @@ def facts(path: str, head: bytes = b"x = 1\n", **kwargs: object) -> FileFacts:
         ("examples/basic/main.go", Role.TEST),
         ("documentation/manual/working/code/Forms.scala", Role.TEST),
         ("docs/snippets/app.kt", Role.TEST),
+        ("doc/configure/base_directives.html", Role.TEST),  # a web page of the manual
+        ("src/doc/render.go", Role.MAIN),  # a Go package named doc
         ("slick-testkit/src/main/scala/NestingTest.scala", Role.TEST),
         ("main/src/sbt-test/actions/compile/A.scala", Role.TEST_DATA),
         # Main code, including names that only look like tests.

@@ -81,6 +81,10 @@ TEST_DIRS = frozenset(
         "integrationTest",
     }
 )
+# A web page or style sheet under `doc/` is documentation, as under `docs/` (h2o's doc/*.html:
+# 5 of 5 accessibility findings were on its published manual). Only for web files: C and Go
+# trees keep sources in folders named doc.
+WEB_DOC_DIRS = frozenset({"doc"})
 # Inputs and expected outputs of tests: Go's tool ignores testdata/ by convention, and snapshot
 # folders hold recorded output. Findings there were noise on the precision corpus.
 TEST_DATA_DIRS = frozenset(
@@ -364,6 +368,7 @@ def _test(facts: FileFacts) -> Verdict | None:
         return Verdict(Role.TEST, "a test path of the task")
     folder = (
         _folder_named(facts.path, TEST_DIRS)
+        or (_folder_named(facts.path, WEB_DOC_DIRS) if facts.language in WEB_LANGUAGES else None)
         or _test_source_set(facts.path)
         or _folder_matching(facts.path, _TEST_FOLDER)
     )

@@ -83,3 +83,24 @@ def test_a_repository_cannot_shadow_the_measuring_modules(tmp_path: Path) -> Non
     assert measures.errors == []
     assert [len(m.functions) for m in measures.files] == [1, 1]
     assert not marker.exists()
+
+
+def test_the_child_takes_a_json_list_and_never_reads_outside_the_checkout(tmp_path: Path) -> None:
+    import json
+    import subprocess
+    import sys
+
+    tricky = "a\n/etc/hostname.py"  # a file name holding a newline and an absolute path
+    (tmp_path / "ok.py").write_text("def f():\n    return 1\n")
+    (tmp_path / tricky.replace("/", "_")).write_text("x = 1\n")
+    pairs = [["python", "ok.py"], ["python", tricky.replace("/", "_")], ["lines", "/etc/hostname"],
+             ["lines", "../outside.txt"]]  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "-I", "-m", "opencheck.engine.metrics"],
+        input=json.dumps(pairs).encode(), cwd=tmp_path, capture_output=True, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    reports = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["path"] for r in reports] == [p[1] for p in pairs]
+    assert reports[0]["raw_lines"] == 2 and reports[1]["raw_lines"] == 1
+    assert reports[2]["error"] == reports[3]["error"] == "not a path inside the checkout"

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
 from opencheck.engine.analyzers.base import (
@@ -16,6 +13,7 @@ from opencheck.engine.analyzers.base import (
     Rule,
     RuleSelection,
     bundled_binary,
+    content_file,
     first_syntax_error_per_file,
     json_items,
     read_head,
@@ -59,14 +57,12 @@ def sqlfluff_binary() -> str | None:
     return bundled_binary("sqlfluff")
 
 
-@cache
 def config_file() -> str:
-    """A config file holding only `_CONFIG`, written once per content into the temp directory."""
-    digest = hashlib.sha256(_CONFIG.encode()).hexdigest()[:12]
-    path = Path(tempfile.gettempdir()) / f"opencheck-sqlfluff-{digest}.cfg"
-    if not path.is_file() or path.read_text() != _CONFIG:
-        path.write_text(_CONFIG)
-    return str(path)
+    """A config file holding only `_CONFIG`, in this process's private temp folder.
+
+    Never a predictable name in the shared temp directory, which anyone could have planted.
+    """
+    return str(content_file(_CONFIG, prefix="sqlfluff", suffix=".cfg"))
 
 
 class Sqlfluff:

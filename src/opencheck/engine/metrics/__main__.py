@@ -1,4 +1,4 @@
-"""`python -m opencheck.engine.metrics` < `LANGUAGE:PATH` lines: function metrics as JSON lines.
+"""`python -m opencheck.engine.metrics` < a JSON list of [LANGUAGE, PATH]: metrics as JSON lines.
 
 Runs as a child process of the engine, so that the runner bounds its time and memory like any
 analyser's. Reads each file as bytes and never runs anything from the repository.
@@ -16,6 +16,10 @@ LINES_ONLY = "lines"  # in place of the language: count the file's lines, measur
 
 
 def _report(language: str, path: str) -> dict[str, object]:
+    parts = Path(path).parts
+    # Only files inside the checkout (the cwd): a list is data, never a way out.
+    if not parts or Path(path).is_absolute() or ".." in parts:
+        return {"path": path, "error": "not a path inside the checkout"}
     try:
         source = Path(path).read_bytes()
     except OSError as exc:
@@ -28,14 +32,20 @@ def _report(language: str, path: str) -> dict[str, object]:
 
 
 def main() -> int:
-    """Print one JSON object per `LANGUAGE:PATH` line of stdin (paths relative to the cwd)."""
+    """Print one JSON object per [LANGUAGE, PATH] pair of stdin (paths relative to the cwd).
+
+    JSON, not lines: a file name may hold a newline.
+    """
     out = sys.stdout
-    for arg in sys.stdin.read().splitlines():
-        language, sep, path = arg.partition(":")
-        if not sep:
-            print(f"not LANGUAGE:PATH: {arg!r}", file=sys.stderr)
-            return 2
-        out.write(json.dumps(_report(language, path), separators=(",", ":")) + "\n")
+    try:
+        pairs = json.loads(sys.stdin.buffer.read())
+        if not all(isinstance(p, list) and len(p) == 2 for p in pairs):
+            raise ValueError("expected [LANGUAGE, PATH] pairs")
+    except ValueError as exc:
+        print(f"bad file list: {exc}", file=sys.stderr)
+        return 2
+    for language, path in pairs:
+        out.write(json.dumps(_report(str(language), str(path)), separators=(",", ":")) + "\n")
     return 0
 
 

@@ -95,7 +95,8 @@ def _run_batch(root: Path, batch: list[str], limits: Limits) -> tuple[bytes, str
             memory_mb=limits.memory_mb,
             cancelled=limits.cancelled,
             max_output_mb=MAX_OUTPUT_MB,
-            stdin="".join(f"{argument}\n" for argument in batch).encode(),
+            # JSON pairs: a file name may hold a newline, which a line-per-file list would split.
+            stdin=json.dumps([argument.split(":", 1) for argument in batch]).encode(),
         )
     except ScanCancelled:
         return b"", None

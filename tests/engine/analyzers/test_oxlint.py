@@ -29,7 +29,7 @@ RECORDED = b"""{ "diagnostics": [
 
 DEFECTS_JS = """var data = { a: 1, a: 2 };
 eval("data");
-var f = new Function("return 1");
+var f = new Function("return " + data.a);
 setTimeout("alert(1)", 10);
 location.href = "javascript:void(0)";
 debugger;
@@ -248,6 +248,23 @@ def test_an_empty_getter_is_an_abstract_placeholder(tmp_path: Path) -> None:
     result = run_batch(OXLINT, tmp_path, ["backend.js"], selection, LIMITS)
     assert result.error is None
     assert [(f.rule_id, f.line) for f in result.findings] == [("oxlint:getter-return", 4)]
+
+
+FUNCTIONS_JS = """export const Empty = new Function;
+export const global = Function("return this")();
+export const AsyncFunction = new Function('return (async function(){}).constructor;')();
+export const compiled = new Function("a", "b", source);
+export const bound = Function.apply(null, params);
+"""
+
+
+def test_a_function_built_from_literals_only_is_no_hotspot(tmp_path: Path) -> None:
+    """dojo's `new Function;` and UglifyJS's `Function("return this")` compile no outside code."""
+    (tmp_path / "functions.js").write_text(FUNCTIONS_JS)
+    selection = RuleSelection.of(r for r in RULES if r.id == "oxlint:no-new-func")
+    result = run_batch(OXLINT, tmp_path, ["functions.js"], selection, LIMITS)
+    assert result.error is None
+    assert [f.line for f in result.findings] == [4, 5]
 
 
 def test_deliberate_idioms_pass_and_the_rest_is_reported(tmp_path: Path) -> None:

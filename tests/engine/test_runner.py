@@ -99,7 +99,8 @@ def test_environment_is_minimal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     lines = set(result.stdout.decode().splitlines())
     assert {"LANG=C.UTF-8", "EXTRA=yes"} <= lines
     assert b"s3cret" not in result.stdout
-    assert {line.split("=", 1)[0] for line in lines} <= {"PATH", "HOME", "LANG", "EXTRA", "PWD"}
+    allowed = {"PATH", "HOME", "LANG", "EXTRA", "PWD", "OPENCHECK_OWNER"}
+    assert {line.split("=", 1)[0] for line in lines} <= allowed
 
 
 def test_missing_program_is_an_engine_error(tmp_path: Path) -> None:

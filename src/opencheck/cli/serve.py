@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from opencheck.config import Settings
 from opencheck.runtime import Runtime
-from opencheck.services import auth
+from opencheck.services import auth, checks
 from opencheck.store.db import unit_of_work
 from opencheck.store.models import User
 
@@ -94,6 +94,10 @@ def worker(settings: Settings) -> int:
     from opencheck.queue.celery_app import make_celery
 
     Runtime.build(settings).close()
+    # What a killed worker on this host left running dies before this one takes work.
+    killed = checks.kill_orphans()
+    if killed:
+        print(f"killed {killed} process(es) left by an earlier worker", file=sys.stderr)
     app = make_celery(settings)
     argv = ["worker", "--loglevel=INFO", f"--concurrency={settings.workers}", "--pool=threads"]
     app.worker_main(argv)

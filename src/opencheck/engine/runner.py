@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from opencheck.engine import orphans
 from opencheck.engine.errors import EngineError, ScanCancelled
+from opencheck.engine.orphans import OWNER_VARIABLE
 
 POLL_INTERVAL = 0.1
 TERM_GRACE = 1.0
@@ -32,11 +34,16 @@ class RunResult:
 
 
 def minimal_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
-    """PATH, HOME and a UTF-8 locale plus `extra`: the service's own secrets never reach a child."""
+    """PATH, HOME and a UTF-8 locale plus `extra`: the service's own secrets never reach a child.
+
+    Every child also carries its owner's tag, which its own children inherit, so that a later
+    process can find and kill what a crashed one left running.
+    """
     env = {
         "PATH": os.environ.get("PATH", "/usr/local/bin:/usr/bin:/bin"),
         "HOME": os.environ.get("HOME", "/nonexistent"),
         "LANG": "C.UTF-8",
+        OWNER_VARIABLE: orphans.owner_tag(),
     }
     env.update(extra or {})
     return env
@@ -96,6 +103,7 @@ def _spawn(
     def set_limits() -> None:
         for which, limit in rlimits:
             resource.setrlimit(which, (limit, limit))
+        orphans.die_with_parent()
 
     try:
         return subprocess.Popen(

@@ -29,6 +29,9 @@ class EmbeddedQueue:
         recovered = checks.recover_interrupted(self._ctx.sessions)
         if recovered:
             log.warning("marked %d interrupted execution(s) failed", recovered)
+        killed = checks.kill_orphans()
+        if killed:
+            log.warning("killed %d analyser process(es) left by an earlier process", killed)
         # Nothing of this process runs yet, so every worktree on disk is a leftover.
         swept = checks.sweep_worktrees(self._ctx)
         if swept:

@@ -14,7 +14,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from opencheck.domain.executions import ExecutionStatus
-from opencheck.engine import removal
+from opencheck.engine import orphans, removal
 from opencheck.engine.errors import FetchError, ScanCancelled
 from opencheck.engine.pipeline import (
     EngineSettings,
@@ -187,6 +187,11 @@ def _store(ctx: CheckContext, execution_id: str, result: ScanResult) -> None:
 def sweep_worktrees(ctx: CheckContext) -> int:
     """Discard the worktrees a previous process left behind; returns how many."""
     return removal.sweep_worktrees(ctx.engine.work_dir)
+
+
+def kill_orphans() -> int:
+    """Kill analysers and git calls whose service process is gone; returns how many."""
+    return orphans.kill_orphans()
 
 
 def recover_interrupted(sessions: sessionmaker[Session]) -> int:

@@ -110,6 +110,59 @@ def test_misread_results(
     assert misread(_result(path, row, code, message), SourceLines(tmp_path)) is expected
 
 
+JNI = """extern "C"
+JNIEXPORT void
+JNICALL
+Java_Filter_release(JNIEnv *env, jobject, jlong pointer) {
+    delete (Filter *) pointer;
+}
+extern "C" JNIEXPORT jint JNICALL Java_Filter_size(JNIEnv *env, jobject) {
+    size(env);
+}
+"""
+
+
+@pytest.mark.parametrize(("row", "expected"), [(6, True), (9, False)])
+def test_a_jni_void_function_has_no_missing_return(
+    tmp_path: Path, row: int, expected: bool
+) -> None:
+    """DuckDuckGo's JNI bloom filter: JNIEXPORT read as the return type of a void function."""
+    (tmp_path / "jni.cpp").write_text(JNI)
+    result = _result("jni.cpp", row, "missingReturn", "Found an exit path from function with "
+                     "non-void return type that has missing return statement")  # fmt: skip
+    assert misread(result, SourceLines(tmp_path)) is expected
+
+
+NGHTTP2 = """int check(int fd, uint32_t version, Downstream *dconn) {
+    getsockopt(fd, SOL_SOCKET, SO_ERROR, (char *)&error, &len);
+    p = (const uint8_t *)&version;
+    q = (struct sockaddr *)&version;
+    // dconn was deleted
+    dconn = nullptr;
+    dconn = nullptr;
+}
+uint8_t *begin() { return std::begin(buf); }
+uint8_t *first() { return 1; }
+"""
+
+
+@pytest.mark.parametrize(
+    ("row", "code", "expected"),
+    [
+        (2, "dangerousTypeCast", True),  # viewing bytes through a char pointer
+        (3, "dangerousTypeCast", True),
+        (4, "dangerousTypeCast", False),
+        (6, "uselessAssignmentPtrArg", True),  # commented on the line above
+        (7, "uselessAssignmentPtrArg", False),
+        (9, "CastIntegerToAddressAtReturn", True),  # std::begin of an array is a pointer
+        (10, "CastIntegerToAddressAtReturn", False),
+    ],
+)
+def test_nghttp2_misreads(tmp_path: Path, row: int, code: str, expected: bool) -> None:
+    (tmp_path / "util.cc").write_text(NGHTTP2)
+    assert misread(_result("util.cc", row, code, "message"), SourceLines(tmp_path)) is expected
+
+
 def test_a_c_assertion_on_repeated_operands_is_reported(tmp_path: Path) -> None:
     (tmp_path / "same.c").write_text("void f(int a) {\n    CHECK(a == a);\n}\n")
     message = "Same expression on both sides of '=='."

@@ -45,6 +45,17 @@ _REPEATED = re.compile(r"\b([A-Za-z_]\w*)\s*(?:[-+*/%^&|<>]|[=!<>]=|&&|\|\|)\s*\
 # A body that is one upper-case macro statement (`{ DUMMY; }`, `NOT_REACHED();`): without its
 # definition cppcheck cannot see that it returns or never returns (BIRD's documentation stubs).
 _MACRO_STATEMENT = re.compile(r"^\s*\{?\s*[A-Z_][A-Z0-9_]*\s*(?:\([^;]*\))?\s*;\s*\}?\s*$")
+# A JNI entry point (`JNIEXPORT void JNICALL Java_...`): without jni.h's empty macros cppcheck
+# takes JNIEXPORT for the return type and reports the void function's end as a missing return.
+_JNI_VOID = re.compile(r"\bJNIEXPORT\s+void\b")
+# A C cast to a character pointer views an object's bytes, which the aliasing rules allow
+# (nghttp2's `(char *)&error` for getsockopt, `(const uint8_t *)&version`).
+_CHAR_POINTER_CAST = re.compile(
+    r"\(\s*(?:const\s+)?(?:(?:un)?signed\s+)?(?:char|u?int8_t|std::byte|uint8_t)\s*"
+    r"(?:const\s*)?\*\s*\)"
+)
+# std::begin/std::end of an array give a pointer: no integer is returned (nghttp2's buffers).
+_ITERATOR_CALL = re.compile(r"\breturn\s+std::(?:c?r?begin|c?r?end|data)\s*\(")
 # A cast of a number to a pointer written on the line itself, not pasted by a sentinel macro
 # (`#define FILTER_REJECT ((struct filter *) 1)`) reported at each use.
 _WRITTEN_CAST = re.compile(r"\*\s*\)\s*\(?\s*-?\s*(?:0[xX])?\d|_cast\s*<[^>]*\*\s*>\s*\(\s*-?\d")
@@ -241,6 +252,26 @@ def _macro_between_tests(result: _Result) -> bool:
     return False
 
 
+def _missing_return(result: _Result) -> bool:
+    """A body that is one macro statement, or the end of a `JNIEXPORT void` function (the
+    nearest JNIEXPORT above, with no other function's closing brace in between)."""
+    if _MACRO_STATEMENT.match(result.text):
+        return True
+    for line in result.before(LOOK_BACK_LINES):
+        if line.startswith("}"):
+            return False
+        if "JNIEXPORT" in line:
+            return _JNI_VOID.search(line) is not None
+    return False
+
+
+def _commented_above(result: _Result) -> bool:
+    """A parameter cleared right under a comment saying why (nghttp2's `// dconn was deleted`
+    before `dconn = nullptr;`): a deliberate, commented statement."""
+    above = result.before(1)
+    return bool(above) and above[0].lstrip().startswith(("//", "/*", "*"))
+
+
 def _smart_member(result: _Result) -> bool:
     """The member the line allocates into is declared in the file, and not as a raw pointer
     (so as a smart pointer or a typedef of one)."""
@@ -263,9 +294,13 @@ _CHECKS: dict[str, Callable[[_Result], bool]] = {
     "ignoredReturnValue": _unexpanded_call,
     "resourceLeak": _kept_or_exiting,
     "memleak": _kept_or_exiting,
-    "missingReturn": lambda r: _MACRO_STATEMENT.match(r.text) is not None,
+    "missingReturn": _missing_return,
     "intToPointerCast": lambda r: _WRITTEN_CAST.search(r.text) is None,
-    "uselessAssignmentPtrArg": lambda r: _CURSOR_STEP.match(r.text) is not None,
+    "uselessAssignmentPtrArg": lambda r: (
+        _CURSOR_STEP.match(r.text) is not None or _commented_above(r)
+    ),
+    "dangerousTypeCast": lambda r: _CHAR_POINTER_CAST.search(r.text) is not None,
+    "CastIntegerToAddressAtReturn": lambda r: _ITERATOR_CALL.search(r.text) is not None,
     "thisSubtraction": lambda r: _SPACED_THIS.search(r.text) is not None,
     "noCopyConstructor": _smart_member,
     "duplicateExpression": _volatile_operand,

@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 
+from opencheck.engine.analyzers import cppcheck_confine as confine
 from opencheck.engine.analyzers.base import (
     SYNTAX_ERROR,
     RawFinding,
@@ -80,6 +81,10 @@ class Cppcheck:
 
     def available(self) -> str | None:
         return None if cppcheck_binary() else "the cppcheck executable was not found"
+
+    def unsupported(self, root: Path, files: Sequence[str]) -> dict[str, str]:
+        """Files whose includes lead out of the checkout: cppcheck would open them."""
+        return confine.refused(root, files)
 
     def split(self, root: Path, files: Sequence[str]) -> list[tuple[Cppcheck, list[str]]]:
         """C sources with C headers for this adapter; the rest for the C++ variant."""

@@ -163,6 +163,21 @@ def test_nghttp2_misreads(tmp_path: Path, row: int, code: str, expected: bool) -
     assert misread(_result("util.cc", row, code, "message"), SourceLines(tmp_path)) is expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("    (!n1 || ((a.addr[n0] ^ b.addr[n0]) < 1));", True),  # BIRD's ip6_prefix_equal
+        ("    x = a.addr[n0] || n1;", False),
+        ("    return a.addr[4];", False),
+    ],
+)
+def test_an_element_behind_a_short_circuit_test(tmp_path: Path, text: str, expected: bool) -> None:
+    (tmp_path / "ip.h").write_text(f"int f(ip6_addr a, uint n0, uint n1) {{\n{text}\n}}\n")
+    message = "Array 'a.addr[4]' accessed at index 4, which is out of bounds."
+    result = _result("ip.h", 2, "arrayIndexOutOfBounds", message)
+    assert misread(result, SourceLines(tmp_path)) is expected
+
+
 def test_a_c_assertion_on_repeated_operands_is_reported(tmp_path: Path) -> None:
     (tmp_path / "same.c").write_text("void f(int a) {\n    CHECK(a == a);\n}\n")
     message = "Same expression on both sides of '=='."

@@ -56,6 +56,10 @@ _CHAR_POINTER_CAST = re.compile(
 )
 # std::begin/std::end of an array give a pointer: no integer is returned (nghttp2's buffers).
 _ITERATOR_CALL = re.compile(r"\breturn\s+std::(?:c?r?begin|c?r?end|data)\s*\(")
+# An element read right of a short-circuit test on the same line (`!n1 || a.addr[n0]`):
+# cppcheck does not relate the test to the index (BIRD's ip6_prefix_equal, n0 = 4 only when n1
+# is 0).
+_OUT_OF_BOUNDS_ARRAY = re.compile(r"^Array '([^'\[]+)\[")
 # A cast of a number to a pointer written on the line itself, not pasted by a sentinel macro
 # (`#define FILTER_REJECT ((struct filter *) 1)`) reported at each use.
 _WRITTEN_CAST = re.compile(r"\*\s*\)\s*\(?\s*-?\s*(?:0[xX])?\d|_cast\s*<[^>]*\*\s*>\s*\(\s*-?\d")
@@ -265,6 +269,13 @@ def _missing_return(result: _Result) -> bool:
     return False
 
 
+def _guarded_element(result: _Result) -> bool:
+    """An out-of-bounds element read only after a `||` or `&&` on its line."""
+    array = _named(_OUT_OF_BOUNDS_ARRAY, result)
+    access = re.search(rf"{array}\s*\[", result.text) if array else None
+    return access is not None and re.search(r"\|\||&&", result.text[: access.start()]) is not None
+
+
 def _commented_above(result: _Result) -> bool:
     """A parameter cleared right under a comment saying why (nghttp2's `// dconn was deleted`
     before `dconn = nullptr;`): a deliberate, commented statement."""
@@ -299,6 +310,7 @@ _CHECKS: dict[str, Callable[[_Result], bool]] = {
     "uselessAssignmentPtrArg": lambda r: (
         _CURSOR_STEP.match(r.text) is not None or _commented_above(r)
     ),
+    "arrayIndexOutOfBounds": _guarded_element,
     "dangerousTypeCast": lambda r: _CHAR_POINTER_CAST.search(r.text) is not None,
     "CastIntegerToAddressAtReturn": lambda r: _ITERATOR_CALL.search(r.text) is not None,
     "thisSubtraction": lambda r: _SPACED_THIS.search(r.text) is not None,

@@ -69,8 +69,9 @@ def project_default(session: Session, *, project_id: str, language: str) -> Rule
 
 
 def get_visible_or_raise(session: Session, *, project_id: str, ruleset_id: str) -> RuleSet:
-    """A system set or one of this project's sets."""
-    rs = session.get(RuleSet, ruleset_id) if isinstance(ruleset_id, str) else None
+    """A system set or one of this project's sets; a malformed id is a 400, as api.md says."""
+    check_id(ruleset_id if isinstance(ruleset_id, str) else "", "ruleset_id")
+    rs = session.get(RuleSet, ruleset_id)
     if rs is None or (rs.project_id is not None and rs.project_id != project_id):
         raise NotFound(f"rule set {ruleset_id} not found")
     return rs

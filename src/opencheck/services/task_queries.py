@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, aliased
 
 from opencheck.domain.executions import ACTIVE_STATUSES
 from opencheck.engine.repo_urls import normalize_repo_url
+from opencheck.errors import InvalidParameter
 from opencheck.services.auth import Principal, get_user_by_name
 from opencheck.services.permissions import Action, allows
 from opencheck.services.projects import get_project_or_raise, member_project_ids, require
@@ -29,6 +30,9 @@ M = TypeVar("M")
 
 JOB_STATUS_FILTERS = ("success", "failed", "aborted", "executing", "never_execute")
 REVIEW_RESULTS = ("success", "error")
+
+
+MAX_OFFSET = 2**62  # within SQL's signed 64-bit OFFSET on SQLite and PostgreSQL
 
 
 @dataclass
@@ -86,7 +90,7 @@ def _filtered(q: TaskQuery, visible: list[str] | None) -> Select[tuple[Task]]:
         if q.repo_url_full_match:
             stmt = stmt.where(Task.git_url == q.repo_url)
         else:
-            stmt = stmt.where(Task.git_url_key == normalize_repo_url(q.repo_url))
+            stmt = stmt.where(Task.git_url_key == repo_url_key(q.repo_url))
     if q.review_results:
         stmt = stmt.where(result.review_result.in_(q.review_results))
     if q.job_statuses:
@@ -124,10 +128,20 @@ def query_tasks(
         visible = [p for p in visible if allows(roles.get(p), Action.LIST)]
     stmt = _filtered(query, visible)
     total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
-    tasks = list(
-        session.scalars(stmt.offset((query.page - 1) * query.page_size).limit(query.page_size))
-    )
+    # `page` has no upper bound: past the end is an empty page, never a 64-bit overflow.
+    offset = min((query.page - 1) * query.page_size, MAX_OFFSET)
+    tasks = list(session.scalars(stmt.offset(offset).limit(query.page_size)))
     return _views(session, tasks, principal, operator), int(total or 0)
+
+
+def repo_url_key(value: str) -> str:
+    """The comparable form of a `repo_url` filter; `host/org/repo` is read as HTTPS."""
+    for candidate in (value, f"https://{value}"):
+        try:
+            return normalize_repo_url(candidate)
+        except ValueError:
+            continue
+    raise InvalidParameter("repo_url is not a repository URL")
 
 
 def _roles(session: Session, user_id: str) -> dict[str, str]:

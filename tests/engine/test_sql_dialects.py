@@ -21,6 +21,10 @@ from opencheck.engine.sql_dialects import guess_dialect
         (b"-- mentions go and serial in a comment only: serialise\nSELECT 1;\n", "ansi"),
         (b"\\set ON_ERROR_STOP 1\n\\echo loading\nSELECT 1;\n", "postgres"),
         (b"SELECT 'a\\set' AS s;\n", "ansi"),
+        # pg-utils' reports: casts after a literal or a parenthesis, PostgreSQL's own functions
+        (b"SELECT (t / 1000) * '1 second'::interval FROM s;\n", "postgres"),
+        (b"SELECT (x * 100)::numeric(20, 2) FROM s;\n", "postgres"),
+        (b"SELECT pg_size_pretty(pg_relation_size(relid)) FROM pg_stat_user_tables;\n", "postgres"),
     ],
 )
 def test_guess(text: bytes, dialect: str) -> None:

@@ -18,7 +18,9 @@ def _patterns(*sources: bytes) -> tuple[re.Pattern[bytes], ...]:
 # sqlfluff dialect → patterns of constructs only it (among these four) uses, each one point.
 _MARKERS: dict[str, tuple[re.Pattern[bytes], ...]] = {
     "postgres": _patterns(
-        rb"\w::\w",
+        # A cast after a name, a literal or a parenthesis (`'1 second'::interval`, `(x)::numeric`).
+        rb"[\w')\]]::\w",
+        rb"\bpg_\w+\s*\(",  # PostgreSQL's own functions (pg_size_pretty, pg_relation_size...)
         rb"\$\w*\$",
         rb"\b(?:big)?serial\b",
         rb"\bilike\b",

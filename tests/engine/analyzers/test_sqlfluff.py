@@ -263,3 +263,60 @@ def test_a_cte_read_by_the_from_of_an_update_is_used(tmp_path: Path) -> None:
     assert [(f.rule_id, f.line) for f in result.findings if f.rule_id.endswith("ST03")] == [
         ("sqlfluff:ST03", 1)
     ]
+
+
+def test_an_alias_repeated_where_its_name_is_ignored_or_never_sent_is_not_reported(
+    tmp_path: Path,
+) -> None:
+    """The recursive branch of a UNION takes the first branch's names, and psql sends only one of
+    `\\if`/`\\else` (postgres_dba, pg-utils); a repeat in the first branch is still reported."""
+    (tmp_path / "report.sql").write_text(
+        "WITH RECURSIVE tree AS (\n"
+        "  SELECT l.locker AS pid, l.locker AS dad FROM leads AS l\n"
+        "  UNION ALL\n"
+        "  SELECT w.waiter AS pid, tree.pid FROM tree INNER JOIN pairs AS w ON tree.pid = w.locker\n"
+        ")\n"
+        "SELECT tree.pid, tree.dad FROM tree;\n"
+        "SELECT\n"
+        "  s.userid,\n"
+        "\\if :pg17\n"
+        "  sum(s.shared_blk_read_time) AS blk_read_time\n"
+        "\\else\n"
+        "  sum(s.blk_read_time) AS blk_read_time\n"
+        "\\endif\n"
+        "FROM pg_stat_statements AS s GROUP BY s.userid;\n"
+        "SELECT a.x AS c, a.y AS c FROM a UNION ALL SELECT b.x, b.y FROM b;\n"
+    )
+    groups = SQLFLUFF.split(tmp_path, ["report.sql"])
+    variant, files = groups[0]
+    assert variant.dialect == "postgres"
+    selection = default_selection(SQLFLUFF, "basic")
+    result = run_batch(variant, tmp_path, files, selection, Limits(120, 2048, lambda: False))
+    assert result.error is None
+    assert [(f.rule_id, f.line) for f in result.findings if f.rule_id.endswith("AL08")] == [
+        ("sqlfluff:AL08", 15)
+    ]
+
+
+def test_psql_alternatives_are_no_union_branches(tmp_path: Path) -> None:
+    """sqlfluff reads psql `\\if`/`\\else` inside a union as more branches (postgres_dba)."""
+    (tmp_path / "node.sql").write_text(
+        "SELECT 'a' AS metric, version() AS value\n"
+        "UNION ALL\n"
+        "\\if :pg17\n"
+        "SELECT 'b', (SELECT c.num_timed::text FROM pg_stat_checkpointer AS c)\n"
+        "\\else\n"
+        "SELECT 'b', (SELECT c.checkpoints_timed::text FROM pg_stat_bgwriter AS c)\n"
+        "\\endif\n"
+        "UNION ALL\n"
+        "SELECT 'c', current_database();\n"
+        "SELECT 'a' AS m, 1 AS v UNION ALL SELECT 'b';\n"
+    )
+    groups = SQLFLUFF.split(tmp_path, ["node.sql"])
+    variant, files = groups[0]
+    selection = default_selection(SQLFLUFF, "basic")
+    result = run_batch(variant, tmp_path, files, selection, Limits(120, 2048, lambda: False))
+    assert result.error is None
+    assert [(f.rule_id, f.line) for f in result.findings if f.rule_id.endswith("AM07")] == [
+        ("sqlfluff:AM07", 10)
+    ]

@@ -132,7 +132,11 @@ class Sqlfluff:
 
 # Findings from a misreading that the statement's own text refutes:
 # - AL08 (a column alias used twice) in the select list of an INSERT ... SELECT, which fills the
-#   target columns by position, so one value may feed two of them;
+#   target columns by position, so one value may feed two of them; in a later branch of a UNION,
+#   INTERSECT or EXCEPT (the recursive part of a CTE), whose names are ignored for the first
+#   branch's; or across psql `\if`/`\else` alternatives, of which only one is ever sent;
+# - AM07 (set branches of different widths) in a statement with psql `\if`/`\else`
+#   alternatives, which sqlfluff reads as branches of one union (postgres_dba's node report);
 # - AL04 (a table alias used twice) unless two of its definitions share one scope: sqlfluff counts
 #   the tables of a subquery (`EXISTS (SELECT 1 FROM a)`, `(SELECT ... FROM user_ u) AS x`) with
 #   the outer FROM's;
@@ -141,7 +145,9 @@ class Sqlfluff:
 # - ST03 (an unused CTE) whose name the statement reads after FROM, JOIN, USING or a comma:
 #   sqlfluff loses the FROM of `WITH ... UPDATE` when it cannot parse the SET list (Lemmy's
 #   `SET x = subquery.case FROM subquery`).
-_MISREAD_RULES = frozenset({f"{NAME}:AL04", f"{NAME}:AL08", f"{NAME}:ST03", f"{NAME}:ST10"})
+_MISREAD_RULES = frozenset(
+    {f"{NAME}:AL04", f"{NAME}:AL08", f"{NAME}:AM07", f"{NAME}:ST03", f"{NAME}:ST10"}
+)
 _BIND_PARAMETER = re.compile(rb"\$\d+|\?|(?<![:\w]):[A-Za-z_]\w*|@\w+|%s|%\(\w+\)s")
 # What bounds one comparison (sqlfluff reports ST10 at its operator): to the left, to the right.
 _CONDITION_START = re.compile(rb"\b(?:and|or|when|where|on|not)\b|[,;(]", re.IGNORECASE)
@@ -150,6 +156,10 @@ _INSERT_INTO = re.compile(rb"\binsert\s+into\b", re.IGNORECASE)
 _COMMENT = re.compile(rb"--[^\n]*|/\*.*?\*/", re.DOTALL)
 _ALIAS_NAME = re.compile(r"alias '([^']+)'")
 _CTE_NAME = re.compile(r'CTE "([^"]+)"')
+_FIRST_LINE = re.compile(r"from line (\d+)")
+_SET_OPERATOR = re.compile(rb"\b(?:union|intersect|except)\b", re.IGNORECASE)
+_PSQL_ALTERNATIVE = re.compile(rb"^\s*\\(?:else|elif)\b", re.MULTILINE)
+_NESTED = re.compile(rb"\([^()]*\)")
 
 
 @dataclass(frozen=True)
@@ -178,7 +188,7 @@ class _SqlText:
 
 
 def _misread(finding: RawFinding, root: Path, texts: dict[str, _SqlText | None]) -> bool:
-    """An AL08, AL04 or ST10 finding that its statement, read from disk, shows to be misread."""
+    """A finding of `_MISREAD_RULES` that its statement, read from disk, shows to be misread."""
     if finding.rule_id not in _MISREAD_RULES:
         return False
     if finding.path not in texts:
@@ -190,13 +200,19 @@ def _misread(finding: RawFinding, root: Path, texts: dict[str, _SqlText | None])
     cut = text.line_starts[finding.line - 1] + max(0, finding.column - 1)
     before, statement = text.statement_around(cut)
     if finding.rule_id.endswith(":AL08"):
-        return bool(_INSERT_INTO.search(before))
+        return (
+            bool(_INSERT_INTO.search(before))
+            or _later_set_branch(before)
+            or _across_psql_alternatives(finding, text)
+        )
     if finding.rule_id.endswith(":ST10"):
         left = _CONDITION_START.split(before.rsplit(b"\n", 1)[-1])[-1]
         right = _CONDITION_END.split(source[cut:].split(b"\n", 1)[0], 1)[0]
         return bool(_BIND_PARAMETER.search(left + right))
     if finding.rule_id.endswith(":ST03"):
         return _cte_read(finding.message, statement)
+    if finding.rule_id.endswith(":AM07"):
+        return _PSQL_ALTERNATIVE.search(statement) is not None
     name = _ALIAS_NAME.search(finding.message)
     if name is None:
         return False
@@ -207,6 +223,24 @@ def _misread(finding: RawFinding, root: Path, texts: dict[str, _SqlText | None])
     )
     scopes = [_scope(statement, m.end()) for m in re.finditer(written, statement, re.IGNORECASE)]
     return len(scopes) == len(set(scopes))
+
+
+def _later_set_branch(before: bytes) -> bool:
+    """Whether the select list ending `before` follows a UNION, INTERSECT or EXCEPT in its own
+    parenthesis level (the branches of a subquery nested deeper do not count)."""
+    level = before[_scope(before, len(before)) + 1 :]
+    while _NESTED.search(level):
+        level = _NESTED.sub(b" ", level)
+    return _SET_OPERATOR.search(level) is not None
+
+
+def _across_psql_alternatives(finding: RawFinding, text: _SqlText) -> bool:
+    """Whether a psql `\\else` or `\\elif` line separates the alias from its first use."""
+    first = _FIRST_LINE.search(finding.message)
+    if first is None or not 0 < int(first[1]) < finding.line:
+        return False
+    span = text.blanked[text.line_starts[int(first[1]) - 1] : text.line_starts[finding.line - 1]]
+    return _PSQL_ALTERNATIVE.search(span) is not None
 
 
 def _cte_read(message: str, statement: bytes) -> bool:

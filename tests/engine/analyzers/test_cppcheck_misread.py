@@ -178,6 +178,27 @@ def test_an_element_behind_a_short_circuit_test(tmp_path: Path, text: str, expec
     assert misread(result, SourceLines(tmp_path)) is expected
 
 
+FUZZ = """int main(void) {
+    FUZZ_ASSERT(dst);
+    FUZZ_ASSERT_MSG(rtSize == size, "Incorrect size");
+    printf("%u\\n", n);
+    TT_BLATHER(("wm_high = " EV_SIZE_FMT ", "
+        "limit", high));
+}
+"""
+
+
+@pytest.mark.parametrize(("row", "expected"), [(2, True), (3, True), (4, False), (5, False)])
+def test_a_printf_type_result_where_no_format_is_shown(
+    tmp_path: Path, row: int, expected: bool
+) -> None:
+    """lz4's FUZZ_ASSERT: the macro's %u for __LINE__ was reported at each of its 97 uses."""
+    (tmp_path / "fuzz.c").write_text(FUZZ)
+    message = "%u in format string (no. 2) requires 'unsigned int' but the argument type is int."
+    result = _result("fuzz.c", row, "invalidPrintfArgType_uint", message)
+    assert misread(result, SourceLines(tmp_path)) is expected
+
+
 def test_a_c_assertion_on_repeated_operands_is_reported(tmp_path: Path) -> None:
     (tmp_path / "same.c").write_text("void f(int a) {\n    CHECK(a == a);\n}\n")
     message = "Same expression on both sides of '=='."

@@ -60,6 +60,10 @@ _ITERATOR_CALL = re.compile(r"\breturn\s+std::(?:c?r?begin|c?r?end|data)\s*\(")
 # cppcheck does not relate the test to the index (BIRD's ip6_prefix_equal, n0 = 4 only when n1
 # is 0).
 _OUT_OF_BOUNDS_ARRAY = re.compile(r"^Array '([^'\[]+)\[")
+# A printf argument-type result on a statement that shows no format (no `%`, no PRIx/..._FMT
+# macro): the format sits in a macro's definition and the one mismatch there is reported at every
+# use (lz4's FUZZ_ASSERT prints __LINE__ with %u, 97 times).
+_FORMAT_SHOWN = re.compile(r"%|\bPRI[a-zA-Z]\w*|\w*FMT\w*")
 # A cast of a number to a pointer written on the line itself, not pasted by a sentinel macro
 # (`#define FILTER_REJECT ((struct filter *) 1)`) reported at each use.
 _WRITTEN_CAST = re.compile(r"\*\s*\)\s*\(?\s*-?\s*(?:0[xX])?\d|_cast\s*<[^>]*\*\s*>\s*\(\s*-?\d")
@@ -276,6 +280,16 @@ def _guarded_element(result: _Result) -> bool:
     return access is not None and re.search(r"\|\||&&", result.text[: access.start()]) is not None
 
 
+def _format_elsewhere(result: _Result) -> bool:
+    """The statement from the reported line to its `;` (a few lines at most) shows no format."""
+    statement: list[str] = []
+    for line in result.lines[result.row - 1 : result.row - 1 + STATEMENT_LINES]:
+        statement.append(line)
+        if ";" in line:
+            break
+    return bool(statement) and _FORMAT_SHOWN.search("\n".join(statement)) is None
+
+
 def _commented_above(result: _Result) -> bool:
     """A parameter cleared right under a comment saying why (nghttp2's `// dconn was deleted`
     before `dconn = nullptr;`): a deliberate, commented statement."""
@@ -311,6 +325,10 @@ _CHECKS: dict[str, Callable[[_Result], bool]] = {
         _CURSOR_STEP.match(r.text) is not None or _commented_above(r)
     ),
     "arrayIndexOutOfBounds": _guarded_element,
+    **dict.fromkeys(
+        (f"invalidPrintfArgType_{kind}" for kind in ("sint", "uint", "s", "p", "float", "n")),
+        _format_elsewhere,
+    ),
     "dangerousTypeCast": lambda r: _CHAR_POINTER_CAST.search(r.text) is not None,
     "CastIntegerToAddressAtReturn": lambda r: _ITERATOR_CALL.search(r.text) is not None,
     "thisSubtraction": lambda r: _SPACED_THIS.search(r.text) is not None,

@@ -192,6 +192,10 @@ def test_role_by_path(path: str, role: Role) -> None:
         (b"# auto-generated, edits are lost\n", "'auto-generated' on line 1"),
         (b"\n" * 20 + b"/* A Bison parser, made by GNU Bison 3.8.2.  */\n", "a Bison parser"),
         (
+            b'<html><head>\n<meta name="generator" content="texi2html 1.76">\n',
+            "a documentation generator's page",
+        ),
+        (
             b'#line 2 "scanner.c"\n#define YY_INT_ALIGNED short\nint yylex(void);\n'
             b"extern char *yytext;\n",
             "lex/yacc output",

@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from opencheck import __version__
-from opencheck.api import errors
+from opencheck.api import errors, openapi
 from opencheck.api.body_limit import BodyLimitMiddleware
 from opencheck.api.middleware import RequestIdMiddleware
 from opencheck.api.routes import (
@@ -62,6 +62,7 @@ def create_app(runtime: Runtime, *, start_queue: bool = True) -> FastAPI:
     for router in ROUTERS:
         app.include_router(router)
     errors.install(app)
+    openapi.install(app)
     app.add_middleware(BodyLimitMiddleware, limit=runtime.settings.max_body_bytes)
     app.add_middleware(RequestIdMiddleware)  # outermost: it also sees the 413 answers
     return app

@@ -19,6 +19,7 @@ from opencheck.api.routes import (
     iam,
     metrics,
     rulesets,
+    task_settings,
     tasks_v1,
     tasks_v2,
 )
@@ -35,6 +36,7 @@ ROUTERS = (
     metrics.router,
     tasks_v1.router,
     rulesets.router,
+    task_settings.router,
 )
 
 

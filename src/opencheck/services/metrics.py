@@ -8,7 +8,8 @@ stored before files were fall back to the paths of their defects for folders and
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import posixpath
+from dataclasses import dataclass, replace
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -16,11 +17,19 @@ from sqlalchemy.orm import Session
 from opencheck.domain.code_metrics import clean_path, folders_of
 from opencheck.domain.roles import ANALYSED_ROLES, Role
 from opencheck.errors import NotFound
+from opencheck.services import task_settings
 from opencheck.services.auth import Principal
 from opencheck.services.code_totals import CodeTotals, code_totals
 from opencheck.services.defects import LineCounts, result_execution
 from opencheck.services.projects import get_project_or_raise
-from opencheck.store.models import Defect, Execution, ExecutionFile, ExecutionLanguage, Task
+from opencheck.store.models import (
+    ConfigTemplate,
+    Defect,
+    Execution,
+    ExecutionFile,
+    ExecutionLanguage,
+    Task,
+)
 
 REDUNDANT_CODE_RULE = "ruff:ERA001"  # commented-out code
 
@@ -193,11 +202,45 @@ def path_tree(
     execution_id: str | None,
     current_path: str,
 ) -> list[PathNode]:
-    _, execution = task_in_project(
+    task, execution = task_in_project(
         session,
         principal=principal,
         project_id=project_id,
         task_id=task_id,
         execution_id=execution_id,
     )
-    return path_children(_listed_files(session, execution.id), clean_path(current_path))
+    current = clean_path(current_path)
+    nodes = path_children(_listed_files(session, execution.id), current)
+    template = session.get(ConfigTemplate, task.template_id)
+    ignored = task_settings.ignored_paths(template) if template is not None else []
+    shown = [_with_setting(node, ignored) for node in nodes]
+    # An ignored path the checked commit's listing left out is still shown, so it can be
+    # checked again from the tree.
+    known = {node.path for node in shown}
+    for path in _ignored_children(ignored, current):
+        if path not in known:
+            known.add(path)
+            # Never listed, so its kind is unknown: a name with an extension is shown as a file.
+            leaf = path in ignored and "." in posixpath.basename(path)
+            state = task_settings.ignore_state(path, ignored) or task_settings.IGNORED
+            shown.append(PathNode(posixpath.basename(path), path, leaf, checkbox_status=state))
+    return sorted(shown, key=lambda n: (n.is_leaf, n.name))
+
+
+def _ignored_children(ignored: list[str], current: str) -> list[str]:
+    """The children of `current` that are, or hold, an ignored path."""
+    prefix = f"{current}/" if current else ""
+    found = []
+    for path in ignored:
+        if path.startswith(prefix) and path != current:
+            head = path[len(prefix) :].split("/", 1)[0]
+            found.append(prefix + head)
+    return found
+
+
+def _with_setting(node: PathNode, ignored: list[str]) -> PathNode:
+    """The node's ignore state with the task's setting applied: shown before the next check."""
+    state = task_settings.ignore_state(node.path, ignored)
+    if state is None or node.checkbox_status == task_settings.IGNORED:
+        return node
+    return replace(node, checkbox_status=state)

@@ -11,7 +11,7 @@ from opencheck.services.permissions import Action
 from opencheck.services.task_queries import TaskView
 from opencheck.store.models import ConfigTemplate, Execution, utcnow
 
-_REVIEW_NAMES_JSON = {
+REVIEW_NAMES_JSON = {
     0: "Number of critical issues",
     1: "Number of major issues",
     2: "Number of minor issues",
@@ -32,12 +32,13 @@ def review_data(template: ConfigTemplate) -> list[dict[str, object]]:
     ]
 
 
-def _review_data_json(template: ConfigTemplate) -> str:
+def review_data_json(template: ConfigTemplate) -> str:
+    """The gate as the JSON string of `reviewDataJson` (and of the `reviewData` setting)."""
     items = [
         {
             "compareType": "≤",
             "isCheck": 1 if item.enabled else 0,
-            "name": _REVIEW_NAMES_JSON[int(item.severity)],
+            "name": REVIEW_NAMES_JSON[int(item.severity)],
             "value": item.threshold,
         }
         for item in gate.from_json(template.review_data)
@@ -134,7 +135,7 @@ def config_template(view: TaskView, region: str) -> dict[str, object]:
         "resourcePoolName": t.resource_pool_name,
         "resource_pool_type": t.resource_pool_type,
         "reviewData": review_data(t),
-        "reviewDataJson": _review_data_json(t),
+        "reviewDataJson": review_data_json(t),
         "ruleSets": _rule_sets(view),
     }
 

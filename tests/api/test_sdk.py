@@ -78,3 +78,31 @@ def test_sdk_validation_error_reaches_the_client(api: Api) -> None:
     assert err.value.status_code == 400
     assert err.value.error_code == "CC.00050000"
     assert "git_url" in err.value.error_msg
+
+
+def test_a_region_configured_sdk_client_finds_its_project(api: Api) -> None:
+    from huaweicloudsdkcodeartscheck.v2 import ShowTaskListByProjectIdRequest as ListRequest
+    from huaweicloudsdkcore.region.region import Region
+
+    caller = api.user()
+    pid = api.project({"developer": caller})
+    with unit_of_work(api.runtime.sessions) as s:
+        user = auth.get_user_by_name_or_raise(s, name=caller.name)
+        ak, sk = auth.create_access_key(s, user=user, cipher=api.runtime.cipher)
+    endpoint = str(api.http.base_url).rstrip("/")
+    region = Region(api.runtime.settings.region, endpoint)
+    client = (
+        CodeArtsCheckClient.new_builder()
+        .with_credentials(BasicCredentials(ak, sk).with_iam_endpoint(endpoint))
+        .with_region(region)
+        .build()
+    )
+    tid = api.create_task(pid, caller)
+    # No project id anywhere in the client: it came from GET /v3/projects?name=<region>.
+    listed = client.show_task_list_by_project_id(ListRequest(project_id=None, offset=0, limit=10))
+    assert [t.task_id for t in listed.tasks] == [tid]
+    r = api.http.get("/v3/projects", params={"name": "no-such"}, headers=caller.headers)
+    assert r.status_code == 200 and r.json()["projects"] == []
+    other = api.http.get("/v3/projects", params={"name": api.runtime.settings.region},
+                         headers=api.user().headers)  # fmt: skip
+    assert other.json()["projects"] == []  # a stranger sees none of the caller's projects

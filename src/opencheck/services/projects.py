@@ -95,3 +95,19 @@ def get_group_or_raise(session: Session, *, group_id: str, project_id: str) -> T
     if group is None or group.project_id != project_id:
         raise NotFound(f"task group {group_id} not found in project {project_id}")
     return group
+
+
+def projects_named(
+    session: Session, *, principal: Principal, name: str, region: str
+) -> list[Project]:
+    """IAM's project lookup: the caller's projects named `name`; the region's name stands for
+    all of them, so that an SDK client configured by region finds its one project."""
+    visible = member_project_ids(session, principal=principal)
+    stmt = select(Project).order_by(Project.created_at, Project.id)
+    if visible is not None:
+        stmt = stmt.where(Project.id.in_(visible))
+    if name != region:
+        stmt = stmt.where(Project.name == name)
+    elif visible is None:  # an administrator sees every project: the region names none
+        return []
+    return list(session.scalars(stmt))

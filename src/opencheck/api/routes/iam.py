@@ -9,9 +9,10 @@ from fastapi.responses import JSONResponse
 from pydantic import Field
 
 from opencheck.api.deps import CurrentUser, RuntimeDep
+from opencheck.api.params import str_param
 from opencheck.api.schemas.common import Body, wire_time
 from opencheck.errors import InvalidParameter, Unauthenticated
-from opencheck.services import auth, login_guard
+from opencheck.services import auth, login_guard, projects
 from opencheck.store.db import unit_of_work
 
 router = APIRouter()
@@ -85,3 +86,20 @@ def revoke_token(request: Request, user: CurrentUser, runtime: RuntimeDep) -> Re
     with unit_of_work(runtime.sessions) as session:
         auth.revoke_token(session, principal=user, subject=subject)
     return Response(status_code=204)
+
+
+@router.get("/v3/projects")
+def list_projects(
+    user: CurrentUser, runtime: RuntimeDep, name: str | None = None
+) -> dict[str, object]:
+    """IAM's project list by name, as region-configured SDK clients call it (sdk-auth.md 5)."""
+    wanted = str_param(name, "name", max_len=256) or runtime.settings.region
+    with unit_of_work(runtime.sessions) as session:
+        found = projects.projects_named(
+            session, principal=user, name=wanted, region=runtime.settings.region
+        )
+        listed = [
+            {"id": p.id, "name": p.name, "enabled": True, "domain_id": "", "is_domain": False}
+            for p in found
+        ]
+    return {"projects": listed, "links": {"self": "/v3/projects"}}

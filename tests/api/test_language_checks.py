@@ -295,7 +295,7 @@ b {}
 <html>
 <body>
 <img src="logo.png">
-<a href="https://example.com" target="_blank">x</a>
+<a href="#" onclick="go()">x</a>
 </body>
 </html>
 """,
@@ -304,7 +304,7 @@ b {}
         {
             ("oc-html:img-without-alt", 3, MN),
             ("oc-html:missing-lang", 1, MN),
-            ("oc-html:target-blank-noopener", 4, SG),
+            ("oc-html:empty-link", 4, MN),
         },
     ),
     "terraform": (

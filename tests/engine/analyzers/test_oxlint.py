@@ -89,6 +89,10 @@ export function drain(s, out) {
   if (ch === "<") {}
   else if (ch === ">") {}
   else out.pop();
+  if (ch === "-") {
+  }
+  // a comment between the empty branch and the rest of the chain
+  else if (ch === "+") out.push(ch);
   return out;
 }
 export const loose = (x) => x == 2;
@@ -274,6 +278,6 @@ def test_deliberate_idioms_pass_and_the_rest_is_reported(tmp_path: Path) -> None
     result = run_batch(OXLINT, tmp_path, ["idioms.js", "idioms.ts"], selection, LIMITS)
     assert result.error is None
     assert [(f.rule_id, f.path, f.line) for f in result.findings] == [
-        ("oxlint:eqeqeq", "idioms.js", 31),
+        ("oxlint:eqeqeq", "idioms.js", 35),
         ("oxlint:no-explicit-any", "idioms.ts", 8),
     ]

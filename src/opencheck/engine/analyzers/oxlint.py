@@ -183,7 +183,8 @@ _LOOP_KEYWORD = re.compile(rb"(?<![\w$.])(?:while|for)\s*$")
 _LOOP_HEAD_BYTES = 512
 # An empty branch of an if/else-if chain: a decision table that deliberately does nothing there.
 _ELSE_IF_HEAD = re.compile(rb"(?<![\w$.])else\s+if\s*\(.*\)\s*$")
-_ELSE_IF_NEXT = re.compile(rb"\s*else\s+if\b")
+# Comments may sit between the branch and its `else if` (Roundcube's `// got namespace prefix`).
+_ELSE_IF_NEXT = re.compile(rb"\s*(?:(?://[^\n]*|/\*.*?\*/)\s*)*else\s+if\b", re.DOTALL)
 # A classic script shares its top-level names with the other scripts of a page or a bundle
 # (UglifyJS's lib/ is run as one context): unused there is not dead code. A line guarded by
 # `typeof exports` belongs to a script that also runs under CommonJS: not module syntax.

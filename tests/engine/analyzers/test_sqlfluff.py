@@ -303,6 +303,8 @@ def test_psql_alternatives_are_no_union_branches(tmp_path: Path) -> None:
     (tmp_path / "node.sql").write_text(
         "SELECT 'a' AS metric, version() AS value\n"
         "UNION ALL\n"
+        "SELECT 'r', 'replica; paused: ' || pg_is_in_recovery()::text\n"
+        "UNION ALL\n"
         "\\if :pg17\n"
         "SELECT 'b', (SELECT c.num_timed::text FROM pg_stat_checkpointer AS c)\n"
         "\\else\n"
@@ -318,5 +320,19 @@ def test_psql_alternatives_are_no_union_branches(tmp_path: Path) -> None:
     result = run_batch(variant, tmp_path, files, selection, Limits(120, 2048, lambda: False))
     assert result.error is None
     assert [(f.rule_id, f.line) for f in result.findings if f.rule_id.endswith("AM07")] == [
-        ("sqlfluff:AM07", 10)
+        ("sqlfluff:AM07", 12)
     ]
+
+
+def test_a_semicolon_inside_a_string_ends_no_statement(tmp_path: Path) -> None:
+    """postgres_dba's node report prints '; paused: ' in the middle of its one long union."""
+    from opencheck.engine.analyzers.sqlfluff import _SqlText
+
+    (tmp_path / "node.sql").write_text(
+        "SELECT 'a', 'x; y'\nUNION ALL\n\\if :v\nSELECT 'b', 1\n\\endif\n;\nSELECT 2;\n"
+    )
+    text = _SqlText.read(tmp_path / "node.sql")
+    assert text is not None
+    _, statement = text.statement_around(0)
+    assert b"\\endif" in statement
+    assert b"SELECT 2" not in statement

@@ -154,6 +154,7 @@ _CONDITION_START = re.compile(rb"\b(?:and|or|when|where|on|not)\b|[,;(]", re.IGN
 _CONDITION_END = re.compile(rb"\b(?:and|or|then|when|else|end)\b|[,;)]", re.IGNORECASE)
 _INSERT_INTO = re.compile(rb"\binsert\s+into\b", re.IGNORECASE)
 _COMMENT = re.compile(rb"--[^\n]*|/\*.*?\*/", re.DOTALL)
+_STRING = re.compile(rb"'(?:[^']|'')*'")
 _ALIAS_NAME = re.compile(r"alias '([^']+)'")
 _CTE_NAME = re.compile(r'CTE "([^"]+)"')
 _FIRST_LINE = re.compile(r"from line (\d+)")
@@ -164,10 +165,12 @@ _NESTED = re.compile(rb"\([^()]*\)")
 
 @dataclass(frozen=True)
 class _SqlText:
-    """One file's SQL with its comments blanked (offsets and newlines kept), read once."""
+    """One file's SQL with its comments blanked (offsets and newlines kept), read once; `bounds`
+    blanks string literals too, so a `;` inside one ends no statement ('; paused: ')."""
 
     source: bytes
     blanked: bytes
+    bounds: bytes
     line_starts: list[int]
 
     @classmethod
@@ -176,15 +179,19 @@ class _SqlText:
             source = path.read_bytes()
         except OSError:
             return None
-        blanked = _COMMENT.sub(lambda m: re.sub(rb"[^\n]", b" ", m[0]), source)
+        blanked = _COMMENT.sub(_blank, source)
         starts = [0] + [m.end() for m in re.finditer(rb"\n", source)]
-        return cls(source, blanked, starts)
+        return cls(source, blanked, _STRING.sub(_blank, blanked), starts)
 
     def statement_around(self, cut: int) -> tuple[bytes, bytes]:
         """The comment-free text of the statement holding offset `cut`: before it, and all."""
-        start = self.blanked.rfind(b";", 0, cut) + 1
-        end = self.blanked.find(b";", cut)
+        start = self.bounds.rfind(b";", 0, cut) + 1
+        end = self.bounds.find(b";", cut)
         return self.blanked[start:cut], self.blanked[start : len(self.blanked) if end < 0 else end]
+
+
+def _blank(match: re.Match[bytes]) -> bytes:
+    return re.sub(rb"[^\n]", b" ", match[0])
 
 
 def _misread(finding: RawFinding, root: Path, texts: dict[str, _SqlText | None]) -> bool:

@@ -39,6 +39,9 @@ VENDORED_DIRS = frozenset(
 # src/main/webapp/assets/vendors: Ace, Dropzone, AdminLTE); only for web files, since Exposed
 # names its Kotlin database-dialect package `vendors`.
 WEB_VENDORED_DIRS = frozenset({"vendors"})
+# normalize.css is copied into style sheets by name, often as a Sass partial (tachyons'
+# src/_normalize.css): its deliberate browser-quirk fixes are upstream's, not the project's.
+_VENDORED_WEB_NAME = re.compile(r"^_?normalize(\.min)?\.(css|scss|sass|less)$")
 # C and C++ test frameworks that projects copy into their test folder (cJSON's tests/unity,
 # c-ares's test/gmock-1.11.0), by name with or without the release's version.
 TEST_FRAMEWORK_COPIES = frozenset(
@@ -247,6 +250,9 @@ def _vendored(facts: FileFacts) -> Verdict | None:
         )
         or _test_framework_copy(facts.path)
     )
+    name = file_name(facts.path)
+    if not folder and facts.language in WEB_LANGUAGES and _VENDORED_WEB_NAME.match(name):
+        return Verdict(Role.VENDORED, f"a copy of normalize.css by its name ({name})")
     return Verdict(Role.VENDORED, f"under {folder}/") if folder else None
 
 

@@ -13,9 +13,10 @@ from tests.support import make_repo
 
 pytestmark = pytest.mark.slow
 
-# Kotlin's TODO() call: info, as Sonar grades a NotImplementedError.
-INFO_KT = 'fun later(): Int = TODO("later")\n'
-INFO_RULE = "oc-kotlin:todo-call"
+# C#'s NotImplementedException: info, as Sonar grades it (S3717). Kotlin's todo-call was the example
+# until it left the default set.
+INFO_CS = "class Later { int F() { throw new NotImplementedException(); } }\n"
+INFO_RULE = "oc-csharp:not-implemented"
 # `is` with a literal (F632): a major bug.
 MAJOR_PY = 'def same(x):\n    return x is "a"\n'
 # BAD_PY gives critical 1, minor 4, suggestion 3 (see test_defects.EXPECTED).
@@ -31,7 +32,7 @@ class Checked:
 def _check(api: Api, root: Any, files: dict[str, str]) -> Checked:
     repo = make_repo(root, files)
     pid = api.project()
-    tid = api.create_task(pid, git_url=str(repo), git_branch="main", language=["python", "kotlin"])
+    tid = api.create_task(pid, git_url=str(repo), git_branch="main", language=["python", "csharp"])
     exec_id = api.run(tid)
     assert api.wait(tid, exec_id)["task_status"] == 2
     return Checked(pid, tid)
@@ -44,7 +45,7 @@ def five(api: Api, tmp_path_factory: pytest.TempPathFactory) -> Checked:
         "pkg/bad.py": BAD_PY,
         "pkg/clean.py": CLEAN_PY,
         "pkg/same.py": MAJOR_PY,
-        "src/Later.kt": INFO_KT,
+        "src/Later.cs": INFO_CS,
     }
     return _check(api, tmp_path_factory.mktemp("five") / "repo", files)
 
@@ -60,7 +61,7 @@ def test_severity_4_filters_the_info_defects(api: Api, five: Checked) -> None:
     assert info["total"] == 1
     [defect] = info["defects"]
     assert (defect["defect_checker_name"], defect["defect_level"]) == (INFO_RULE, "4")
-    assert defect["file_path"] == "src/Later.kt" and defect["line_number"] == "1"
+    assert defect["file_path"] == "src/Later.cs" and defect["line_number"] == "1"
     mixed = _get(api, five.task_id, "defects-detail", severity="3,4", limit=200)
     assert [d["defect_level"] for d in mixed["defects"]] == ["3", "3", "3", "4"]  # worst first
     every = _get(api, five.task_id, "defects-detail", severity="0,1,2,3,4", limit=200)
@@ -114,7 +115,7 @@ def test_rules_can_be_listed_by_info_severity(api: Api) -> None:
 
 
 def test_info_findings_never_fail_the_default_gate(api: Api, tmp_path: Any) -> None:
-    only_info = _check(api, tmp_path / "repo", {"src/Later.kt": INFO_KT})
+    only_info = _check(api, tmp_path / "repo", {"src/Later.cs": INFO_CS})
     stat = _get(api, only_info.task_id, "defects-statistic")
     assert stat["severity"] == {"critical": 0, "major": 0, "minor": 0, "suggestion": 0, "info": 1}
     assert _get(api, only_info.task_id, "defects-summary")["is_access"] == "success"

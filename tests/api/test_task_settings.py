@@ -17,7 +17,7 @@ from huaweicloudsdkcodeartscheck.v2 import (
 )
 from huaweicloudsdkcore.exceptions import exceptions
 
-from tests.api.test_sdk import _client
+from tests.compat.test_sdk_basics import _client
 from tests.conftest import Api
 
 pytestmark = pytest.mark.slow

@@ -268,8 +268,9 @@ def test_a_cte_read_by_the_from_of_an_update_is_used(tmp_path: Path) -> None:
 def test_an_alias_repeated_where_its_name_is_ignored_or_never_sent_is_not_reported(
     tmp_path: Path,
 ) -> None:
-    """The recursive branch of a UNION takes the first branch's names, and psql sends only one of
-    `\\if`/`\\else` (postgres_dba, pg-utils); a repeat in the first branch is still reported."""
+    """The recursive branch of a UNION takes the first branch's names, psql sends only one of
+    `\\if`/`\\else` (postgres_dba, pg-utils) and a report's two plain `typname` columns are read by
+    position; an alias written twice in the first branch is still reported."""
     (tmp_path / "report.sql").write_text(
         "WITH RECURSIVE tree AS (\n"
         "  SELECT l.locker AS pid, l.locker AS dad FROM leads AS l\n"
@@ -286,6 +287,7 @@ def test_an_alias_repeated_where_its_name_is_ignored_or_never_sent_is_not_report
         "\\endif\n"
         "FROM pg_stat_statements AS s GROUP BY s.userid;\n"
         "SELECT a.x AS c, a.y AS c FROM a UNION ALL SELECT b.x, b.y FROM b;\n"
+        "SELECT p1.typname, p2.typname FROM p AS p1 INNER JOIN p AS p2 ON p1.oid = p2.oid;\n"
     )
     groups = SQLFLUFF.split(tmp_path, ["report.sql"])
     variant, files = groups[0]

@@ -134,7 +134,9 @@ class Sqlfluff:
 # - AL08 (a column alias used twice) in the select list of an INSERT ... SELECT, which fills the
 #   target columns by position, so one value may feed two of them; in a later branch of a UNION,
 #   INTERSECT or EXCEPT (the recursive part of a CTE), whose names are ignored for the first
-#   branch's; or across psql `\if`/`\else` alternatives, of which only one is ever sent;
+#   branch's; across psql `\if`/`\else` alternatives, of which only one is ever sent; or for
+#   two plain column references of one name in a statement's outermost select list (pg-utils'
+#   `pt1.typname, pt2.typname` report: read by position, no alias was written twice);
 # - AM07 (set branches of different widths) in a statement with psql `\if`/`\else`
 #   alternatives, which sqlfluff reads as branches of one union (postgres_dba's node report);
 # - AL04 (a table alias used twice) unless two of its definitions share one scope: sqlfluff counts
@@ -211,6 +213,7 @@ def _misread(finding: RawFinding, root: Path, texts: dict[str, _SqlText | None])
             bool(_INSERT_INTO.search(before))
             or _later_set_branch(before)
             or _across_psql_alternatives(finding, text)
+            or _implicit_names_outermost(finding.message, before, statement)
         )
     if finding.rule_id.endswith(":ST10"):
         left = _CONDITION_START.split(before.rsplit(b"\n", 1)[-1])[-1]
@@ -239,6 +242,16 @@ def _later_set_branch(before: bytes) -> bool:
     while _NESTED.search(level):
         level = _NESTED.sub(b" ", level)
     return _SET_OPERATOR.search(level) is not None
+
+
+def _implicit_names_outermost(message: str, before: bytes, statement: bytes) -> bool:
+    """Whether the repeated name is nowhere written as an alias (`AS name`) and the repeat sits
+    in the statement's outermost select list, where nothing refers to it by name."""
+    name = _ALIAS_NAME.search(message)
+    if name is None or _scope(before, len(before)) != -1:
+        return False
+    alias = rb"\bas\s+[\"`]?" + re.escape(name[1].encode()) + rb"\b"
+    return re.search(alias, statement, re.IGNORECASE) is None
 
 
 def _across_psql_alternatives(finding: RawFinding, text: _SqlText) -> bool:

@@ -11,13 +11,10 @@ from __future__ import annotations
 
 import os
 import posixpath
-import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from opencheck.engine.analyzers.cppcheck_includes import HEAD_BYTES, header_index
-
-_INCLUDE = re.compile(rb'^[ \t]*#[ \t]*include[ \t]*(?:"([^"\n]+)"|<([^>\n]+)>)', re.MULTILINE)
+from opencheck.engine.analyzers.cppcheck_includes import header_index, raw_includes
 
 
 def refused(root: Path, files: Sequence[str]) -> dict[str, str]:
@@ -25,7 +22,7 @@ def refused(root: Path, files: Sequence[str]) -> dict[str, str]:
     real_root = Path(os.path.realpath(root))
     index = header_index(root)
     candidates = sorted({*files, *(p for paths in index.values() for p in paths)})
-    includes = {path: _includes(root / path) for path in candidates}
+    includes = {path: raw_includes(root / path) for path in candidates}
     unsafe: dict[str, str] = {}
     for path, targets in includes.items():
         for target in targets:
@@ -44,18 +41,6 @@ def refused(root: Path, files: Sequence[str]) -> dict[str, str]:
                 unsafe[path] = f"includes {bad!r}, which includes a file outside the checkout"
                 changed = True
     return {path: why for path, why in unsafe.items() if path in set(files)}
-
-
-def _includes(path: Path) -> list[str]:
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(HEAD_BYTES)
-    except OSError:
-        return []
-    return [
-        (quoted or angled).decode("utf-8", errors="replace").strip()
-        for quoted, angled in _INCLUDE.findall(head)
-    ]
 
 
 def _escapes(root: Path, real_root: Path, path: str, target: str) -> str | None:

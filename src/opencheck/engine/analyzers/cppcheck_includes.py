@@ -58,17 +58,24 @@ def resolved_dirs(root: Path, files: Sequence[str], known: Iterable[str] = ()) -
 
 
 def _includes(path: Path) -> list[str]:
+    return [
+        target
+        for target in raw_includes(path)
+        if target and not target.startswith("/") and ".." not in target.split("/")
+    ]
+
+
+def raw_includes(path: Path) -> list[str]:
+    """Every `#include` target in the file's head, as written (absolute or climbing ones too)."""
     try:
         with path.open("rb") as handle:
             head = handle.read(HEAD_BYTES)
     except OSError:
         return []
-    found = []
-    for quoted, angled in _INCLUDE.findall(head):
-        target = (quoted or angled).decode("utf-8", errors="replace").strip()
-        if target and not target.startswith("/") and ".." not in target.split("/"):
-            found.append(target)
-    return found
+    return [
+        (quoted or angled).decode("utf-8", errors="replace").strip()
+        for quoted, angled in _INCLUDE.findall(head)
+    ]
 
 
 def _folder_for(

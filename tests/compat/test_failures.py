@@ -3,6 +3,8 @@ CodeArts error code (wrong secret, stale date, unknown task, a second run, bad p
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from huaweicloudsdkcodeartscheck.v2 import (
     CodeArtsCheckClient,
@@ -17,7 +19,7 @@ from huaweicloudsdkcore.auth.credentials import BasicCredentials
 from huaweicloudsdkcore.exceptions import exceptions
 
 from tests.api.test_executions import hanging_remote  # noqa: F401 (a fixture)
-from tests.compat.test_sdk_basics import _client
+from tests.compat.test_sdk_basics import SIGNATURE_SECOND, _client
 from tests.conftest import Api
 
 pytestmark = pytest.mark.slow
@@ -55,6 +57,7 @@ def test_unknown_task_second_run_and_bad_parameters(api: Api, hanging_remote: st
     body = CreateTaskRequestV2(git_url=hanging_remote, git_branch="main", language=["python"])
     tid = client.create_task(CreateTaskRequest(project_id=pid, body=body)).task_id
     client.run_task(RunTaskRequest(task_id=tid))
+    time.sleep(SIGNATURE_SECOND)  # else the identical second run is the same signed request
     error = _raises(lambda: client.run_task(RunTaskRequest(task_id=tid)), 409, "CC.00050015")
     assert "running" in error.error_msg
     client.stop_task_by_id(StopTaskByIdRequest(task_id=tid))

@@ -85,6 +85,12 @@ class Api:
             token, _ = auth.issue_token(s, user=user, ttl=ttl)
             return Caller(name, user.id, {"X-Auth-Token": token})
 
+    def access_key(self, caller: Caller) -> tuple[str, str]:
+        """A new AK/SK pair of `caller`, for SDK-HMAC-SHA256 signatures."""
+        with unit_of_work(self.runtime.sessions) as s:
+            user = auth.get_user_by_name_or_raise(s, name=caller.name)
+            return auth.create_access_key(s, user=user, cipher=self.runtime.cipher)
+
     def project(self, members: dict[str, Caller] | None = None) -> str:
         """A new project; `members` maps role → caller."""
         with unit_of_work(self.runtime.sessions) as s:

@@ -102,9 +102,7 @@ def _signed_headers(ak: str, sk: str, method: str, target: str, body: bytes, hos
 def test_sdk_signature_accepted_and_tampering_rejected(api: Api) -> None:
     caller = api.user()
     pid = api.project({"owner": caller})
-    with unit_of_work(api.runtime.sessions) as s:
-        user = auth.get_user_by_name_or_raise(s, name=caller.name)
-        ak, sk = auth.create_access_key(s, user=user, cipher=api.runtime.cipher)
+    ak, sk = api.access_key(caller)
     host = api.http.base_url.netloc.decode()
     target = f"/v2/{pid}/tasks?limit=10&offset=0"
     r = api.http.get(target, headers=_signed_headers(ak, sk, "GET", target, b"", host))
@@ -152,16 +150,10 @@ def _signed_post(api: Api, caller_ak: tuple[str, str], target: str, body: bytes,
     return _signed_headers(*caller_ak, "POST", target, body, host, date=date)
 
 
-def _access_key(api: Api, caller: object) -> tuple[str, str]:
-    with unit_of_work(api.runtime.sessions) as s:
-        user = auth.get_user_by_name_or_raise(s, name=caller.name)  # type: ignore[attr-defined]
-        return auth.create_access_key(s, user=user, cipher=api.runtime.cipher)
-
-
 def test_a_signature_covers_the_body_received_whatever_the_content_hash_header(api: Api) -> None:
     caller = api.user()
     pid = api.project({"owner": caller})
-    keys = _access_key(api, caller)
+    keys = api.access_key(caller)
     target = f"/v2/{pid}/task"
     signed_body = b'{"git_url": "https://example.com/a/b.git", "git_branch": "main"}'
     headers = _signed_post(api, keys, target, signed_body)
@@ -178,7 +170,7 @@ def test_a_signature_covers_the_body_received_whatever_the_content_hash_header(a
 def test_a_signed_state_changing_request_cannot_be_replayed(api: Api) -> None:
     caller = api.user()
     pid = api.project({"owner": caller})
-    keys = _access_key(api, caller)
+    keys = api.access_key(caller)
     target = f"/v2/{pid}/task"
     body = json.dumps({"git_url": "https://example.com/a/b.git", "git_branch": "main",
                        "language": ["python"]}).encode()  # fmt: skip
@@ -198,7 +190,7 @@ def test_a_signed_state_changing_request_cannot_be_replayed(api: Api) -> None:
 def test_a_date_ahead_of_the_server_clock_is_refused(api: Api) -> None:
     caller = api.user()
     pid = api.project({"owner": caller})
-    keys = _access_key(api, caller)
+    keys = api.access_key(caller)
     host = api.http.base_url.netloc.decode()
     target = f"/v2/{pid}/tasks"
     ahead = (datetime.now(UTC) + timedelta(minutes=10)).strftime("%Y%m%dT%H%M%SZ")

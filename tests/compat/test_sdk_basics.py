@@ -19,7 +19,7 @@ from huaweicloudsdkcore.auth.credentials import BasicCredentials
 from huaweicloudsdkcore.exceptions import exceptions
 from huaweicloudsdkcore.http.http_config import HttpConfig
 
-from opencheck.services import auth
+from opencheck.services import auth, projects
 from opencheck.store.db import unit_of_work
 from tests.conftest import Api
 
@@ -31,11 +31,7 @@ SIGNATURE_SECOND = 1.1
 
 def _client(api: Api, project_id: str) -> CodeArtsCheckClient:
     caller = api.user()
-    with unit_of_work(api.runtime.sessions) as s:
-        user = auth.get_user_by_name_or_raise(s, name=caller.name)
-        ak, sk = auth.create_access_key(s, user=user, cipher=api.runtime.cipher)
-    from opencheck.services import projects
-
+    ak, sk = api.access_key(caller)
     with unit_of_work(api.runtime.sessions) as s:
         user = auth.get_user_by_name_or_raise(s, name=caller.name)
         projects.add_member(s, project_id=project_id, user=user, role="owner")
@@ -93,9 +89,7 @@ def test_a_region_configured_sdk_client_finds_its_project(api: Api) -> None:
 
     caller = api.user()
     pid = api.project({"developer": caller})
-    with unit_of_work(api.runtime.sessions) as s:
-        user = auth.get_user_by_name_or_raise(s, name=caller.name)
-        ak, sk = auth.create_access_key(s, user=user, cipher=api.runtime.cipher)
+    ak, sk = api.access_key(caller)
     endpoint = str(api.http.base_url).rstrip("/")
     region = Region(api.runtime.settings.region, endpoint)
     client = (

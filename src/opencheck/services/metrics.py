@@ -16,12 +16,12 @@ from sqlalchemy.orm import Session
 
 from opencheck.domain.code_metrics import clean_path, folders_of
 from opencheck.domain.roles import ANALYSED_ROLES, Role
-from opencheck.errors import NotFound
 from opencheck.services import task_settings
 from opencheck.services.auth import Principal
 from opencheck.services.code_totals import CodeTotals, code_totals
 from opencheck.services.defects import LineCounts, result_execution
 from opencheck.services.projects import get_project_or_raise
+from opencheck.services.tasks import require_in_project
 from opencheck.store.models import (
     ConfigTemplate,
     Defect,
@@ -87,9 +87,7 @@ def task_in_project(
     task, execution = result_execution(
         session, principal=principal, task_id=task_id, execution_id=execution_id
     )
-    if task.project_id != project_id:
-        raise NotFound(f"task {task_id} not found in project {project_id}")
-    return task, execution
+    return require_in_project(task, project_id), execution
 
 
 def _listed_files(session: Session, execution_id: str) -> list[ListedFile]:

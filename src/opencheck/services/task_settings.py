@@ -10,11 +10,11 @@ from sqlalchemy.orm import Session
 from opencheck.domain import gate
 from opencheck.domain.gate import GateItem
 from opencheck.engine.inventory import clean_relative
-from opencheck.errors import InvalidParameter, NotFound
+from opencheck.errors import InvalidParameter
 from opencheck.services.auth import Principal
 from opencheck.services.permissions import Action
 from opencheck.services.projects import get_project_or_raise
-from opencheck.services.tasks import get_task_for, touch, validate_paths
+from opencheck.services.tasks import get_task_for, require_in_project, touch, validate_paths
 from opencheck.store.models import ConfigTemplate, Task
 
 IGNORED = "all"
@@ -39,8 +39,7 @@ def task_with_template(
     """The project's task (404 when it is another project's) and its configuration."""
     get_project_or_raise(session, project_id=project_id)
     task = get_task_for(session, principal=principal, task_id=task_id, action=action)
-    if task.project_id != project_id:
-        raise NotFound(f"task {task_id} not found in project {project_id}")
+    require_in_project(task, project_id)
     template = session.get(ConfigTemplate, task.template_id)
     assert template is not None  # the foreign key guarantees it
     return task, template

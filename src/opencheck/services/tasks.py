@@ -216,6 +216,13 @@ def get_task_for(session: Session, *, principal: Principal, task_id: str, action
     return task
 
 
+def require_in_project(task: Task, project_id: str) -> Task:
+    """`task` when it belongs to `project_id`, else NotFound (a path naming another project)."""
+    if task.project_id != project_id:
+        raise NotFound(f"task {task.id} not found in project {project_id}")
+    return task
+
+
 def active_execution(session: Session, *, task_id: str) -> Execution | None:
     return session.scalar(
         select(Execution)

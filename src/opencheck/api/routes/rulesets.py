@@ -14,7 +14,6 @@ from opencheck.api.schemas.v2_rulesets import (
     ruleset_item,
     task_ruleset_info,
 )
-from opencheck.errors import NotFound
 from opencheck.services import rule_catalog, rulesets, tasks
 from opencheck.services.permissions import Action
 from opencheck.store.db import unit_of_work
@@ -138,8 +137,7 @@ def _task_rulesets(
 ) -> list[dict[str, str]]:
     with unit_of_work(runtime.sessions) as session:
         task = tasks.get_task_for(session, principal=user, task_id=task_id, action=Action.GET)
-        if task.project_id != project_id:
-            raise NotFound(f"task {task_id} not found in project {project_id}")
+        tasks.require_in_project(task, project_id)
         return [task_ruleset_info(i) for i in rulesets.task_rulesets(session, task=task)]
 
 

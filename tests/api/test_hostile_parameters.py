@@ -56,3 +56,26 @@ def test_a_405_names_the_allowed_methods(api: Api) -> None:
     assert set(r.headers["Allow"].split(", ")) == {"POST", "DELETE"}, r.headers
     r = api.http.patch("/v2/tasks/" + "0" * 32, headers=api.admin.headers)
     assert r.status_code == 405 and "DELETE" in r.headers["Allow"]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "params"),
+    [
+        ("GET", "/v3/projects", {"name": "a\x00b"}),
+        ("GET", "/v1/tasks", {"project_id": "p", "repo_url": "https://h/x\x00"}),
+        ("GET", "/v2/tasks/%00/run-logs", {}),
+    ],
+)
+def test_a_nul_in_path_or_query_is_a_400(api: Api, method: str, path: str, params: dict) -> None:
+    r = api.http.request(method, path, params=params, headers=api.admin.headers)
+    assert r.status_code == 400 and r.json()["error_code"] == "CC.00050000", r.text
+
+
+def test_a_nul_in_a_body_is_a_400_and_stores_nothing(api: Api) -> None:
+    pid = api.project()
+    payload = {"git_url": "https://example.com/a/b.git", "git_branch": "main",
+               "language": ["python"], "task_name": "x\x00y"}  # fmt: skip
+    r = api.http.post(f"/v2/{pid}/task", json=payload, headers=api.admin.headers)
+    assert r.status_code == 400 and r.json()["error_code"] == "CC.00050000", r.text
+    r = api.http.get("/v1/tasks", params={"project_id": pid}, headers=api.admin.headers)
+    assert r.json()["result"]["total"] == 0

@@ -12,6 +12,7 @@ from opencheck import __version__
 from opencheck.api import errors, openapi
 from opencheck.api.body_limit import BodyLimitMiddleware
 from opencheck.api.middleware import RequestIdMiddleware
+from opencheck.api.nul_guard import NulGuardMiddleware
 from opencheck.api.routes import (
     defects,
     executions,
@@ -65,6 +66,7 @@ def create_app(runtime: Runtime, *, start_queue: bool = True) -> FastAPI:
         app.include_router(router)
     errors.install(app)
     openapi.install(app)
+    app.add_middleware(NulGuardMiddleware)
     app.add_middleware(BodyLimitMiddleware, limit=runtime.settings.max_body_bytes)
     app.add_middleware(RequestIdMiddleware)  # outermost: it also sees the 413 answers
     return app

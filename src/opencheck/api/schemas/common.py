@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, model_validator
+
+from opencheck.api.nul_guard import refuse_nul
 
 
 def wire_time(value: datetime | None) -> str | None:
@@ -18,3 +21,9 @@ class Body(BaseModel):
     """Request bodies ignore unknown keys, as the SDK ignores unknown response keys."""
 
     model_config = ConfigDict(extra="ignore", strict=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_nul(cls, data: Any) -> Any:
+        refuse_nul(data)
+        return data

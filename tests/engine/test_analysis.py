@@ -6,7 +6,8 @@ from pathlib import Path
 
 from opencheck.domain.severity import Severity
 from opencheck.engine.analysis import SLOW_LANE_FILES, Notice, analyze
-from opencheck.engine.analyzers.base import Limits, Rule
+from opencheck.engine.analyzers.base import Limits, Rule, RuleSelection, default_selection
+from opencheck.engine.analyzers.ruff import RUFF
 from opencheck.engine.inventory import Inventory
 
 from .analyzers.fakes import ScriptAnalyzer
@@ -112,3 +113,15 @@ def test_without_a_cap_every_file_is_analysed(tmp_path: Path) -> None:
     )
     assert sorted(f.path for f in outcome.findings) == ["big.py", "small.py"]
     assert not any("skipped" in line for line in outcome.log)
+
+
+def test_a_language_s_selection_carries_its_rule_options_to_the_analyser(tmp_path: Path) -> None:
+    (tmp_path / "grade.py").write_text(
+        "def grade(s):\n    if s > 9:\n        return 1\n    if s > 8:\n        return 2\n    return 3\n"
+    )
+    inventory = Inventory(tmp_path, {"Python": ["grade.py"]})
+    base = default_selection(RUFF, "basic", ["Python"]).severities
+    strict = {"Python": RuleSelection(base, {"ruff:C901": {"max-complexity": 2}})}
+    outcome = analyze(tmp_path, inventory, ["Python"], "basic", limits=LIMITS, jobs=1,
+                      analyzers={"ruff": RUFF}, selections=strict)  # fmt: skip
+    assert [f.rule_id for f in outcome.findings] == ["ruff:C901"]

@@ -169,18 +169,20 @@ def _selection(
     if not selections:
         return default_selection(analyzer, rule_type, covered)
     severities: dict[str, Severity] = {}
+    options: dict[str, Mapping[str, int]] = {}
     for lang in covered:
         base = default_selection(analyzer, rule_type, [lang]).severities
         chosen = selections.get(lang)
         if chosen is None:
             severities.update(base)
             continue
+        options.update(chosen.options)
         for rule_id, severity in base.items():
             if rule_id in chosen.severities:
                 severities[rule_id] = chosen.severities[rule_id]
             elif rule_id.endswith(":" + SYNTAX_ERROR):
                 severities[rule_id] = severity
-    return RuleSelection(severities)
+    return RuleSelection(severities, options)
 
 
 def analyze(

@@ -373,3 +373,36 @@ def test_command_never_reads_the_repository_config() -> None:
 
 
 RUFF_RULE = {rule.id: rule for rule in RULES}
+
+
+BRANCHY = """def grade(score):
+    if score > 90:
+        return "a"
+    if score > 80:
+        return "b"
+    if score > 70:
+        return "c"
+    return "d"
+"""
+
+
+def test_the_complexity_threshold_is_the_selection_s_option(tmp_path: Path) -> None:
+    (tmp_path / "grade.py").write_text(BRANCHY)  # cyclomatic complexity 4
+    limits = Limits(60, 2048, lambda: False)
+    default = default_selection(RUFF, "basic")
+    assert default.option(RUFF_RULE["ruff:C901"], "max-complexity") == 20
+    result = run_batch(RUFF, tmp_path, ["grade.py"], default, limits)
+    assert "ruff:C901" not in {f.rule_id for f in result.findings}
+    strict = RuleSelection(default.severities, {"ruff:C901": {"max-complexity": 3}})
+    result = run_batch(RUFF, tmp_path, ["grade.py"], strict, limits)
+    assert [(f.rule_id, f.line) for f in result.findings] == [("ruff:C901", 1)]
+    lenient = RuleSelection(default.severities, {"ruff:C901": {"max-complexity": 4}})
+    assert run_batch(RUFF, tmp_path, ["grade.py"], lenient, limits).findings == []
+
+
+def test_an_option_outside_its_range_is_refused() -> None:
+    (option,) = RUFF_RULE["ruff:C901"].options
+    assert option.parse(" 7 ") == 7
+    for bad in ("0", "201", "seven", ""):
+        with pytest.raises(ValueError, match="range 1-200"):
+            option.parse(bad)

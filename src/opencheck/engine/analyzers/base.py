@@ -32,6 +32,28 @@ MAX_OUTPUT_MB = 256
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z`])")
 
 
+@dataclass(frozen=True)
+class RuleOption:
+    """A threshold of a rule a rule set may change (ruff's `max-complexity`): an integer."""
+
+    key: str
+    name: str
+    default: int
+    low: int
+    high: int
+    description: str = ""
+
+    def parse(self, value: str) -> int:
+        """`value` as this option's integer; ValueError names the allowed range."""
+        try:
+            number = int(str(value).strip())
+        except ValueError:
+            number = None
+        if number is None or not self.low <= number <= self.high:
+            raise ValueError(f"{self.key} must be an integer in the range {self.low}-{self.high}")
+        return number
+
+
 class RawFinding(NamedTuple):
     """One result as an analyser reports it: before severity, source line and fingerprint."""
 
@@ -66,6 +88,8 @@ class Rule:
     # The names users already suppress this check by in other tools (Kotlin's `UNUSED_VARIABLE`,
     # detekt's `EmptyCatchBlock`, Java's `unused`): a marker naming one suppresses this rule too.
     suppressed_by: tuple[str, ...] = ()
+    # Thresholds a rule set may change (`rule_config_list` on the wire).
+    options: tuple[RuleOption, ...] = ()
 
     @property
     def code(self) -> str:
@@ -85,13 +109,23 @@ class Rule:
 
 @dataclass(frozen=True)
 class RuleSelection:
-    """The rules to run and their severities (which the services layer may override)."""
+    """The rules to run, their severities and option values (the services layer may override
+    both); an option not named here keeps the rule's default."""
 
     severities: Mapping[str, Severity] = field(default_factory=dict)
+    options: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
 
     @property
     def ids(self) -> frozenset[str]:
         return frozenset(self.severities)
+
+    def option(self, rule: Rule, key: str) -> int:
+        """The value of `rule`'s option `key` in this selection, else its default."""
+        chosen = self.options.get(rule.id, {})
+        for option in rule.options:
+            if option.key == key:
+                return chosen.get(key, option.default)
+        raise KeyError(f"{rule.id} has no option {key!r}")
 
     @classmethod
     def of(cls, rules: Iterable[Rule]) -> RuleSelection:

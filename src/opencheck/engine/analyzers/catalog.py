@@ -5,8 +5,9 @@ the structural engines keep theirs, with the matching logic, in `engine/rules/<l
 Both share one entry format, read here: id or code, name, severity, tags, security,
 description (why and how to fix) and `examples: {bad: [...], good: [...]}`, which the tests run;
 optionally `default: false` (measured below the bar: not in the default rule sets), `scope:
-main` (production code only; the default for security rules) or `all`, and `hotspot: true` (a
-security-sensitive use to review, not a proven vulnerability).
+main` (production code only; the default for security rules) or `all`, `hotspot: true` (a
+security-sensitive use to review, not a proven vulnerability), and `thresholds` (integer options
+a rule set may change: key, name, default, low, high, description).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from typing import Any, TypeVar
 import yaml
 
 from opencheck.domain.severity import Severity
-from opencheck.engine.analyzers.base import Rule
+from opencheck.engine.analyzers.base import Rule, RuleOption
 
 CATALOGS_DIR = Path(__file__).parent.parent / "catalogs"
 _Built = TypeVar("_Built")
@@ -57,10 +58,24 @@ def rule_from_entry(
             scope=_scope(entry),
             hotspot=bool(entry.get("hotspot", False)),
             suppressed_by=tuple(str(name) for name in entry.get("suppressed_by", ())),
+            options=tuple(_option(item) for item in entry.get("thresholds", ())),
         )
     except (KeyError, TypeError, AttributeError) as exc:
         raise ValueError(f"{source}: rule {rule_id!r} lacks {exc}") from None
     return ExampleRule(rule, bad, good)
+
+
+def _option(item: Mapping[str, Any]) -> RuleOption:
+    option = RuleOption(
+        key=str(item["key"]),
+        name=str(item["name"]),
+        default=int(item["default"]),
+        low=int(item["low"]),
+        high=int(item["high"]),
+        description=" ".join(str(item.get("description", "")).split()),
+    )
+    option.parse(str(option.default))  # a default outside its own range is a catalog error
+    return option
 
 
 def _scope(entry: Mapping[str, Any]) -> str:

@@ -28,8 +28,6 @@ from opencheck.engine.analyzers.ruff_idioms import (
 )
 
 NAME = "ruff"
-# 15 flagged linear parsers and dispatch functions on the precision corpus; 20 keeps tangled ones.
-MAX_COMPLEXITY = 20
 # Names IPython injects into builtins: code probing for a notebook calls them inside try/except.
 BUILTINS = ("get_ipython", "__IPYTHON__")
 # The newest syntax ruff knows: an older target would flag valid modern code as syntax errors.
@@ -83,6 +81,8 @@ _PROBE_HINT = "importlib.util.find_spec"
 _UNUSED_LOCAL = f"{NAME}:F841"
 
 RULES: tuple[Rule, ...] = catalog_rules(NAME)
+# The rule whose threshold (its `max-complexity` option) is ruff's mccabe setting.
+COMPLEXITY = next(rule for rule in RULES if rule.code == "C901")
 
 
 def ruff_binary() -> str | None:
@@ -114,7 +114,7 @@ class Ruff:
             "--ignore-noqa",
             "--output-format=json",
             f"--target-version={TARGET_VERSION}",
-            f"--config=lint.mccabe.max-complexity={MAX_COMPLEXITY}",
+            f"--config=lint.mccabe.max-complexity={rules.option(COMPLEXITY, 'max-complexity')}",
             f"--config=builtins = {list(BUILTINS)!r}",
             f"--config={PER_FILE_IGNORES}",
             # An empty --select is an error: fall back to a rule every file satisfies.

@@ -6,15 +6,22 @@ from __future__ import annotations
 
 import pytest
 from huaweicloudsdkcodeartscheck.v2 import (
+    CheckParametersRequest,
+    CheckRulesetParametersRequest,
+    ConfigTaskParameterBody,
     CreateRulesetRequest,
     CreateTaskRequest,
     CreateTaskRequestV2,
+    CustomAttributes,
+    CustomAttributesRule,
     DeleteRulesetRequest,
     DeleteTaskRequest,
     ListRulesetsRequest,
     ListRulesRequest,
+    ListTaskParameterRequest,
     ListTaskRulesetRequest,
     ListTemplateRulesRequest,
+    RuleConfig,
     Ruleset,
     RuleSetV2,
     RunTaskRequest,
@@ -28,10 +35,12 @@ from huaweicloudsdkcodeartscheck.v2 import (
     ShowTaskPathTreeRequest,
     ShowTasksRulesetsRequest,
     StopTaskByIdRequest,
+    TaskCheckSettingsItem,
     UpdateTaskRulesetItem,
     UpdateTaskRulesetRequest,
 )
 
+from tests.api.test_check_parameters import GRADE
 from tests.compat.test_sdk_basics import _client
 from tests.conftest import Api
 
@@ -109,3 +118,47 @@ def test_every_rule_set_operation(api: Api) -> None:
     left = client.list_rulesets(ListRulesetsRequest(project_id=pid, limit=100))
     assert created not in {s.template_id for s in left.info}
     assert RuleSetV2  # imported for the create-task form used in test_sdk_basics
+
+
+def test_every_check_parameter_operation(api: Api, repo_factory) -> None:  # type: ignore[no-untyped-def]
+    pid = api.project()
+    client = _client(api, pid)
+    sets = client.list_rulesets(ListRulesetsRequest(project_id=pid, category="0", limit=100))
+    system = next(s.template_id for s in sets.info if s.language == "Python")
+    catalog = client.list_rules(ListRulesRequest(rule_languages="python", limit=1000))
+    c901 = next(r.rule_id for r in catalog.info if r.rule_name == "complex-structure")
+    threshold = RuleConfig(option_key="max-complexity", option_value="3")
+    strict = Ruleset(project_id=pid, template_name="compat-complexity", language="python",
+                     is_default="1", template_id=system, rule_ids="", custom_attributes=[
+                         CustomAttributes(attribute="threshold", rules=[CustomAttributesRule(
+                             rule_id=c901, rule_config_list=[threshold])])])  # fmt: skip
+    created = client.create_ruleset(CreateRulesetRequest(body=strict)).template_id
+    rules = client.list_template_rules(ListTemplateRulesRequest(
+        project_id=pid, ruleset_id=created, types="2", limit=1000))  # fmt: skip
+    (config,) = next(r for r in rules.info if r.rule_id == c901).rule_config_list
+    assert (config.option_key, config.option_value, config.default_value) == (
+        "max-complexity", "3", "20")  # fmt: skip
+
+    repo = repo_factory({"app/grade.py": GRADE})
+    task = CreateTaskRequestV2(git_url=str(repo), git_branch="main", language=["python"],
+                               rule_sets=[RuleSetV2(language="python", ruleset_id=created)])  # fmt: skip
+    tid = client.create_task(CreateTaskRequest(project_id=pid, body=task)).task_id
+    v2 = client.check_parameters(CheckParametersRequest(
+        project_id=pid, task_id=tid, ruleset_id=created, language="python"))  # fmt: skip
+    (group,) = v2.body
+    (param,) = group.checker_configs
+    assert (group.name, param.cfg_key, param.value, param.status) == (
+        "ruff", "ruff:C901.max-complexity", "3", "off")  # fmt: skip
+    setting = TaskCheckSettingsItem(cfg_key=param.cfg_key, status="on", cfg_value="5")
+    client.list_task_parameter(ListTaskParameterRequest(project_id=pid, task_id=tid,
+        body=ConfigTaskParameterBody(check_id=0, ruleset_id=created, language="python",
+                                     status="on", task_check_settings=[setting])))  # fmt: skip
+    v3 = client.check_ruleset_parameters(CheckRulesetParametersRequest(
+        project_id=pid, task_id=tid, ruleset_id=created, language="python", offset=0, limit=10))  # fmt: skip
+    assert v3.total == 1
+    (param,) = v3.data[0].checker_configs
+    assert (param.value, param.default_value, param.status) == ("5", "3", "on")
+    exec_id = client.run_task(RunTaskRequest(task_id=tid)).exec_id
+    assert api.wait(tid, exec_id)["task_status"] == 2
+    defects = client.show_task_defects(ShowTaskDefectsRequest(task_id=tid, offset=0, limit=50))
+    assert "ruff:C901" not in {d.defect_checker_name for d in defects.defects}  # 4 <= 5

@@ -14,6 +14,7 @@ from opencheck.api.body_limit import BodyLimitMiddleware
 from opencheck.api.middleware import RequestIdMiddleware
 from opencheck.api.nul_guard import NulGuardMiddleware
 from opencheck.api.routes import (
+    check_parameters,
     defects,
     executions,
     health,
@@ -38,6 +39,7 @@ ROUTERS = (
     tasks_v1.router,
     rulesets.router,
     task_settings.router,
+    check_parameters.router,
 )
 
 

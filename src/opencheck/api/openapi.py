@@ -27,6 +27,10 @@ QUERY_RANGES: dict[str, dict[str, tuple[int, int | None]]] = {
     "/v2/{project_id}/ruleset/{ruleset_id}/rules": _CATALOG,
     "/v3/{project_id}/tasks/{task_id}/rulesets": _CATALOG,
     "/v2/{project_id}/tasks/{task_id}/settings": {"offset": (0, 999_999), "limit": (1, 1000)},
+    "/v3/{project_id}/tasks/{task_id}/ruleset/{ruleset_id}/check-parameters": {
+        "offset": (0, 999_999),
+        "limit": (1, 1000),
+    },
 }
 ERROR_BODY = {
     "type": "object",

@@ -23,7 +23,7 @@ from opencheck.engine.pipeline import (
     ScanSpec,
     run_scan,
 )
-from opencheck.services import results, rulesets
+from opencheck.services import results, rule_thresholds, rulesets
 from opencheck.services.executions import log_line
 from opencheck.services.secrets import Cipher
 from opencheck.store.db import unit_of_work
@@ -115,8 +115,13 @@ def _spec(ctx: CheckContext, s: Session, execution: Execution) -> ScanSpec:
         .where(TemplateRuleSet.template_id == template.id)
     ).all()
     languages = tuple(lang for lang, _ in bound)
-    # System sets are the analysers' defaults; only custom sets narrow or re-grade the rules.
-    selections = {lang: rulesets.selection_of(s, rs) for lang, rs in bound if not rs.is_system}
+    # System sets are the analysers' defaults; custom sets narrow or re-grade the rules, and
+    # the task's own thresholds (config-parameters) change those of either.
+    selections = {}
+    for lang, rs in bound:
+        own = rule_thresholds.task_values(s, task_id=task.id, rs=rs)
+        if own or not rs.is_system:
+            selections[lang] = rulesets.selection_of(s, rs, own)
     creds = None
     if execution.credentials_enc:
         pair = json.loads(ctx.cipher.decrypt(execution.credentials_enc))

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from opencheck.domain.severity import Severity
 from opencheck.engine.analyzers.base import Rule, RuleSelection
 from opencheck.errors import Conflict, InvalidParameter, NotFound
+from opencheck.services import rule_thresholds
 from opencheck.services.auth import Principal
 from opencheck.services.permissions import Action
 from opencheck.services.projects import check_id, get_project_or_raise, require
@@ -24,8 +25,9 @@ from opencheck.store.models import (
     ConfigTemplate,
     ProjectDefaultRuleSet,
     RuleSet,
+    RuleSetOption,
     RuleSetRule,
-    Task,
+    TaskCheckParameter,
     TemplateRuleSet,
     User,
 )
@@ -41,6 +43,7 @@ class SetRule:
     rule: Rule
     enabled: bool
     severity: Severity
+    options: dict[str, int]  # every threshold of the rule with its value in the set
 
 
 # --- rule sets ---------------------------------------------------------------------------------
@@ -92,8 +95,9 @@ def resolve_for_task(
 def rules_of(session: Session, rs: RuleSet) -> list[SetRule]:
     """Every catalog rule of the set's language, enabled or not, with its effective severity."""
     rules = catalog(rs.language)
+    values = rule_thresholds.set_values(session, rs)
     if rs.is_system:
-        return [SetRule(r, r.default, r.severity) for r in rules]
+        return [SetRule(r, r.default, r.severity, rule_thresholds.effective(r, {})) for r in rules]
     rows = {
         row.rule_id: row
         for row in session.scalars(select(RuleSetRule).where(RuleSetRule.ruleset_id == rs.id))
@@ -101,17 +105,20 @@ def rules_of(session: Session, rs: RuleSet) -> list[SetRule]:
     result = []
     for r in rules:
         row = rows.get(r.id)
-        if row is None:  # a rule added to the catalog after the set was made
-            result.append(SetRule(r, False, r.severity))
-        else:
-            sev = Severity(row.severity) if row.severity is not None else r.severity
-            result.append(SetRule(r, row.enabled, sev))
+        enabled = row is not None and row.enabled  # a rule added after the set was made: off
+        sev = Severity(row.severity) if row is not None and row.severity is not None else r.severity
+        result.append(SetRule(r, enabled, sev, rule_thresholds.effective(r, values)))
     return result
 
 
-def selection_of(session: Session, rs: RuleSet) -> RuleSelection:
-    """The enabled rules of a set with their severities, for the engine."""
-    return RuleSelection({sr.rule.id: sr.severity for sr in rules_of(session, rs) if sr.enabled})
+def selection_of(
+    session: Session, rs: RuleSet, task_values: rule_thresholds.Values | None = None
+) -> RuleSelection:
+    """The enabled rules of a set with their severities and thresholds (a task's own values of
+    them winning), for the engine."""
+    enabled = [sr for sr in rules_of(session, rs) if sr.enabled]
+    options = rule_thresholds.overlay({sr.rule.id: sr.options for sr in enabled}, task_values or {})
+    return RuleSelection({sr.rule.id: sr.severity for sr in enabled}, options)
 
 
 @dataclass
@@ -124,6 +131,7 @@ class NewRuleSet:
     uncheck_ids: list[str]
     template_id: str | None
     severities: dict[str, str]  # API rule id -> severity code
+    thresholds: dict[str, dict[str, str]]  # API rule id -> option key -> value
 
 
 def _catalog_ids(wire_ids: list[str], language: str, name: str) -> list[str]:
@@ -152,7 +160,9 @@ def create_ruleset(session: Session, *, principal: Principal, new: NewRuleSet) -
         if base.language != language:
             raise InvalidParameter(f"template_id {new.template_id} is for {base.language}")
         state = {sr.rule.id: (sr.enabled, sr.severity) for sr in rules_of(session, base)}
+        base_values = rule_thresholds.set_values(session, base)
     else:
+        base_values = {}
         if not new.rule_ids:
             raise InvalidParameter("rule_ids must name at least one rule")
         state = {r.id: (False, r.severity) for r in catalog(language)}
@@ -167,6 +177,7 @@ def create_ruleset(session: Session, *, principal: Principal, new: NewRuleSet) -
                 f"custom_attributes severity value must be one of {', '.join(SEVERITY_CODES)}"
             )
         state[rid] = (state[rid][0], Severity.from_code(code))
+    values = _thresholds(new, language, base_values)
     rs = RuleSet(
         project_id=project.id,
         name=new.name,
@@ -180,8 +191,20 @@ def create_ruleset(session: Session, *, principal: Principal, new: NewRuleSet) -
         RuleSetRule(ruleset_id=rs.id, rule_id=rid, enabled=enabled, severity=int(sev))
         for rid, (enabled, sev) in state.items()
     )
+    rule_thresholds.store_set_values(session, rs.id, values)
     session.flush()
     return rs
+
+
+def _thresholds(new: NewRuleSet, language: str, base: rule_thresholds.Values) -> dict:
+    """The new set's thresholds: its template's, then the body's `rule_config_list` values."""
+    rules = {r.id: r for r in catalog(language)}
+    values = rule_thresholds.overlay(base)
+    for wid, options in new.thresholds.items():
+        (rid,) = _catalog_ids([wid], language, "rule_config_list")
+        for key, value in options.items():
+            values.setdefault(rid, {})[key] = rule_thresholds.parse(rules[rid], key, value)
+    return values
 
 
 @dataclass(frozen=True)
@@ -308,6 +331,8 @@ def delete_ruleset(
         raise Conflict(f"rule set {ruleset_id} is used by {users} task(s); change them first")
     session.execute(delete(ProjectDefaultRuleSet).where(ProjectDefaultRuleSet.ruleset_id == rs.id))
     session.execute(delete(RuleSetRule).where(RuleSetRule.ruleset_id == rs.id))
+    session.execute(delete(RuleSetOption).where(RuleSetOption.ruleset_id == rs.id))
+    session.execute(delete(TaskCheckParameter).where(TaskCheckParameter.ruleset_id == rs.id))
     session.delete(rs)
     session.flush()
 
@@ -328,71 +353,3 @@ def set_project_default(
     else:
         row.ruleset_id = rs.id
     session.flush()
-
-
-# --- task bindings -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class TaskRuleSet:
-    ruleset: RuleSet
-    selected: bool
-
-
-def task_rulesets(session: Session, *, task: Task) -> list[TaskRuleSet]:
-    """Per language of the task: its selected set, then the other sets it could use."""
-    bound = dict(
-        session.execute(
-            select(TemplateRuleSet.language, TemplateRuleSet.ruleset_id)
-            .where(TemplateRuleSet.template_id == task.template_id)
-            .order_by(TemplateRuleSet.language)
-        ).all()
-    )
-    result: list[TaskRuleSet] = []
-    for language, ruleset_id in bound.items():
-        candidates = session.scalars(
-            select(RuleSet)
-            .where(
-                RuleSet.language == language,
-                (RuleSet.project_id == task.project_id) | RuleSet.project_id.is_(None),
-            )
-            .order_by(RuleSet.is_system.desc(), RuleSet.created_at, RuleSet.id)
-        ).all()
-        result.extend(TaskRuleSet(rs, True) for rs in candidates if rs.id == ruleset_id)
-        result.extend(TaskRuleSet(rs, False) for rs in candidates if rs.id != ruleset_id)
-    return result
-
-
-@dataclass(frozen=True)
-class Binding:
-    language: str
-    ruleset_id: str
-    use: bool
-
-
-def update_task_rulesets(session: Session, *, task: Task, bindings: list[Binding]) -> None:
-    """Bind (`use`) or unbind each language's rule set; a task keeps at least one language."""
-    if not bindings:
-        raise InvalidParameter("the body must name at least one rule set")
-    for b in bindings:
-        lang = language_of(b.language)
-        rs = resolve_for_task(
-            session, project_id=task.project_id, language=lang, ruleset_id=b.ruleset_id
-        )
-        row = session.get(TemplateRuleSet, (task.template_id, lang))
-        if b.use and row is None:
-            session.add(
-                TemplateRuleSet(template_id=task.template_id, language=lang, ruleset_id=rs.id)
-            )
-        elif b.use and row is not None:
-            row.ruleset_id = rs.id
-        elif row is not None and row.ruleset_id == rs.id:
-            session.delete(row)
-        session.flush()
-    remaining = session.scalar(
-        select(func.count())
-        .select_from(TemplateRuleSet)
-        .where(TemplateRuleSet.template_id == task.template_id)
-    )
-    if not remaining:
-        raise InvalidParameter("a task must keep a rule set for at least one language")

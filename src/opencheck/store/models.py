@@ -171,6 +171,18 @@ class RuleSetRule(Base):
     severity: Mapped[int | None] = mapped_column(Integer, nullable=True)  # None: rule default
 
 
+class RuleSetOption(Base):
+    """A custom rule set's value of one rule threshold (`rule_config_list`); absent: default."""
+
+    __tablename__ = "rule_set_options"
+    ruleset_id: Mapped[str] = mapped_column(
+        ForeignKey("rule_sets.id", ondelete="CASCADE"), primary_key=True
+    )
+    rule_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    option_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[int] = mapped_column(Integer)
+
+
 class ProjectDefaultRuleSet(Base):
     """The rule set a project's new tasks use for one language (else the system default)."""
 
@@ -243,6 +255,21 @@ class Task(Base):
     last_result_execution_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class TaskCheckParameter(Base):
+    """A task's own value of a threshold of its rule set (`config-parameters`); it wins over the
+    rule set's value while its status is on."""
+
+    __tablename__ = "task_check_parameters"
+    task_id: Mapped[str] = mapped_column(
+        ForeignKey("tasks.id", ondelete="CASCADE"), primary_key=True
+    )
+    ruleset_id: Mapped[str] = mapped_column(
+        ForeignKey("rule_sets.id", ondelete="CASCADE"), primary_key=True
+    )
+    cfg_key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    value: Mapped[int] = mapped_column(Integer)
 
 
 class TaskFollower(Base):

@@ -14,7 +14,7 @@ from opencheck.api.schemas.v2_rulesets import (
     ruleset_item,
     task_ruleset_info,
 )
-from opencheck.services import rule_catalog, rulesets, tasks
+from opencheck.services import rule_catalog, rulesets, task_rulesets, tasks
 from opencheck.services.permissions import Action
 from opencheck.store.db import unit_of_work
 
@@ -103,7 +103,7 @@ def list_template_rules(
             offset=row_offset,
             limit=page_size,
         )
-        return {"info": [rule_item(r) for r in rows], "total": total}
+        return {"info": [rule_item(r, ruleset_id) for r in rows], "total": total}
 
 
 @router.delete("/v2/{project_id}/ruleset/{ruleset_id}")
@@ -138,7 +138,7 @@ def _task_rulesets(
     with unit_of_work(runtime.sessions) as session:
         task = tasks.get_task_for(session, principal=user, task_id=task_id, action=Action.GET)
         tasks.require_in_project(task, project_id)
-        return [task_ruleset_info(i) for i in rulesets.task_rulesets(session, task=task)]
+        return [task_ruleset_info(i) for i in task_rulesets.task_rulesets(session, task=task)]
 
 
 @router.get("/v2/{project_id}/tasks/{task_id}/rulesets")
@@ -169,7 +169,7 @@ def update_task_ruleset(
 ) -> Response:
     with unit_of_work(runtime.sessions) as session:
         task = tasks.get_task_for(session, principal=user, task_id=task_id, action=Action.EDIT)
-        rulesets.update_task_rulesets(
+        task_rulesets.update_task_rulesets(
             session, task=task, bindings=[item.to_binding() for item in body]
         )
     return _null()

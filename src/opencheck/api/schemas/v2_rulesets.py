@@ -8,23 +8,32 @@ from opencheck.api.schemas.common import Body, wire_time
 from opencheck.engine.analyzers.base import Rule
 from opencheck.errors import InvalidParameter
 from opencheck.services.rule_catalog import wire_rule_id
-from opencheck.services.rulesets import (
-    Binding,
-    NewRuleSet,
-    RuleSetView,
-    SetRule,
-    TaskRuleSet,
-)
+from opencheck.services.rule_thresholds import wire_number
+from opencheck.services.rulesets import NewRuleSet, RuleSetView, SetRule
+from opencheck.services.task_rulesets import Binding, TaskRuleSet
 
 
 def _ids(value: str | None) -> list[str]:
     return [v.strip() for v in (value or "").split(",") if v.strip()]
 
 
+class RuleConfig(Body):
+    """One threshold of a rule: `option_key` and its `option_value` (the rest is read-only)."""
+
+    option_key: str | None = Field(default=None, max_length=64)
+    option_value: str | int | None = Field(default=None)
+    id: int | None = None
+    rule_id: int | str | None = None
+    default_value: str | None = Field(default=None, max_length=1000)
+    option_name: str | None = Field(default=None, max_length=500)
+    template_id: str | None = Field(default=None, max_length=64)
+    description: str | None = Field(default=None, max_length=4000)
+
+
 class CustomAttributesRule(Body):
     rule_id: str | None = Field(default=None, max_length=64)
     value: str | None = Field(default=None, max_length=16)
-    rule_config_list: list[dict[str, object]] | None = None
+    rule_config_list: list[RuleConfig] | None = Field(default=None, max_length=64)
 
 
 class CustomAttributes(Body):
@@ -44,13 +53,21 @@ class RulesetBody(Body):
 
     def to_new(self) -> NewRuleSet:
         severities: dict[str, str] = {}
+        thresholds: dict[str, dict[str, str]] = {}
         for attr in self.custom_attributes or []:
-            if attr.attribute != "severity":
-                continue
             for rule in attr.rules or []:
-                if not rule.rule_id or rule.value is None:
+                if not rule.rule_id:
+                    raise InvalidParameter("custom_attributes rules need a rule_id")
+                for config in rule.rule_config_list or []:
+                    if not config.option_key or config.option_value is None:
+                        raise InvalidParameter("rule_config_list items need option_key and value")
+                    thresholds.setdefault(rule.rule_id, {})[config.option_key] = str(
+                        config.option_value
+                    )
+                if attr.attribute == "severity" and rule.value is not None:
+                    severities[rule.rule_id] = rule.value
+                elif attr.attribute == "severity" and not rule.rule_config_list:
                     raise InvalidParameter("custom_attributes rules need rule_id and value")
-                severities[rule.rule_id] = rule.value
         return NewRuleSet(
             project_id=self.project_id,
             name=self.template_name,
@@ -60,6 +77,7 @@ class RulesetBody(Body):
             uncheck_ids=_ids(self.uncheck_ids),
             template_id=self.template_id,
             severities=severities,
+            thresholds=thresholds,
         )
 
 
@@ -88,7 +106,7 @@ def rule_list_item(rule: Rule) -> dict[str, str]:
     }
 
 
-def rule_item(sr: SetRule) -> dict[str, object]:
+def rule_item(sr: SetRule, ruleset_id: str) -> dict[str, object]:
     return {
         "rule_id": wire_rule_id(sr.rule.id),
         "rule_language": sr.rule.language,
@@ -96,7 +114,19 @@ def rule_item(sr: SetRule) -> dict[str, object]:
         "rule_severity": sr.severity.code,
         "rule_tages": ",".join(sr.rule.tags),
         "checked": "1" if sr.enabled else "0",
-        "rule_config_list": [],
+        "rule_config_list": [
+            {
+                "id": wire_number(f"{sr.rule.id}.{option.key}"),
+                "rule_id": wire_number(sr.rule.id),
+                "default_value": str(option.default),
+                "option_value": str(sr.options[option.key]),
+                "option_key": option.key,
+                "option_name": option.name,
+                "template_id": ruleset_id,
+                "description": f"{option.description} Allowed: {option.low}-{option.high}.",
+            }
+            for option in sr.rule.options
+        ],
     }
 
 

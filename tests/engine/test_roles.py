@@ -349,3 +349,38 @@ def test_main_and_test_have_no_unchecked_reason() -> None:
     assert classify(facts("src/x.py")).unchecked_reason is None
     assert classify(facts("tests/x.py")).unchecked_reason is None
     assert classify(facts("vendor/x.go")).unchecked_reason == "vendored: under vendor/"
+
+
+_PCLZIP_HEAD = (
+    b"<?php\n// ----------------------------------------------------------------\n"
+    b"// PhpConcept Library - Zip Module 2.8.2\n"
+    b"// ----------------------------------------------------------------\n"
+    b"define('PCLZIP_READ_BLOCK_SIZE', 2048);\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("path", "head", "role"),
+    [
+        # A well-known single-file library copied into an application: its name and its banner.
+        ("admin/include/pclzip.lib.php", _PCLZIP_HEAD, Role.BUNDLED),
+        ("wp-admin/includes/class-pclzip.php", _PCLZIP_HEAD, Role.BUNDLED),
+        (
+            "lib/class.phpmailer.php",
+            b"<?php\n/**\n * PHPMailer - PHP email creation\n",
+            Role.BUNDLED,
+        ),
+        # The library's own repository keeps it at the top; the name alone is not enough.
+        ("pclzip.lib.php", _PCLZIP_HEAD, Role.MAIN),
+        ("include/pclzip.lib.php", b"<?php\nclass PclZipWrapper {}\n", Role.MAIN),
+        ("include/zip.lib.php", _PCLZIP_HEAD, Role.MAIN),
+        # A Composer package copied whole, by its vendor/package folders.
+        ("lib/phpmailer/phpmailer/src/PHPMailer.php", b"<?php\n", Role.BUNDLED),
+        ("lib/SimplePie/SimplePie/src/Cache/MySQL.php", b"<?php\n", Role.BUNDLED),
+        ("src/PHPMailer.php", b"<?php\n", Role.MAIN),
+        ("app/Mail/phpmailer/Sender.php", b"<?php\n", Role.MAIN),
+    ],
+)
+def test_bundled_php_libraries(path: str, head: bytes, role: Role) -> None:
+    verdict = classify(FileFacts(path, "PHP", head))
+    assert verdict.role is role

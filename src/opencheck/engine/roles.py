@@ -7,6 +7,7 @@ Pure: the inventory reads the files and passes what it found in `FileFacts`. Lef
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -136,6 +137,38 @@ _GENERATED_NAME = re.compile(
 # Folders only a generator writes into (jsdom's webidl2js output, Relay's `__generated__`).
 GENERATED_DIRS = frozenset({"generated", "__generated__"})
 _BUNDLED_NAME = re.compile(r"(\.min\.(js|mjs|css)|-min\.js|\.bundle\.js)$")
+# Well-known PHP libraries that applications copy into their own folders: upstream's code, not
+# the project's (Piwigo's admin/include/pclzip.lib.php: 13 of 13 findings noise). A single-file
+# library is known by its file name and the banner of its header, below the tree's top folder
+# (the library's own repository keeps it there); a Composer package copied whole by its
+# vendor/package folders (FreshRSS's lib/phpmailer/phpmailer, lib/simplepie/simplepie).
+_BUNDLED_PHP_FILES: dict[str, tuple[str, re.Pattern[bytes]]] = {
+    "pclzip.lib.php": ("PclZip", re.compile(rb"PhpConcept Library - Zip Module")),
+    "class-pclzip.php": ("PclZip", re.compile(rb"PhpConcept Library - Zip Module")),
+    "class.phpmailer.php": ("PHPMailer", re.compile(rb"PHPMailer - PHP email")),
+    "class.smtp.php": ("PHPMailer", re.compile(rb"PHPMailer RFC821 SMTP")),
+    "class.pop3.php": ("PHPMailer", re.compile(rb"PHPMailer POP-Before-SMTP")),
+    "getid3.php": ("getID3", re.compile(rb"getID3\(\) by James Heinrich")),
+    "tcpdf.php": ("TCPDF", re.compile(rb"com\.tecnick\.tcpdf")),
+    "fpdf.php": ("FPDF", re.compile(rb"Software: FPDF")),
+    "htmlawed.php": ("htmLawed", re.compile(rb"htmLawed \d")),
+    "snoopy.class.php": ("Snoopy", re.compile(rb"Snoopy - the PHP net client")),
+}
+_BUNDLED_PHP_PACKAGES = frozenset(
+    {
+        ("phpmailer", "phpmailer"),
+        ("simplepie", "simplepie"),
+        ("smarty", "smarty"),
+        ("tecnickcom", "tcpdf"),
+        ("setasign", "fpdf"),
+        ("ezyang", "htmlpurifier"),
+        ("phpseclib", "phpseclib"),
+        ("james-heinrich", "getid3"),
+        ("erusev", "parsedown"),
+        ("michelf", "php-markdown"),
+        ("pclzip", "pclzip"),
+    }
+)
 WEB_LANGUAGES = frozenset({"JavaScript", "TypeScript", "CSS", "HTML"})
 WEB_OUTPUT_DIRS = frozenset({"dist", "build"})
 JAVADOC_LANGUAGES = frozenset({"HTML", "CSS", "JavaScript"})
@@ -332,6 +365,12 @@ def _bundled_by_path(facts: FileFacts) -> Verdict | None:
     name = file_name(facts.path)
     if _BUNDLED_NAME.search(name):
         return Verdict(Role.BUNDLED, f"minified or bundled by its name ({name})")
+    if facts.language == "PHP":
+        parts = [part.lower() for part in folders_of(facts.path)]
+        for depth, pair in enumerate(itertools.pairwise(parts)):
+            if pair in _BUNDLED_PHP_PACKAGES:
+                folder = "/".join(folders_of(facts.path)[: depth + 2])
+                return Verdict(Role.BUNDLED, f"a copy of the {'/'.join(pair)} library ({folder}/)")
     folder = _folder_named(facts.path, WEB_OUTPUT_DIRS) if facts.language in WEB_LANGUAGES else None
     return Verdict(Role.BUNDLED, f"web build output under {folder}/") if folder else None
 
@@ -375,6 +414,10 @@ def _bundled_by_content(facts: FileFacts) -> Verdict | None:
         return Verdict(Role.BUNDLED, "a sourceMappingURL comment")
     if facts.language == "JavaScript" and _UMD_BUILD.search(head):
         return Verdict(Role.BUNDLED, "a UMD build wrapper (rollup or Babel output)")
+    if facts.language == "PHP" and "/" in facts.path:
+        known = _BUNDLED_PHP_FILES.get(file_name(facts.path).lower())
+        if known and known[1].search(head, 0, 2048):
+            return Verdict(Role.BUNDLED, f"a copy of the {known[0]} library (its header)")
     return None
 
 

@@ -31,6 +31,8 @@ class Settings:
     fetch_timeout: float = 600.0
     analyzer_timeout: float = 900.0
     analyzer_memory_mb: int = 2048
+    # Analysers read only the worktree where the kernel has Landlock (OPENCHECK_CONFINE_ANALYZERS).
+    confine_analyzers: bool = True
     poll_interval: float = 0.5
     max_body_bytes: int = 1024 * 1024
     # What one checkout may write (OPENCHECK_MAX_CHECKOUT_BYTES, _FILES, _DEPTH).
@@ -87,6 +89,8 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
         fetch_timeout=float(env.get("OPENCHECK_FETCH_TIMEOUT", base.fetch_timeout)),
         analyzer_timeout=float(env.get("OPENCHECK_ANALYZER_TIMEOUT", base.analyzer_timeout)),
         analyzer_memory_mb=int(env.get("OPENCHECK_ANALYZER_MEMORY_MB", base.analyzer_memory_mb)),
+        confine_analyzers=env.get("OPENCHECK_CONFINE_ANALYZERS", "1").strip().lower()
+        not in ("0", "false", "no", "off"),
         secret_key=env.get("OPENCHECK_SECRET_KEY", ""),
         max_body_bytes=int(env.get("OPENCHECK_MAX_BODY_BYTES", base.max_body_bytes)),
         checkout_budget=CheckoutBudget(

@@ -42,6 +42,7 @@ class Runtime:
             fetch_timeout=settings.fetch_timeout,
             analyzer_timeout=settings.analyzer_timeout,
             analyzer_memory_mb=settings.analyzer_memory_mb,
+            confine_analyzers=settings.confine_analyzers,
             local_repos=settings.local_repos,
             checkout_budget=settings.checkout_budget,
         )

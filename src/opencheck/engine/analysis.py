@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -206,7 +207,7 @@ def analyze(
     outcome = AnalysisOutcome()
     planned = _plan(inventory, languages, rule_type, analyzers, outcome, selections)
     stop = threading.Event()
-    worker_limits = Limits(limits.timeout, limits.memory_mb, stop.is_set)
+    worker_limits = dataclasses.replace(limits, cancelled=stop.is_set)
     tallies = {job.analyzer.name: _Tally() for job in planned}  # in registry order
     with ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="analyse") as pool:
         futures = {pool.submit(_run_job, root, job, worker_limits): job for job in planned}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -13,6 +14,7 @@ from typing import Protocol
 from opencheck.domain.findings import Finding
 from opencheck.domain.languages import canonical_language, upper_code
 from opencheck.domain.roles import Role
+from opencheck.engine import landlock
 from opencheck.engine.analysis import CANCEL_POLL, AnalysisOutcome, Notice, analyze
 from opencheck.engine.analyzers.base import (
     RULE_TYPES,
@@ -81,6 +83,8 @@ class EngineSettings:
     # Local repositories are refused unless their real path is under one of these roots.
     local_repos: LocalRepoPolicy = field(default_factory=LocalRepoPolicy)
     checkout_budget: CheckoutBudget = field(default_factory=CheckoutBudget)
+    # Analysers and the metrics child may read only the worktree (Landlock, where present).
+    confine_analyzers: bool = True
 
 
 class ScanObserver(Protocol):
@@ -211,7 +215,13 @@ def scan_tree(
     progress(50)
     _check_cancelled(observer)
     checked = _checked_languages(languages, spec.rule_languages, observer)
-    limits = Limits(settings.analyzer_timeout, settings.analyzer_memory_mb, observer.cancelled)
+    limits = Limits(
+        settings.analyzer_timeout,
+        settings.analyzer_memory_mb,
+        observer.cancelled,
+        settings.confine_analyzers,
+    )
+    _log_confinement(settings.confine_analyzers, observer)
     with _Measuring(root, inventory, checked, limits, settings.jobs) as measuring:
         outcome = analyze(
             root,
@@ -251,6 +261,15 @@ def scan_tree(
     )
 
 
+def _log_confinement(wanted: bool, observer: ScanObserver) -> None:
+    if not wanted:
+        observer.log("[WARNING] Analysers are not confined to the worktree (switched off)")
+    elif reason := landlock.available():
+        observer.log(f"[WARNING] Analysers are not confined to the worktree: {reason}")
+    else:
+        observer.log(f"Analysers may read only the worktree (Landlock ABI {landlock.abi()})")
+
+
 class _Measuring:
     """The measure step in a thread of its own, beside the analysers; stopped with them."""
 
@@ -263,7 +282,7 @@ class _Measuring:
         jobs: int,
     ) -> None:
         self._stop = threading.Event()
-        own = Limits(limits.timeout, limits.memory_mb, self._stop.is_set)
+        own = dataclasses.replace(limits, cancelled=self._stop.is_set)
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="measure")
         self._future = self._pool.submit(measure_code, root, inventory, languages, own, jobs)
 

@@ -14,12 +14,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from opencheck.engine import orphans
+from opencheck.engine import landlock, orphans
 from opencheck.engine.errors import EngineError, ScanCancelled
 from opencheck.engine.orphans import OWNER_VARIABLE
 
 POLL_INTERVAL = 0.1
 TERM_GRACE = 1.0
+
+
+@dataclass(frozen=True)
+class Confinement:
+    """What a confined child may touch besides the system set: `readable` folders (read and
+    execute) and `writable` ones (the first is its TMPDIR)."""
+
+    readable: tuple[Path, ...]
+    writable: tuple[Path, ...]
 
 
 @dataclass(frozen=True)
@@ -59,24 +68,36 @@ def run(
     env: Mapping[str, str] | None = None,
     stdin: bytes | None = None,
     max_output_mb: int | None = None,
+    confine: Confinement | None = None,
 ) -> RunResult:
     """Run `argv` in its own session; kill the whole group on timeout or cancellation.
+
+    With `confine`, the child is confined by Landlock where the kernel has it (see landlock.py).
 
     `max_output_mb` caps every file the child writes, its output included (RLIMIT_FSIZE): a
     child that writes more dies of SIGXFSZ instead of filling the disk and this process's memory.
     Raises `ScanCancelled` when `cancelled()` turns true, `EngineError` when it cannot start.
     """
     with contextlib.ExitStack() as files:
-        # Files rather than pipes: a chatty child can never block on a full pipe.
-        out = files.enter_context(tempfile.TemporaryFile())
-        err = files.enter_context(tempfile.TemporaryFile())
+        # Files rather than pipes: a chatty child can never block on a full pipe. A confined
+        # child's are in its writable folder, so that it may reopen them (/dev/stdout).
+        home = str(confine.writable[0]) if confine and confine.writable else None
+        out = files.enter_context(tempfile.TemporaryFile(dir=home))
+        err = files.enter_context(tempfile.TemporaryFile(dir=home))
         inp = None
         if stdin is not None:
             inp = files.enter_context(tempfile.TemporaryFile())
             inp.write(stdin)
             inp.seek(0)
         start = time.monotonic()
-        proc = _spawn(argv, cwd, (memory_mb, max_output_mb), env, inp, out, err)
+        if confine is not None and confine.writable:
+            env = {**(env or {}), "TMPDIR": str(confine.writable[0])}
+        ruleset = landlock.build(confine.readable, confine.writable) if confine else None
+        try:
+            proc = _spawn(argv, cwd, (memory_mb, max_output_mb, ruleset), env, inp, out, err)
+        finally:
+            if ruleset is not None:
+                os.close(ruleset)
         timed_out = _supervise(proc, start + timeout, cancelled)
         duration = time.monotonic() - start
         out.seek(0)
@@ -87,13 +108,13 @@ def run(
 def _spawn(
     argv: Sequence[str],
     cwd: Path,
-    limits_mb: tuple[int | None, int | None],
+    limits: tuple[int | None, int | None, int | None],
     env: Mapping[str, str] | None,
     stdin: IO[bytes] | None,
     stdout: IO[bytes],
     stderr: IO[bytes],
 ) -> subprocess.Popen[bytes]:
-    memory_mb, output_mb = limits_mb
+    memory_mb, output_mb, ruleset = limits
     rlimits = [
         (which, mb * 1024 * 1024)
         for which, mb in ((resource.RLIMIT_AS, memory_mb), (resource.RLIMIT_FSIZE, output_mb))
@@ -104,6 +125,9 @@ def _spawn(
         for which, limit in rlimits:
             resource.setrlimit(which, (limit, limit))
         orphans.die_with_parent()
+        if ruleset is not None:
+            landlock.restrict_self(ruleset)
+            os.close(ruleset)
 
     try:
         return subprocess.Popen(
@@ -114,9 +138,12 @@ def _spawn(
             stdout=stdout,
             stderr=stderr,
             start_new_session=True,
-            preexec_fn=set_limits if rlimits else None,
+            preexec_fn=set_limits if rlimits or ruleset is not None else None,
             close_fds=True,
+            pass_fds=() if ruleset is None else (ruleset,),
         )
+    except subprocess.SubprocessError as exc:  # preexec_fn failed: never run unconfined
+        raise EngineError(f"cannot confine {argv[0]}: {exc}") from exc
     except OSError as exc:
         where = f" ({exc.filename})" if exc.filename else ""
         raise EngineError(f"cannot run {argv[0]}: {exc.strerror or exc}{where}") from exc

@@ -26,6 +26,7 @@ from opencheck.engine.analyzers.base import (
     RuleSelection,
     bundled_binary,
     content_file,
+    private_temp_folder,
 )
 from opencheck.engine.analyzers.catalog import load_pack_rules, rule_from_entry
 from opencheck.engine.analyzers.gomod import GoVersion, ModuleVersions, parse_go_version
@@ -193,7 +194,8 @@ class StructAsClass:
     def __init__(self, base: AstGrep, root: Path) -> None:
         self.base, self.root = base, root
         self.name, self.languages, self.rules = base.name, base.languages, base.rules
-        self.copies = Path(tempfile.mkdtemp(prefix="opencheck-ets-"))
+        # In the private temp folder: a confined ast-grep may read nothing else outside the tree.
+        self.copies = Path(tempfile.mkdtemp(prefix="ets-", dir=private_temp_folder()))
         weakref.finalize(self, shutil.rmtree, self.copies, True)
 
     def available(self) -> str | None:
@@ -220,17 +222,10 @@ def _rules_file(text: str) -> Path:
     return content_file(text, prefix="ast-grep-rules", suffix=".yml")
 
 
-_CONFIG: list[Path] = []
-
-
 def _config_file() -> Path:
-    """Our own sgconfig.yml in a temp dir, so a repository's sgconfig.yml never applies."""
-    if not _CONFIG or not _CONFIG[0].is_file():
-        path = Path(tempfile.mkdtemp(prefix="opencheck-astgrep-")) / "sgconfig.yml"
-        config = {"ruleDirs": [], "languageGlobs": _LANGUAGE_GLOBS}
-        path.write_text(yaml.safe_dump(config), encoding="utf-8")
-        _CONFIG[:] = [path]
-    return _CONFIG[0]
+    """Our own sgconfig in a private temp folder: a repository's sgconfig.yml never applies."""
+    config = {"ruleDirs": [], "languageGlobs": _LANGUAGE_GLOBS}
+    return content_file(yaml.safe_dump(config), prefix="sgconfig", suffix=".yml")
 
 
 _NO_MATCH = "id: oc:none\nlanguage: go\nrule: {kind: comment, regex: 'a^'}\n"

@@ -29,6 +29,9 @@ MAX_BATCH_FILES = 200
 MAX_BATCH_CHARS = 100_000
 # No batch of a sane analyser writes this much; one that does is stopped (SIGXFSZ).
 MAX_OUTPUT_MB = 256
+# The folder holding the `opencheck` package (an editable install keeps it outside the venv):
+# its rule packs and the metrics child's code are read by confined children.
+CODE_HOME = Path(__file__).resolve().parents[3]
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z`])")
 
 
@@ -178,11 +181,13 @@ def default_selection(
 
 @dataclass(frozen=True)
 class Limits:
-    """What every analyser process is allowed: time, address space, and when to stop."""
+    """What every analyser process is allowed: time, address space, when to stop, and whether
+    it is confined to the worktree (Landlock, where the kernel has it)."""
 
     timeout: float
     memory_mb: int | None
     cancelled: Callable[[], bool]
+    confine: bool = True
 
 
 @dataclass
@@ -232,6 +237,7 @@ def run_batch(
             memory_mb=limits.memory_mb,
             cancelled=limits.cancelled,
             max_output_mb=MAX_OUTPUT_MB,
+            confine=worktree_only(root) if limits.confine else None,
         )
     except ScanCancelled:
         raise
@@ -278,8 +284,15 @@ def bundled_binary(*names: str) -> str | None:
 
 
 @cache
-def _temp_folder() -> Path:
+def private_temp_folder() -> Path:
+    """This process's own temp folder (mode 0700): configs, copies, and confined children's
+    only writable place."""
     return Path(tempfile.mkdtemp(prefix="opencheck-"))
+
+
+def worktree_only(root: Path) -> runner.Confinement:
+    """A child reading the worktree and its tools, writing only this process's temp folder."""
+    return runner.Confinement((root, CODE_HOME), (private_temp_folder(),))
 
 
 def content_file(text: str, *, prefix: str, suffix: str) -> Path:
@@ -288,7 +301,7 @@ def content_file(text: str, *, prefix: str, suffix: str) -> Path:
     Written under a private name and renamed into place: batches of one analyser start in
     parallel threads, and none may read a config or rules file another is still writing.
     """
-    folder = _temp_folder()
+    folder = private_temp_folder()
     digest = hashlib.sha256(text.encode()).hexdigest()[:16]
     path = folder / f"{prefix}-{digest}{suffix}"
     if not path.is_file():  # also after a tmp cleaner removed it

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from opencheck.domain.roles import Role
 from opencheck.engine import runner
-from opencheck.engine.analyzers.base import MAX_OUTPUT_MB, Limits, batches
+from opencheck.engine.analyzers.base import MAX_OUTPUT_MB, Limits, batches, worktree_only
 from opencheck.engine.errors import EngineError, ScanCancelled
 from opencheck.engine.inventory import Inventory
 from opencheck.engine.metrics.__main__ import LINES_ONLY
@@ -92,6 +92,7 @@ def _run_batch(root: Path, batch: list[str], limits: Limits) -> tuple[bytes, str
             [sys.executable, "-I", "-m", "opencheck.engine.metrics"],
             cwd=root,
             timeout=limits.timeout,
+            confine=worktree_only(root) if limits.confine else None,
             memory_mb=limits.memory_mb,
             cancelled=limits.cancelled,
             max_output_mb=MAX_OUTPUT_MB,

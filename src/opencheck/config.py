@@ -33,6 +33,7 @@ class Settings:
     analyzer_memory_mb: int = 2048
     # Analysers read only the worktree where the kernel has Landlock (OPENCHECK_CONFINE_ANALYZERS).
     confine_analyzers: bool = True
+    file_timeout: float = 60.0
     poll_interval: float = 0.5
     max_body_bytes: int = 1024 * 1024
     # What one checkout may write (OPENCHECK_MAX_CHECKOUT_BYTES, _FILES, _DEPTH).
@@ -89,6 +90,7 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
         fetch_timeout=float(env.get("OPENCHECK_FETCH_TIMEOUT", base.fetch_timeout)),
         analyzer_timeout=float(env.get("OPENCHECK_ANALYZER_TIMEOUT", base.analyzer_timeout)),
         analyzer_memory_mb=int(env.get("OPENCHECK_ANALYZER_MEMORY_MB", base.analyzer_memory_mb)),
+        file_timeout=float(env.get("OPENCHECK_FILE_TIMEOUT", base.file_timeout)),
         confine_analyzers=env.get("OPENCHECK_CONFINE_ANALYZERS", "1").strip().lower()
         not in ("0", "false", "no", "off"),
         secret_key=env.get("OPENCHECK_SECRET_KEY", ""),

@@ -43,6 +43,7 @@ class Runtime:
             analyzer_timeout=settings.analyzer_timeout,
             analyzer_memory_mb=settings.analyzer_memory_mb,
             confine_analyzers=settings.confine_analyzers,
+            file_timeout=settings.file_timeout,
             local_repos=settings.local_repos,
             checkout_budget=settings.checkout_budget,
         )

@@ -125,3 +125,24 @@ def test_a_language_s_selection_carries_its_rule_options_to_the_analyser(tmp_pat
     outcome = analyze(tmp_path, inventory, ["Python"], "basic", limits=LIMITS, jobs=1,
                       analyzers={"ruff": RUFF}, selections=strict)  # fmt: skip
     assert [f.rule_id for f in outcome.findings] == ["ruff:C901"]
+
+
+def test_one_file_that_never_finishes_costs_only_itself(tmp_path: Path) -> None:
+    hangs = 'for f in "$@"; do if [ "$f" = hang.py ]; then sleep 30; fi; done; ' + EVERY_FILE
+    inventory = _inventory(tmp_path, {"a.py": 10, "hang.py": 10, "b.py": 10})
+    short = Limits(timeout=2, memory_mb=None, cancelled=lambda: False, file_timeout=1)
+    outcome = analyze(tmp_path, inventory, ["Python"], "basic", limits=short, jobs=1,
+                      analyzers={"f": ScriptAnalyzer(hangs)})  # fmt: skip
+    assert sorted(f.path for f in outcome.findings) == ["a.py", "b.py"]
+    assert [(n.path, n.reason) for n in outcome.notices] == [("hang.py", "timed out after 1s")]
+    assert outcome.failed == ["fake"]
+
+
+def test_the_retry_of_a_timed_out_batch_has_one_timeout_in_all(tmp_path: Path) -> None:
+    inventory = _inventory(tmp_path, {f"{n}.py": 10 for n in "abcdef"})
+    short = Limits(timeout=1, memory_mb=None, cancelled=lambda: False, file_timeout=0.6)
+    outcome = analyze(tmp_path, inventory, ["Python"], "basic", limits=short, jobs=1,
+                      analyzers={"f": ScriptAnalyzer("sleep 30")})  # fmt: skip
+    reasons = {n.path: n.reason for n in outcome.notices}
+    assert sorted(reasons) == [f"{n}.py" for n in "abcdef"] and outcome.findings == []
+    assert "and so did 1s of retries" in reasons["f.py"]

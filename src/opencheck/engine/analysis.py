@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import threading
+import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -221,14 +222,33 @@ def analyze(
     return outcome
 
 
-def _run_job(root: Path, job: _Job, limits: Limits) -> BatchResult:
+def _run_job(root: Path, job: _Job, limits: Limits) -> list[BatchResult]:
     if limits.cancelled():
         raise ScanCancelled("the scan was cancelled")
-    return run_batch(job.analyzer, root, job.files, job.selection, limits)
+    result = run_batch(job.analyzer, root, job.files, job.selection, limits)
+    if result.timed_out and len(job.files) > 1:
+        return _file_by_file(root, job, limits)
+    return [result]
+
+
+def _file_by_file(root: Path, job: _Job, limits: Limits) -> list[BatchResult]:
+    """The files of a timed-out batch one by one, each within the per-file limit, so that one
+    file that never finishes costs only itself; all of it within one more batch timeout."""
+    deadline = time.monotonic() + limits.timeout
+    results = []
+    for index, path in enumerate(job.files):
+        left = deadline - time.monotonic()
+        if left <= 0:
+            reason = f"not checked: its batch timed out, and so did {limits.timeout:g}s of retries"
+            results.append(BatchResult(job.files[index:], [], 0.0, reason))
+            break
+        own = dataclasses.replace(limits, timeout=min(limits.file_timeout, left))
+        results.append(run_batch(job.analyzer, root, [path], job.selection, own))
+    return results
 
 
 def _collect(
-    futures: dict[Future[BatchResult], _Job],
+    futures: dict[Future[list[BatchResult]], _Job],
     cancelled: Callable[[], bool],
     stop: threading.Event,
     tallies: dict[str, _Tally],
@@ -241,7 +261,8 @@ def _collect(
         if cancelled():
             raise ScanCancelled("the scan was cancelled")
         for future in done:
-            _record(futures[future].analyzer.name, future.result(), tallies, outcome)
+            for result in future.result():
+                _record(futures[future].analyzer.name, result, tallies, outcome)
         progress(1 - len(pending) / len(futures))
 
 

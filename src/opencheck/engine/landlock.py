@@ -38,7 +38,8 @@ WRITE = READ | WRITE_FILE | REMOVE_DIR | REMOVE_FILE | MAKE_DIR | MAKE_REG | REF
 SYSTEM_READ = ("/usr", "/lib", "/lib32", "/lib64", "/bin", "/sbin", "/opt")
 SYSTEM_FILES = ("/etc/ld.so.cache", "/etc/localtime", "/etc/nsswitch.conf", "/etc/passwd",
                 "/etc/group", "/etc/hosts", "/etc/mime.types")  # fmt: skip
-DEVICES = ("/dev/null", "/dev/urandom", "/dev/random", "/dev/zero")
+# Not /dev/zero: an endless read is what `#include "/dev/zero"` was.
+DEVICES = ("/dev/null", "/dev/urandom", "/dev/random")
 
 
 class _PathBeneath(ctypes.Structure):

@@ -85,6 +85,8 @@ class EngineSettings:
     checkout_budget: CheckoutBudget = field(default_factory=CheckoutBudget)
     # Analysers and the metrics child may read only the worktree (Landlock, where present).
     confine_analyzers: bool = True
+    # A timed-out batch is checked again file by file, each within this many seconds.
+    file_timeout: float = 60
 
 
 class ScanObserver(Protocol):
@@ -220,6 +222,7 @@ def scan_tree(
         settings.analyzer_memory_mb,
         observer.cancelled,
         settings.confine_analyzers,
+        settings.file_timeout,
     )
     _log_confinement(settings.confine_analyzers, observer)
     with _Measuring(root, inventory, checked, limits, settings.jobs) as measuring:

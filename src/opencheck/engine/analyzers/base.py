@@ -188,6 +188,8 @@ class Limits:
     memory_mb: int | None
     cancelled: Callable[[], bool]
     confine: bool = True
+    # A batch that times out is checked again file by file, each within this many seconds.
+    file_timeout: float = 60.0
 
 
 @dataclass
@@ -198,6 +200,7 @@ class BatchResult:
     findings: list[RawFinding]
     duration: float
     error: str | None = None
+    timed_out: bool = False
 
 
 def batches(
@@ -244,7 +247,8 @@ def run_batch(
     except EngineError as exc:  # the tool could not even start
         return BatchResult(files, [], 0.0, str(exc))
     if result.timed_out:
-        return BatchResult(files, [], result.duration, f"timed out after {limits.timeout:g}s")
+        reason = f"timed out after {limits.timeout:g}s"
+        return BatchResult(files, [], result.duration, reason, timed_out=True)
     if result.returncode < 0:
         return BatchResult(files, [], result.duration, _signal_reason(-result.returncode))
     try:

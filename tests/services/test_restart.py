@@ -8,6 +8,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from opencheck.config import Settings
+from opencheck.engine import fetch
 from opencheck.runtime import Runtime
 from opencheck.services import auth, projects, tasks
 from opencheck.services.executions import RunOptions, run_task
@@ -63,3 +64,40 @@ def test_restart_runs_queued_and_fails_interrupted(tmp_path: Path) -> None:
     assert "interrupted by a restart" in done[ids[0]].message
     assert done[ids[1]].status == "success"
     assert done[ids[1]].code_lines == 1
+
+
+def test_a_restart_discards_the_clones_no_task_uses(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo", {"a.py": "import os\n"})
+    settings = Settings(
+        data_dir=tmp_path / "data", workers=1, poll_interval=0.1, local_repo_roots=(tmp_path,)
+    )
+    first = Runtime.build(settings)
+    first.start_queue()
+    with unit_of_work(first.sessions) as s:
+        user = auth.create_user(s, name="root", password="pw", is_admin=True)
+        principal = auth.Principal(user.id, user.name, True)
+        pid = projects.create_project(s, name="p").id
+        new = NewTask(git_url=str(repo), git_branch="main", languages=["python"])
+        task = tasks.create_task(s, principal=principal, project_id=pid, new=new,
+                                 cipher=first.cipher, local_repos=settings.local_repos)  # fmt: skip
+        exec_id = run_task(s, principal=principal, task_id=task.id, options=RunOptions(),
+                           cipher=first.cipher, local_repos=settings.local_repos).id  # fmt: skip
+    try:
+        assert _wait_all(first, [exec_id])[exec_id].status == "success"
+    finally:
+        first.close()
+    used = fetch.clone_of(settings.cache_dir, str(repo), pid)
+    assert used is not None and used.is_dir()
+    # An older layout's clone (keyed by the URL alone) and a deleted project's.
+    stale = [fetch.clone_of(settings.cache_dir, str(repo), ""), settings.cache_dir / "0a.git"]
+    for path in stale:
+        assert path is not None
+        (path / "objects").mkdir(parents=True)
+        path.with_suffix(".lock").touch()
+
+    second = Runtime.build(settings)
+    second.start_queue()
+    second.close()
+    assert used.is_dir() and used.with_suffix(".lock").exists()
+    assert not any(path is not None and path.exists() for path in stale)
+    assert not (settings.cache_dir / "0a.lock").exists()

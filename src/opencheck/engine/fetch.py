@@ -154,6 +154,15 @@ def bare_clone_path(cache_dir: Path, clean_url: str, scope: str = "") -> Path:
     return cache_dir.resolve() / f"{key}.git"
 
 
+def clone_of(cache_dir: Path, url: str, scope: str) -> Path | None:
+    """Where `scope`'s clone of `url` (credentials in it ignored) lives; None if not a URL."""
+    try:
+        clean_url = strip_userinfo(validate_repo_url(url))[0]
+    except ValueError:
+        return None
+    return bare_clone_path(cache_dir, clean_url, scope)
+
+
 def _never() -> bool:
     return False
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import threading
 import uuid
+from collections.abc import Collection
 from pathlib import Path
 
 
@@ -79,5 +80,21 @@ def sweep_worktrees(work_dir: Path) -> int:
         found += 1
         if move_to_trash(entry, trash_dir) is None:
             remove_tree(entry)
+    empty_trash_in_background(trash_dir)
+    return found
+
+
+def sweep_clones(cache_dir: Path, keep: Collection[Path]) -> int:
+    """Discard every cached clone (and its lock file) not in `keep`: those of deleted tasks and
+    projects, and any of an older cache layout. At start-up only, when no fetch can be running."""
+    cache_dir = cache_dir.resolve()
+    wanted = {path.name for path in keep} | {path.with_suffix(".lock").name for path in keep}
+    trash_dir = cache_dir.with_name(f"{cache_dir.name}.trash")
+    found = 0
+    for entry in list(cache_dir.iterdir()) if cache_dir.is_dir() else []:
+        if entry.suffix in (".git", ".lock") and entry.name not in wanted:
+            found += entry.suffix == ".git"
+            if move_to_trash(entry, trash_dir) is None:
+                remove_tree(entry)
     empty_trash_in_background(trash_dir)
     return found

@@ -12,8 +12,7 @@ from pathlib import Path
 
 from opencheck.engine import runner
 from opencheck.engine.errors import EngineError
-from opencheck.engine.fetch import GIT_ENV, SAFE_CONFIG, bare_clone_path
-from opencheck.engine.repo_urls import strip_userinfo, validate_repo_url
+from opencheck.engine.fetch import GIT_ENV, SAFE_CONFIG, clone_of
 
 TIMEOUT = 10.0
 MAX_BLOB_BYTES = 2 * 1024 * 1024
@@ -23,11 +22,9 @@ def read_files(
     cache_dir: Path, repo_url: str, commit: str, paths: Sequence[str], scope: str = ""
 ) -> dict[str, bytes]:
     """The contents of `paths` at `commit`, for those `scope`'s cached clone still holds."""
-    try:
-        clean_url = strip_userinfo(validate_repo_url(repo_url))[0]
-    except ValueError:
+    bare = clone_of(cache_dir, repo_url, scope)
+    if bare is None:
         return {}
-    bare = bare_clone_path(cache_dir, clean_url, scope)
     wanted = [p for p in dict.fromkeys(paths) if "\n" not in p]
     if not bare.is_dir() or not wanted or not commit.isalnum():
         return {}

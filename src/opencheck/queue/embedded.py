@@ -36,6 +36,9 @@ class EmbeddedQueue:
         swept = checks.sweep_worktrees(self._ctx)
         if swept:
             log.warning("discarded %d worktree(s) left by an earlier process", swept)
+        unused = checks.sweep_clones(self._ctx)
+        if unused:
+            log.info("discarded %d cached clone(s) no task uses", unused)
         for n in range(self._workers):
             t = threading.Thread(target=self._loop, name=f"opencheck-worker-{n}", daemon=True)
             t.start()

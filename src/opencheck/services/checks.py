@@ -14,7 +14,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from opencheck.domain.executions import ExecutionStatus
-from opencheck.engine import orphans, removal
+from opencheck.engine import fetch, orphans, removal
 from opencheck.engine.errors import FetchError, ScanCancelled
 from opencheck.engine.pipeline import (
     EngineSettings,
@@ -192,6 +192,23 @@ def _store(ctx: CheckContext, execution_id: str, result: ScanResult) -> None:
 def sweep_worktrees(ctx: CheckContext) -> int:
     """Discard the worktrees a previous process left behind; returns how many."""
     return removal.sweep_worktrees(ctx.engine.work_dir)
+
+
+def sweep_clones(ctx: CheckContext) -> int:
+    """Discard cached clones no task or execution refers to (deleted tasks and projects, an
+    older cache layout): a deleted project's code does not linger on disk. Returns how many."""
+    with unit_of_work(ctx.sessions) as s:
+        pairs = set(s.execute(select(Task.project_id, Task.git_url)).all())
+        pairs |= set(
+            s.execute(
+                select(Task.project_id, Execution.git_url)
+                .join(Task, Task.id == Execution.task_id)
+                .distinct()
+            ).all()
+        )
+    cache = ctx.engine.cache_dir
+    keep = [path for pid, url in pairs if (path := fetch.clone_of(cache, url, pid)) is not None]
+    return removal.sweep_clones(cache, keep)
 
 
 def kill_orphans() -> int:

@@ -11,13 +11,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from opencheck.domain.defects import RULE_TYPES, RuleType
 from opencheck.domain.findings import Finding
 from opencheck.domain.languages import canonical_language, upper_code
 from opencheck.domain.roles import Role
 from opencheck.engine import landlock
 from opencheck.engine.analysis import CANCEL_POLL, AnalysisOutcome, Notice, analyze
 from opencheck.engine.analyzers.base import (
-    RULE_TYPES,
     Analyzer,
     Limits,
     RuleSelection,
@@ -60,7 +60,7 @@ class ScanSpec:
     include_paths: tuple[str, ...]
     excludes: tuple[str, ...]
     rule_languages: tuple[str, ...]  # system language names the task's rule sets cover
-    rule_type: str = "basic"  # "basic" | "security"
+    rule_type: str = RuleType.BASIC
     # Per system language, the rules of the task's rule set; a language left out (or None)
     # runs the analysers' default rules.
     rule_selections: Mapping[str, RuleSelection] | None = None

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
 
+from opencheck.domain.defects import RuleType
 from opencheck.domain.findings import MAX_CODE_LINE, Finding
 from opencheck.domain.severity import Severity
 from opencheck.engine.analyzers.base import RuleSelection
@@ -53,7 +54,8 @@ def unused_severities(
     result: dict[str, Severity] = {}
     for language in languages:
         chosen = (selections or {}).get(language)
-        if rule_type != "basic" or (chosen is not None and UNUSED_RULE not in chosen.severities):
+        unused_off = chosen is not None and UNUSED_RULE not in chosen.severities
+        if rule_type != RuleType.BASIC or unused_off:
             continue
         result[language] = chosen.severities[UNUSED_RULE] if chosen is not None else default
     return result

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from opencheck.domain.defects import DefectStatus
 from opencheck.domain.severity import Severity
 from opencheck.errors import NotFound
 from opencheck.services.auth import Principal
@@ -15,11 +16,6 @@ from opencheck.services.executions import get_execution_or_raise
 from opencheck.services.permissions import Action
 from opencheck.services.tasks import get_task_for
 from opencheck.store.models import Defect, Execution, ExecutionLanguage, Task
-
-UNRESOLVED = 0
-RESOLVED = 1
-IGNORED = 2
-DEFECT_STATUSES = (UNRESOLVED, RESOLVED, IGNORED)
 
 
 @dataclass
@@ -75,7 +71,7 @@ def list_defects(
     principal: Principal,
     task_id: str,
     execution_id: str | None,
-    statuses: tuple[int, ...],
+    statuses: tuple[DefectStatus, ...],
     severities: tuple[Severity, ...],
     offset: int,
     limit: int,
@@ -111,11 +107,11 @@ def list_defects(
 def count_defects(session: Session, *, execution_id: str) -> DefectCounts:
     """Counts grouped in SQL: severities over unresolved defects, statuses over all."""
     counts = DefectCounts(
-        by_severity=dict.fromkeys(Severity, 0), by_status=dict.fromkeys(DEFECT_STATUSES, 0)
+        by_severity=dict.fromkeys(Severity, 0), by_status=dict.fromkeys(DefectStatus, 0)
     )
     for severity, number in session.execute(
         select(Defect.severity, func.count())
-        .where(Defect.execution_id == execution_id, Defect.status == UNRESOLVED)
+        .where(Defect.execution_id == execution_id, Defect.status == DefectStatus.UNRESOLVED)
         .group_by(Defect.severity)
     ):
         counts.by_severity[Severity(severity)] = number

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, aliased
 
 from opencheck.domain import gate
 from opencheck.domain.code_metrics import summarize
+from opencheck.domain.defects import DefectStatus
 from opencheck.domain.executions import ExecutionStatus
 from opencheck.domain.findings import Finding
 from opencheck.domain.roles import Role
@@ -29,9 +30,6 @@ from opencheck.store.models import (
 )
 
 BATCH = 5000
-UNRESOLVED = 0
-# A finding a marker in the code suppresses is stored ignored, with the marker's reason.
-IGNORED = 2
 
 
 def _unique(findings: Iterable[Finding]) -> list[Finding]:
@@ -54,7 +52,8 @@ def _insert_defects(session: Session, execution_id: str, findings: list[Finding]
             "message": f.message,
             "code_line": f.code_line,
             "fingerprint": f.fingerprint,
-            "status": IGNORED if f.suppression else UNRESOLVED,
+            # A finding a marker in the code suppresses is stored ignored, with the marker's reason.
+            "status": DefectStatus.IGNORED if f.suppression else DefectStatus.UNRESOLVED,
             "suppression": f.suppression,
             "hotspot": f.hotspot,
         }
@@ -91,12 +90,12 @@ def count_not_in(session: Session, execution_id: str, baseline_id: str) -> int:
             .select_from(Defect)
             .where(
                 Defect.execution_id == execution_id,
-                Defect.status != IGNORED,
+                Defect.status != DefectStatus.IGNORED,
                 ~exists().where(
                     and_(
                         other.execution_id == baseline_id,
                         other.fingerprint == Defect.fingerprint,
-                        other.status != IGNORED,
+                        other.status != DefectStatus.IGNORED,
                     )
                 ),
             )

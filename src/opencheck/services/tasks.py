@@ -11,6 +11,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from opencheck.domain import gate
+from opencheck.domain.defects import RULE_TYPES, RuleType
 from opencheck.domain.executions import ACTIVE_STATUSES
 from opencheck.domain.languages import canonical_language
 from opencheck.engine.inventory import clean_relative
@@ -37,7 +38,6 @@ from opencheck.store.models import (
 )
 
 _BRANCH_RE = re.compile(r"^(?!-)(?!.*\.\.)(?!.*//)[^\x00-\x20~^:?*\[\\]{1,255}(?<!/)(?<!\.lock)$")
-RULE_TYPES = ("basic", "security")
 
 
 @dataclass
@@ -53,7 +53,7 @@ class NewTask:
     username: str | None = None
     access_token: str | None = None
     resource_pool_id: str = ""
-    rule_type: str = "basic"
+    rule_type: str = RuleType.BASIC
     include_paths: str = ""
     exclude: str = ""
     test_paths: str = ""

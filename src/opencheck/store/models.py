@@ -24,6 +24,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from opencheck.domain.defects import RuleType
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -213,7 +215,7 @@ class ConfigTemplate(Base):
     # Paths (prefixes or globs, like `exclude`) that hold test code besides the conventions.
     test_paths: Mapped[str] = mapped_column(Text, default="", server_default="")
     arch: Mapped[str] = mapped_column(String(16), default="x86")
-    rule_type: Mapped[str] = mapped_column(String(16), default="basic")
+    rule_type: Mapped[str] = mapped_column(String(16), default=RuleType.BASIC.value)
     resource_pool_id: Mapped[str] = mapped_column(String(128), default="")
     resource_pool_name: Mapped[str] = mapped_column(String(256), default="")
     resource_pool_type: Mapped[str] = mapped_column(String(32), default="default")

@@ -7,13 +7,14 @@ from fastapi import APIRouter
 from opencheck.api.deps import CurrentUser, RuntimeDep
 from opencheck.api.params import int_param, parse_list, severity_list
 from opencheck.api.schemas.v2_defects import defects_statistic, task_defects, task_detail
+from opencheck.domain.defects import DefectStatus
 from opencheck.services import defects
 from opencheck.services.fragments import fragments
 from opencheck.store.db import unit_of_work
 
 router = APIRouter()
 
-STATUS_CODES = ("0", "1", "2")
+STATUS_CODES = tuple(status.code for status in DefectStatus)
 
 
 @router.get("/v2/tasks/{task_id}/defects-detail")
@@ -34,7 +35,7 @@ def defects_detail(
     """
     row_offset = int_param(offset, "offset", low=0, high=999_999, default=0)
     page_size = int_param(limit, "limit", low=1, high=200, default=10)
-    statuses = parse_list(status_ids, "status_ids", STATUS_CODES) or ("0",)
+    statuses = parse_list(status_ids, "status_ids", STATUS_CODES) or (DefectStatus.UNRESOLVED.code,)
     severities = severity_list(severity, "severity")
     kinds = set(parse_list(hotspot, "hotspot", ("0", "1")))
     with unit_of_work(runtime.sessions) as session:
@@ -43,7 +44,7 @@ def defects_detail(
             principal=user,
             task_id=task_id,
             execution_id=job_id,
-            statuses=tuple(int(s) for s in statuses),
+            statuses=tuple(DefectStatus(int(s)) for s in statuses),
             severities=severities,
             hotspot="1" in kinds if len(kinds) == 1 else None,
             offset=row_offset,

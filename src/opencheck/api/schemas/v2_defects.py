@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from opencheck.api.schemas.common import wire_time
 from opencheck.api.schemas.v2_tasks import task_identity
+from opencheck.domain.defects import DefectStatus
 from opencheck.domain.severity import Severity
 from opencheck.engine.analyzers.registry import rule
 from opencheck.services.defects import (
-    IGNORED,
-    RESOLVED,
-    UNRESOLVED,
     DefectCounts,
     DefectPage,
     DefectSummary,
@@ -104,9 +102,9 @@ def defects_statistic(counts: DefectCounts) -> dict[str, object]:
     return {
         "severity": {STATISTIC_KEYS[level]: number for level, number in counts.by_severity.items()},
         "status": {
-            "unresolved": counts.by_status[UNRESOLVED],
-            "resolved": counts.by_status[RESOLVED],
-            "dismissed": counts.by_status[IGNORED],
+            "unresolved": counts.by_status[DefectStatus.UNRESOLVED],
+            "resolved": counts.by_status[DefectStatus.RESOLVED],
+            "dismissed": counts.by_status[DefectStatus.IGNORED],
         },
     }
 

@@ -7,6 +7,7 @@ from datetime import datetime
 from pydantic import Field
 
 from opencheck.api.schemas.common import Body, wire_time
+from opencheck.domain.defects import RuleType
 from opencheck.domain.executions import ExecutionStatus
 from opencheck.services.executions import RunOptions, last_log_message
 from opencheck.services.tasks import NewTask
@@ -60,7 +61,7 @@ class CreateTaskRequestV2(Body):
             username=self.username,
             access_token=self.access_token,
             resource_pool_id=self.resource_pool_id or "",
-            rule_type=self.rule_type or "basic",
+            rule_type=self.rule_type or RuleType.BASIC,
             include_paths=self.include_paths or "",
             exclude=self.exclude or "",
             test_paths=self.test_paths or "",

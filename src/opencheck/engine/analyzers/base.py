@@ -17,11 +17,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple, Protocol
 
+from opencheck.domain.defects import RULE_TYPES, RuleType
 from opencheck.domain.severity import Severity
 from opencheck.engine import runner
 from opencheck.engine.errors import AnalyzerError, EngineError, ScanCancelled
 
-RULE_TYPES = ("basic", "security")
 # Every analyser names its parse failures `<tool>:syntax-error`; they are kept in every selection
 # because a file that does not parse has not been checked by any rule.
 SYNTAX_ERROR = "syntax-error"
@@ -175,7 +175,7 @@ def default_selection(
         for rule in analyzer.rules
         if (wanted is None or rule.language in wanted)
         and rule.default
-        and (rule_type == "basic" or rule.security or rule.code == SYNTAX_ERROR)
+        and (rule_type == RuleType.BASIC or rule.security or rule.code == SYNTAX_ERROR)
     )
 
 

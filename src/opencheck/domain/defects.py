@@ -1,0 +1,28 @@
+"""Defect statuses and rule types, with their wire spellings."""
+
+from __future__ import annotations
+
+import enum
+
+
+class DefectStatus(enum.IntEnum):
+    """Triage state of a defect; the value is the CodeArts code (`defect_status`, `status_ids`)."""
+
+    UNRESOLVED = 0
+    RESOLVED = 1
+    IGNORED = 2  # `dismissed` in the statistics
+
+    @property
+    def code(self) -> str:
+        """The string code of the v2 operations ("0", "1", "2")."""
+        return str(int(self))
+
+
+class RuleType(enum.StrEnum):
+    """Which rules a task runs: every default rule, or only the security ones."""
+
+    BASIC = "basic"
+    SECURITY = "security"
+
+
+RULE_TYPES = tuple(t.value for t in RuleType)

@@ -377,6 +377,10 @@ _PCLZIP_HEAD = (
         # A Composer package copied whole, by its vendor/package folders.
         ("lib/phpmailer/phpmailer/src/PHPMailer.php", b"<?php\n", Role.BUNDLED),
         ("lib/SimplePie/SimplePie/src/Cache/MySQL.php", b"<?php\n", Role.BUNDLED),
+        # A folder named after a library no application names its own code after.
+        ("zp-extensions/elFinder/php/elFinder.class.php", b"<?php\n", Role.BUNDLED),
+        ("lib/HTMLPurifier/HTMLPurifier.php", b"<?php\n", Role.BUNDLED),
+        ("php/elFinder.class.php", b"<?php\n", Role.MAIN),
         ("src/PHPMailer.php", b"<?php\n", Role.MAIN),
         ("app/Mail/phpmailer/Sender.php", b"<?php\n", Role.MAIN),
     ],

@@ -169,6 +169,12 @@ _BUNDLED_PHP_PACKAGES = frozenset(
         ("pclzip", "pclzip"),
     }
 )
+# Folders named after a well-known library, a name no application gives its own code (Zenphoto's
+# zp-extensions/elFinder/php: 10 of 10 findings noise). The library's own repository has no such
+# folder above its files.
+_BUNDLED_PHP_DIRS = frozenset(
+    {"elfinder", "kcfinder", "pclzip", "htmlpurifier", "tcpdf", "getid3", "phpseclib"}
+)
 WEB_LANGUAGES = frozenset({"JavaScript", "TypeScript", "CSS", "HTML"})
 WEB_OUTPUT_DIRS = frozenset({"dist", "build"})
 JAVADOC_LANGUAGES = frozenset({"HTML", "CSS", "JavaScript"})
@@ -371,6 +377,10 @@ def _bundled_by_path(facts: FileFacts) -> Verdict | None:
             if pair in _BUNDLED_PHP_PACKAGES:
                 folder = "/".join(folders_of(facts.path)[: depth + 2])
                 return Verdict(Role.BUNDLED, f"a copy of the {'/'.join(pair)} library ({folder}/)")
+        for depth, part in enumerate(parts):
+            if part in _BUNDLED_PHP_DIRS:
+                folder = "/".join(folders_of(facts.path)[: depth + 1])
+                return Verdict(Role.BUNDLED, f"a copy of the {part} library ({folder}/)")
     folder = _folder_named(facts.path, WEB_OUTPUT_DIRS) if facts.language in WEB_LANGUAGES else None
     return Verdict(Role.BUNDLED, f"web build output under {folder}/") if folder else None
 

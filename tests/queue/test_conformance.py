@@ -12,7 +12,7 @@ from opencheck.config import Settings
 from opencheck.queue.base import JobQueue
 from opencheck.queue.celery_app import CeleryQueue
 from opencheck.runtime import Runtime
-from opencheck.services import auth, projects, tasks
+from opencheck.services import auth, execution_states, projects, tasks
 from opencheck.services.executions import RunOptions, run_task
 from opencheck.store.db import unit_of_work
 from opencheck.store.models import Execution
@@ -76,8 +76,10 @@ def test_queue_carries_an_execution_to_a_real_check(queue_runtime: Runtime, tmp_
             assert execution is not None
             if execution.status not in ("quering", "running"):
                 break
-        assert time.monotonic() < deadline, execution.message
+        assert time.monotonic() < deadline, execution.status
         time.sleep(0.1)
-    assert execution.status == "success", execution.message
+    with unit_of_work(queue_runtime.sessions) as s:
+        log = execution_states.log_texts(s, [exec_id])[exec_id]
+    assert execution.status == "success", log
     assert execution.code_lines == 2
     assert execution.defect_count == 1  # the unused import

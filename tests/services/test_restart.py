@@ -10,7 +10,7 @@ from sqlalchemy import select
 from opencheck.config import Settings
 from opencheck.engine import fetch
 from opencheck.runtime import Runtime
-from opencheck.services import auth, projects, tasks
+from opencheck.services import auth, execution_states, projects, tasks
 from opencheck.services.executions import RunOptions, run_task
 from opencheck.services.tasks import NewTask
 from opencheck.store.db import unit_of_work
@@ -61,7 +61,9 @@ def test_restart_runs_queued_and_fails_interrupted(tmp_path: Path) -> None:
     finally:
         second.close()
     assert done[ids[0]].status == "failed"
-    assert "interrupted by a restart" in done[ids[0]].message
+    with unit_of_work(second.sessions) as s:
+        logs = execution_states.log_texts(s, ids)
+    assert "[ERROR] The check was interrupted by a restart" in logs[ids[0]]
     assert done[ids[1]].status == "success"
     assert done[ids[1]].code_lines == 1
 

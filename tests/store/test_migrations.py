@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from opencheck.domain.languages import SYSTEM_LANGUAGES
 from opencheck.store import migrate
@@ -74,8 +79,8 @@ def test_credentials_in_stored_urls_move_into_the_encrypted_ones(
                         creator_id=user.id)  # fmt: skip
             s.add(task)
             s.flush()
-            s.add(Execution(task_id=task.id, job_type="full", status="success", executor="x",
-                            git_url=leaky, git_branch="main"))  # fmt: skip
+            _insert(s.connection(), "executions", task_id=task.id, job_type="full",
+                    status="success", executor="x", git_url=leaky, git_branch="main")  # fmt: skip
         migrate.upgrade(engine, tmp_path, cipher.encrypt)
         with Session(engine) as s:
             stored = s.scalars(select(Task)).one()
@@ -87,5 +92,77 @@ def test_credentials_in_stored_urls_move_into_the_encrypted_ones(
             execution = s.scalars(select(Execution)).one()
             assert execution.git_url == clean and execution.credentials_enc
             assert "s3cret-token" in cipher.decrypt(execution.credentials_enc)
+    finally:
+        engine.dispose()
+
+
+def _insert(conn: sa.Connection, table: str, **values: Any) -> str:
+    """A row in the table as an older revision shaped it (the ORM has moved on): columns that
+    may not be NULL and have no value here get an id, 0, "", false or now by their type."""
+    reflected = sa.Table(table, sa.MetaData(), autoload_with=conn)
+    row = dict(values)
+    for column in reflected.columns:
+        if column.name in row or column.nullable or column.server_default is not None:
+            continue
+        if column.name == "id":
+            row["id"] = uuid.uuid4().hex
+        elif isinstance(column.type, sa.Boolean):
+            row[column.name] = False
+        elif isinstance(column.type, sa.Integer):
+            row[column.name] = 0
+        elif isinstance(column.type, sa.DateTime):
+            row[column.name] = datetime.now(UTC)
+        else:
+            row[column.name] = ""
+    conn.execute(reflected.insert().values(**row))
+    return str(row["id"])
+
+
+def test_execution_messages_become_log_rows(db_url: str, tmp_path: Path) -> None:
+    from alembic import command
+
+    from opencheck.services.execution_states import log_texts
+    from opencheck.store.models import ExecutionLog
+
+    engine = make_engine(db_url)
+    text = (
+        "2026/11/30 10:00:01 GMT+00:00 Check queued by admin\n"
+        "2026/11/30 10:00:02 GMT+00:00 [WARNING] Partial result: analysers failed: x\n"
+        "2026/11/30 10:00:03 GMT+00:00 [ERROR] git said no\n"
+    )
+    try:
+        with engine.begin() as conn:
+            cfg = migrate.alembic_config(db_url)
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "0009")
+            project = _insert(conn, "projects", name="p")
+            user = _insert(conn, "users", name="u", password_hash="x")
+            template = _insert(conn, "config_templates", project_id=project, name="t",
+                               repo_url="https://h/r.git", repo_type="GitPub", branch="main",
+                               creator="x", last_reviser="x", review_data=[])  # fmt: skip
+            task = _insert(conn, "tasks", project_id=project, template_id=template, name="t",
+                           git_url="https://h/r.git", git_url_key="h/r", git_branch="main",
+                           creator_id=user)  # fmt: skip
+            execution = _insert(conn, "executions", task_id=task, job_type="FULL",
+                                status="failed", executor="x", git_url="https://h/r.git",
+                                git_branch="main", message=text)  # fmt: skip
+        migrate.upgrade(engine, tmp_path)
+        with Session(engine) as s:
+            levels = [
+                row.level for row in s.scalars(select(ExecutionLog).order_by(ExecutionLog.id))
+            ]
+            assert levels == ["INFO", "WARNING", "ERROR"]
+            assert log_texts(s, [execution]) == {execution: text}
+    finally:
+        engine.dispose()
+
+
+def test_foreign_keys_are_on_again_after_an_sqlite_upgrade(tmp_path: Path) -> None:
+    """Migrations run with them off (batch mode re-creates tables); every later use has them."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'fk.db'}")
+    try:
+        migrate.upgrade(engine, tmp_path)
+        with engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     finally:
         engine.dispose()

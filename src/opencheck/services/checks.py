@@ -23,8 +23,7 @@ from opencheck.engine.pipeline import (
     ScanSpec,
     run_scan,
 )
-from opencheck.services import results, rule_thresholds, rulesets
-from opencheck.services.executions import log_line
+from opencheck.services import execution_states, results, rule_thresholds, rulesets
 from opencheck.services.secrets import Cipher
 from opencheck.store.db import unit_of_work
 from opencheck.store.models import (
@@ -60,7 +59,8 @@ class ExecutionObserver:
         self._last_progress = -1
 
     def log(self, message: str) -> None:
-        self._update(message=Execution.message + log_line(message))
+        with unit_of_work(self._ctx.sessions) as s:
+            execution_states.log(s, self._id, message)
 
     def progress(self, percent: int) -> None:
         percent = max(0, min(99, int(percent)))
@@ -87,17 +87,14 @@ class ExecutionObserver:
 def claim(ctx: CheckContext, execution_id: str) -> bool:
     """Move a queued execution to running; False if another worker has it or it was stopped."""
     with unit_of_work(ctx.sessions) as s:
-        res = s.execute(
-            update(Execution)
-            .where(Execution.id == execution_id, Execution.status == ExecutionStatus.QUEUED.value)
-            .values(
-                status=ExecutionStatus.RUNNING.value,
-                started_at=utcnow(),
-                progress=1,
-                message=Execution.message + log_line(f"Running on server: {_hostname()}"),
-            )
+        return execution_states.move(
+            s,
+            execution_id,
+            ExecutionStatus.RUNNING,
+            f"Running on server: {_hostname()}",
+            started_at=utcnow(),
+            progress=1,
         )
-        return res.rowcount == 1  # type: ignore[attr-defined]
 
 
 def _hostname() -> str:
@@ -147,15 +144,7 @@ def _split(value: str) -> tuple[str, ...]:
 def finish(ctx: CheckContext, execution_id: str, status: ExecutionStatus, message: str) -> None:
     """End an execution without results (failed or aborted)."""
     with unit_of_work(ctx.sessions) as s:
-        s.execute(
-            update(Execution)
-            .where(Execution.id == execution_id)
-            .values(
-                status=status.value,
-                finished_at=utcnow(),
-                message=Execution.message + log_line(message),
-            )
-        )
+        execution_states.move(s, execution_id, status, message)
 
 
 def process(ctx: CheckContext, execution_id: str, stop: threading.Event | None = None) -> None:
@@ -218,18 +207,12 @@ def kill_orphans() -> int:
 
 def recover_interrupted(sessions: sessionmaker[Session]) -> int:
     """Mark executions left running by a previous process as failed; returns how many."""
+    reason = "[ERROR] The check was interrupted by a restart of the service"
     with unit_of_work(sessions) as s:
-        res = s.execute(
-            update(Execution)
-            .where(Execution.status == ExecutionStatus.RUNNING.value)
-            .values(
-                status=ExecutionStatus.FAILED.value,
-                finished_at=utcnow(),
-                message=Execution.message
-                + log_line("[ERROR] The check was interrupted by a restart of the service"),
-            )
-        )
-        return int(res.rowcount)  # type: ignore[attr-defined]
+        running = s.scalars(
+            select(Execution.id).where(Execution.status == ExecutionStatus.RUNNING.value)
+        ).all()
+        return sum(execution_states.move(s, eid, ExecutionStatus.FAILED, reason) for eid in running)
 
 
 def next_queued(sessions: sessionmaker[Session]) -> str | None:

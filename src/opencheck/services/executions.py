@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -12,6 +11,7 @@ from sqlalchemy.orm import Session
 from opencheck.domain.executions import ExecutionStatus, JobType
 from opencheck.engine.local_repos import LocalRepoPolicy
 from opencheck.errors import InvalidParameter, NotFound, TaskRunning
+from opencheck.services import execution_states
 from opencheck.services.auth import Principal
 from opencheck.services.permissions import Action
 from opencheck.services.projects import check_id, require
@@ -37,12 +37,6 @@ class RunOptions:
     git_branch: str | None = None
     username: str | None = None
     access_token: str | None = None
-
-
-def log_line(message: str, at: datetime | None = None) -> str:
-    """One line of an execution's message log, in the style of seed 004."""
-    stamp = (at or utcnow()).strftime("%Y/%m/%d %H:%M:%S")
-    return f"{stamp} GMT+00:00 {message}\n"
 
 
 def _credentials(
@@ -98,17 +92,14 @@ def run_task(
     execution = Execution(
         task_id=task.id,
         job_type=JobType.FULL.value,
-        status=ExecutionStatus.QUEUED.value,
         progress=0,
         executor=principal.name,
         git_url=git_url,
         git_branch=branch,
         credentials_enc=_credentials(task, options, url_login, cipher),
         ref=options.ref,
-        message=log_line(f"Check queued by {principal.name}"),
     )
-    session.add(execution)
-    session.flush()
+    execution_states.queue(session, execution, f"Check queued by {principal.name}")
     session.execute(update(Task).where(Task.id == task.id).values(last_execution_id=execution.id))
     return execution
 
@@ -119,25 +110,20 @@ def stop_task(session: Session, *, principal: Principal, task_id: str) -> Execut
     execution = active_execution(session, task_id=task.id)
     if execution is None:
         return None
-    line = log_line(f"Stop requested by {principal.name}")
-    if execution.status == ExecutionStatus.QUEUED:
-        result = session.execute(
-            update(Execution)
-            .where(Execution.id == execution.id, Execution.status == ExecutionStatus.QUEUED.value)
-            .values(
-                status=ExecutionStatus.ABORTED.value,
-                finished_at=utcnow(),
-                cancel_requested=True,
-                message=Execution.message + line + log_line("Check aborted before it started"),
-            )
-        )
-        if result.rowcount == 1:  # type: ignore[attr-defined]
-            return execution
+    stop = f"Stop requested by {principal.name}"
+    if execution.status == ExecutionStatus.QUEUED and execution_states.move(
+        session,
+        execution.id,
+        ExecutionStatus.ABORTED,
+        stop,
+        "Check aborted before it started",
+        cancel_requested=True,
+    ):
+        return execution
     session.execute(
-        update(Execution)
-        .where(Execution.id == execution.id)
-        .values(cancel_requested=True, message=Execution.message + line)
+        update(Execution).where(Execution.id == execution.id).values(cancel_requested=True)
     )
+    execution_states.log(session, execution.id, stop)
     return execution
 
 
@@ -163,11 +149,3 @@ def progress(
     """The execution whose progress the caller asked for."""
     task = get_task_for(session, principal=principal, task_id=task_id, action=Action.GET)
     return get_execution_or_raise(session, task_id=task.id, execution_id=execution_id)
-
-
-def last_log_message(execution: Execution) -> str:
-    lines = [ln for ln in execution.message.splitlines() if ln.strip()]
-    if not lines:
-        return ""
-    # Drop the "YYYY/MM/DD HH:MM:SS GMT+00:00 " prefix.
-    return lines[-1].split(" ", 3)[-1]

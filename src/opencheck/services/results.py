@@ -17,8 +17,9 @@ from opencheck.domain.findings import Finding
 from opencheck.domain.roles import Role
 from opencheck.domain.severity import Severity
 from opencheck.engine.analyzers.registry import is_security_rule
+from opencheck.engine.errors import ScanCancelled
 from opencheck.engine.pipeline import ScanResult
-from opencheck.services.executions import log_line
+from opencheck.services import execution_states
 from opencheck.store.models import (
     ConfigTemplate,
     Defect,
@@ -26,7 +27,6 @@ from opencheck.store.models import (
     ExecutionFile,
     ExecutionLanguage,
     Task,
-    utcnow,
 )
 
 BATCH = 5000
@@ -205,32 +205,31 @@ def store(session: Session, *, execution_id: str, result: ScanResult) -> None:
     if result.partial:
         lines.insert(0, _partial_warning(result))
     lines.append("all subJob finish!")
+    moved = execution_states.move(
+        session,
+        execution_id,
+        ExecutionStatus.SUCCESS,
+        *lines,
+        progress=100,
+        commit_sha=result.commit,
+        partial=result.partial,
+        review_result=verdict,
+        critical_count=counts[Severity.CRITICAL],
+        major_count=counts[Severity.MAJOR],
+        minor_count=counts[Severity.MINOR],
+        suggestion_count=counts[Severity.SUGGESTION],
+        info_count=counts[Severity.INFO],
+        security_count=sum(1 for f in findings if is_security_rule(f.rule_id)),
+        code_lines=sum(s.code for s in result.languages.values()),
+        file_total=sum(s.files for s in result.languages.values()),
+        defect_count=len(findings),
+        new_count=new,
+        fixed_count=fixed,
+    )
+    if not moved:  # stopped or failed meanwhile: its results must not land (rolled back)
+        raise ScanCancelled(f"execution {execution_id} is no longer running")
     session.execute(
         update(Task)
         .where(Task.id == execution.task_id)
         .values(last_result_execution_id=execution_id)
-    )
-    session.execute(
-        update(Execution)
-        .where(Execution.id == execution_id)
-        .values(
-            status=ExecutionStatus.SUCCESS.value,
-            progress=100,
-            finished_at=utcnow(),
-            commit_sha=result.commit,
-            partial=result.partial,
-            review_result=verdict,
-            critical_count=counts[Severity.CRITICAL],
-            major_count=counts[Severity.MAJOR],
-            minor_count=counts[Severity.MINOR],
-            suggestion_count=counts[Severity.SUGGESTION],
-            info_count=counts[Severity.INFO],
-            security_count=sum(1 for f in findings if is_security_rule(f.rule_id)),
-            code_lines=sum(s.code for s in result.languages.values()),
-            file_total=sum(s.files for s in result.languages.values()),
-            defect_count=len(findings),
-            new_count=new,
-            fixed_count=fixed,
-            message=Execution.message + "".join(log_line(line) for line in lines),
-        )
     )

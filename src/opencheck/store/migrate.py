@@ -29,7 +29,20 @@ def upgrade(engine: Engine, lock_dir: Path, encrypt: Callable[[str], str] | None
     with open(lock_dir / "migrate.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         cfg = alembic_config(engine.url.render_as_string(hide_password=False))
-        with engine.begin() as connection:
-            cfg.attributes["connection"] = connection
-            cfg.attributes["encrypt"] = encrypt
-            command.upgrade(cfg, "head")
+        with engine.connect() as connection:
+            # SQLite's batch mode re-creates a table to alter it; with foreign keys on, dropping
+            # the old copy would cascade into every child row (defects, logs). Off while
+            # migrating (it only takes effect outside a transaction), on again after.
+            sqlite = connection.dialect.name == "sqlite"
+            if sqlite:
+                connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+                connection.commit()
+            try:
+                with connection.begin():
+                    cfg.attributes["connection"] = connection
+                    cfg.attributes["encrypt"] = encrypt
+                    command.upgrade(cfg, "head")
+            finally:
+                if sqlite:
+                    connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                    connection.commit()

@@ -294,7 +294,6 @@ class Execution(Base):
     job_type: Mapped[str] = mapped_column(String(32))
     status: Mapped[str] = mapped_column(String(16))
     progress: Mapped[int] = mapped_column(Integer, default=0)
-    message: Mapped[str] = mapped_column(Text, default="")
     executor: Mapped[str] = mapped_column(String(128))
     git_url: Mapped[str] = mapped_column(String(2048))
     git_branch: Mapped[str] = mapped_column(String(512))
@@ -318,6 +317,19 @@ class Execution(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class ExecutionLog(Base):
+    """One message of an execution's log; the log text of seed 004 is rendered from these."""
+
+    __tablename__ = "execution_logs"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    execution_id: Mapped[str] = mapped_column(
+        ForeignKey("executions.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    level: Mapped[str] = mapped_column(String(8))  # INFO, WARNING or ERROR
+    text: Mapped[str] = mapped_column(Text)
 
 
 class ExecutionLanguage(Base):

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Response
 
 from opencheck.api.deps import CurrentUser, RuntimeDep
 from opencheck.api.schemas.v2_tasks import RunRequestV2, progress_detail
-from opencheck.services import executions
+from opencheck.services import execution_states, executions
 from opencheck.store.db import unit_of_work
 
 router = APIRouter()
@@ -48,4 +48,4 @@ def progress(
         execution = executions.progress(
             session, principal=user, task_id=task_id, execution_id=job_id
         )
-        return progress_detail(execution)
+        return progress_detail(execution, execution_states.last_message(session, execution.id))

@@ -73,7 +73,7 @@ def job_result(execution: Execution | None) -> dict[str, object]:
     }
 
 
-def _process(e: Execution) -> dict[str, object]:
+def _process(e: Execution, log: str) -> dict[str, object]:
     seconds = 0
     if e.started_at is not None:
         end = e.finished_at or utcnow()
@@ -82,7 +82,7 @@ def _process(e: Execution) -> dict[str, object]:
     return {
         "exeTime": str(seconds),
         "executeTime": f"{seconds // 60}m{seconds % 60}s",
-        "message": e.message,
+        "message": log,
         "process": f"{100 if status == ExecutionStatus.SUCCESS else e.progress}%",
         "status": e.status,
     }
@@ -100,7 +100,7 @@ def last_job(view: TaskView) -> dict[str, object] | None:
         "id": e.id,
         "jobResult": job_result(own_result),
         "jobType": e.job_type,
-        "process": _process(e),
+        "process": _process(e, view.last_log),
         "ruleSets": [],
         "startTime": wire_time(e.started_at),
         "status": e.status,

@@ -9,7 +9,7 @@ from pydantic import Field
 from opencheck.api.schemas.common import Body, wire_time
 from opencheck.domain.defects import RuleType
 from opencheck.domain.executions import ExecutionStatus
-from opencheck.services.executions import RunOptions, last_log_message
+from opencheck.services.executions import RunOptions
 from opencheck.services.tasks import NewTask
 from opencheck.store.models import Execution, Task
 
@@ -105,11 +105,11 @@ def simple_task_info(task: Task, last_check: datetime | None) -> dict[str, objec
     }
 
 
-def progress_detail(execution: Execution) -> dict[str, object]:
+def progress_detail(execution: Execution, last_message: str) -> dict[str, object]:
     """ShowProgressDetailResponse: integer task_status, progress while checking."""
     status = ExecutionStatus(execution.status)
     body: dict[str, object] = {"task_status": status.progress_code}
     ratio = 100 if status == ExecutionStatus.SUCCESS else execution.progress
-    body["progress"] = {"ratio": f"{ratio}%", "info": last_log_message(execution)}
+    body["progress"] = {"ratio": f"{ratio}%", "info": last_message}
     body["exec_id"] = execution.id
     return body

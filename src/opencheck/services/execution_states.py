@@ -1,0 +1,109 @@
+"""The one place an execution changes state, and where its log is written.
+
+Every caller (the API, the queues, restart recovery, result storing) moves an execution through
+`queue` and `move`, which check the transition and write one `execution_logs` row per message;
+the log text of seed 004 is rendered from those rows.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from opencheck.domain.executions import ExecutionStatus
+from opencheck.store.models import Execution, ExecutionLog, utcnow
+
+Q, R = ExecutionStatus.QUEUED, ExecutionStatus.RUNNING
+# Where an execution may go from each state; success, failed and aborted are final.
+TRANSITIONS: dict[ExecutionStatus, frozenset[ExecutionStatus]] = {
+    Q: frozenset({R, ExecutionStatus.FAILED, ExecutionStatus.ABORTED}),
+    R: frozenset({ExecutionStatus.SUCCESS, ExecutionStatus.FAILED, ExecutionStatus.ABORTED}),
+}
+_LEVEL = re.compile(r"^\[(ERROR|WARNING|INFO)\] ?")
+
+
+def queue(session: Session, execution: Execution, message: str) -> Execution:
+    """Add a new execution, queued, with the first line of its log."""
+    execution.status = Q.value
+    session.add(execution)
+    session.flush()
+    log(session, execution.id, message)
+    return execution
+
+
+def move(
+    session: Session,
+    execution_id: str,
+    to: ExecutionStatus,
+    *messages: str,
+    **values: object,
+) -> bool:
+    """Move the execution to `to` (and set `values`) if it is in a state that may go there;
+    log `messages` when it moved. False when it was elsewhere (another worker, a stop)."""
+    sources = [state.value for state, targets in TRANSITIONS.items() if to in targets]
+    if not to.is_active:
+        values.setdefault("finished_at", utcnow())
+    result = session.execute(
+        update(Execution)
+        .where(Execution.id == execution_id, Execution.status.in_(sources))
+        .values(status=to.value, **values)
+    )
+    moved = result.rowcount == 1  # type: ignore[attr-defined]
+    if moved:
+        log(session, execution_id, *messages)
+    return moved
+
+
+def log(session: Session, execution_id: str, *messages: str, at: datetime | None = None) -> None:
+    """One log row per message; a leading `[ERROR]` or `[WARNING]` is its level."""
+    when = at or utcnow()
+    for message in messages:
+        level = _LEVEL.match(message)
+        session.add(
+            ExecutionLog(
+                execution_id=execution_id,
+                at=when,
+                level=level.group(1) if level else "INFO",
+                text=message[level.end() :] if level else message,
+            )
+        )
+    session.flush()
+
+
+def log_line(row: ExecutionLog) -> str:
+    """One line of seed 004's log text."""
+    stamp = row.at.strftime("%Y/%m/%d %H:%M:%S")
+    level = "" if row.level == "INFO" else f"[{row.level}] "
+    return f"{stamp} GMT+00:00 {level}{row.text}\n"
+
+
+def log_texts(session: Session, execution_ids: Iterable[str]) -> dict[str, str]:
+    """The rendered log of each execution, in one query."""
+    ids = list(set(execution_ids))
+    texts = dict.fromkeys(ids, "")
+    if ids:
+        rows = session.scalars(
+            select(ExecutionLog)
+            .where(ExecutionLog.execution_id.in_(ids))
+            .order_by(ExecutionLog.execution_id, ExecutionLog.id)
+        )
+        for row in rows:
+            texts[row.execution_id] += log_line(row)
+    return texts
+
+
+def last_message(session: Session, execution_id: str) -> str:
+    """The latest message of the log (its level kept as a prefix), or ""."""
+    row = session.scalar(
+        select(ExecutionLog)
+        .where(ExecutionLog.execution_id == execution_id)
+        .order_by(ExecutionLog.id.desc())
+        .limit(1)
+    )
+    if row is None:
+        return ""
+    return log_line(row).split(" ", 3)[-1].rstrip("\n")

@@ -16,8 +16,11 @@ from typing import NoReturn
 
 from opencheck.engine import checkout_budget, runner
 from opencheck.engine.checkout_budget import CheckoutBudget
+from opencheck.engine.diffs import FileChange, parse
 from opencheck.engine.errors import EngineError, FetchError, ScanCancelled, redact
+from opencheck.engine.git_config import GIT_ENV, SAFE_CONFIG
 from opencheck.engine.git_errors import failure_reason, last_line
+from opencheck.engine.git_refs import Target
 from opencheck.engine.local_repos import LocalRepoPolicy
 from opencheck.engine.removal import empty_trash_in_background, move_to_trash, remove_tree
 from opencheck.engine.repo_urls import (
@@ -28,6 +31,8 @@ from opencheck.engine.repo_urls import (
 )
 
 __all__ = [
+    "GIT_ENV",
+    "SAFE_CONFIG",
     "Checkout",
     "RepoCache",
     "RepoCredentials",
@@ -37,39 +42,6 @@ __all__ = [
     "validate_repo_url",
 ]
 
-# Every git call: no hooks, no fsmonitor, no LFS or other smudge filters, no submodules, and only
-# the plain transports (`ext::` and friends run arbitrary commands).
-SAFE_CONFIG: tuple[str, ...] = tuple(
-    arg
-    for setting in (
-        "core.hooksPath=/dev/null",
-        "core.fsmonitor=false",
-        "protocol.allow=never",
-        "protocol.file.allow=always",
-        "protocol.http.allow=always",
-        "protocol.https.allow=always",
-        "protocol.ssh.allow=always",
-        "protocol.git.allow=always",
-        "protocol.ext.allow=never",
-        "filter.lfs.smudge=",
-        "filter.lfs.process=",
-        "filter.lfs.required=false",
-        "submodule.recurse=false",
-        "credential.helper=",
-        "gc.autoDetach=false",  # a detached gc would outlive the runner's process group
-        "advice.detachedHead=false",
-    )
-    for arg in ("-c", setting)
-)
-GIT_ENV: Mapping[str, str] = {
-    "GIT_TERMINAL_PROMPT": "0",
-    "GIT_CONFIG_NOSYSTEM": "1",
-    "GIT_CONFIG_GLOBAL": "/dev/null",
-    "GIT_ASKPASS": "/bin/true",
-    "SSH_ASKPASS": "/bin/true",
-    "GIT_SSH_COMMAND": "ssh -o BatchMode=yes -o StrictHostKeyChecking=accept-new"
-    " -o ConnectTimeout=20",
-}
 CLEANUP_TIMEOUT = 120.0
 _EXECUTION_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
 
@@ -90,6 +62,9 @@ class Checkout:
     commit: str
     # Files of the commit not written, because their names say no analyser reads them.
     left_out: tuple[str, ...] = ()
+    # With `compare_to`: the merge base, and what changed from it to `commit`.
+    base: str | None = None
+    changes: tuple[FileChange, ...] | None = None
 
 
 class RepoCache:
@@ -129,18 +104,24 @@ class RepoCache:
         *,
         scope: str = "",
         leave_out: Callable[[str], bool] | None = None,
+        target: Target | None = None,
+        compare_to: Target | None = None,
     ) -> Iterator[Checkout]:
-        """Fetch `branch` of `url` and yield a worktree of its head; always removed afterwards.
+        """Fetch `branch` of `url` (or `target`: a request's head, a commit) and yield a worktree
+        of it; always removed afterwards. With `compare_to`, also what changed since the merge
+        base with it.
 
         The clone used is `scope`'s own (a project), so one tenant never reads what another
         fetched. Files whose path `leave_out` accepts are not written (a sparse checkout).
         """
-        session = _Session.open(self, url, branch, credentials, execution_id, scope)
+        target = target or Target(branch)
+        session = _Session.open(self, url, target, credentials, execution_id, scope)
         try:
             with session.locked(self.cancelled):
-                commit = session.fetch()
+                commit = session.fetch(target)
+                base, changes = session.compare(compare_to, commit) if compare_to else (None, None)
                 left_out = session.add_worktree(commit, leave_out)
-            yield Checkout(session.worktree, commit, left_out)
+            yield Checkout(session.worktree, commit, left_out, base, changes)
         finally:
             # Also after a cancelled or failed `worktree add`, which may leave a partial tree.
             if session.worktree.exists():
@@ -173,7 +154,7 @@ class _Session:
 
     cache: RepoCache
     url: str
-    branch: str
+    target: Target
     bare: Path
     worktree: Path
     auth_env: dict[str, str]
@@ -184,7 +165,7 @@ class _Session:
         cls,
         cache: RepoCache,
         url: str,
-        branch: str,
+        target: Target,
         credentials: RepoCredentials | None,
         execution_id: str,
         scope: str = "",
@@ -209,8 +190,8 @@ class _Session:
         worktree = cache.work_dir / execution_id
         # Git reads the real path that was checked, not a link that could change meanwhile.
         remote = str(local) if local is not None else clean_url
-        session = cls(cache, remote, branch, bare, worktree, auth_env, secrets)
-        session.check_branch()
+        session = cls(cache, remote, target, bare, worktree, auth_env, secrets)
+        session.check_branch(target.branch)
         return session
 
     @contextmanager
@@ -236,34 +217,57 @@ class _Session:
             raise FetchError(f"Failed to fetch {self.url}: the repository cache is busy")
         time.sleep(runner.POLL_INTERVAL)
 
-    def check_branch(self) -> None:
+    def check_branch(self, branch: str) -> None:
         """Refuse names git would not accept as a branch, or would expand (`@{-1}`)."""
         valid = False
-        if not self.branch.startswith("-"):
-            result = self._run("check-ref-format", "--branch", self.branch)
-            valid = result.returncode == 0 and result.stdout.strip() == self.branch.encode()
+        if not branch.startswith("-"):
+            result = self._run("check-ref-format", "--branch", branch)
+            valid = result.returncode == 0 and result.stdout.strip() == branch.encode()
         if not valid:
-            raise FetchError(f"Invalid branch name {self.branch!r}", self.secrets)
+            raise FetchError(f"Invalid branch name {branch!r}", self.secrets)
 
-    def fetch(self) -> str:
-        """Update the cached clone's `branch` from the remote and return its head commit."""
+    def fetch(self, target: Target) -> str:
+        """Update the cached clone's copy of `target` from the remote; return its commit."""
         created = not (self.bare / "HEAD").exists()
         if created:
             self.bare.mkdir(parents=True, exist_ok=True)
             self._git("init", "--bare", "--quiet", ".", what="initialise the cache")
         self._git("config", "remote.origin.url", self.url, what="configure the cache")
-        ref = f"refs/heads/{self.branch}"
-        result = self._run(
-            "fetch", "--prune", "--no-tags", "--quiet", "origin", f"+{ref}:{ref}", env=self.auth_env
-        )
+        spec = f"+{target.remote_ref}:{target.local_ref}"
+        result = self._run("fetch", "--prune", "--no-tags", "--quiet", "origin", spec,
+                           env=self.auth_env)  # fmt: skip
         if result.timed_out or result.returncode != 0:
             if created:  # an empty clone would only hide the failure from the next fetch
                 remove_tree(self.bare)
             if result.timed_out:
-                self._fail(f"timed out after {self.cache.timeout:g}s")
-            self._fail(failure_reason(result.stderr.decode(errors="replace")))
-        out = self._git("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", what="resolve")
-        return out.strip()
+                self._fail(f"timed out after {self.cache.timeout:g}s", target)
+            self._fail(failure_reason(result.stderr.decode(errors="replace")), target)
+        if target.commit is not None:
+            return self._commit(target)
+        wanted = f"{target.local_ref}^{{commit}}"
+        return self._git("rev-parse", "--verify", "--quiet", wanted, what="resolve").strip()
+
+    def _commit(self, target: Target) -> str:
+        """The target's commit: fetched with its branch, or asked for by id."""
+        commit = f"{target.commit}^{{commit}}"
+        if self._run("cat-file", "-e", commit).returncode != 0:
+            result = self._run("fetch", "--no-tags", "--quiet", "origin", str(target.commit),
+                               env=self.auth_env)  # fmt: skip
+            if result.returncode != 0 or self._run("cat-file", "-e", commit).returncode != 0:
+                self._fail("the repository has no such commit", target)
+        return str(target.commit)
+
+    def compare(self, base: Target, head: str) -> tuple[str, tuple[FileChange, ...]]:
+        """The merge base of `base` and `head`, and the files changed from it to `head`."""
+        if base.request is None and base.commit is None:
+            self.check_branch(base.branch)
+        tip = self.fetch(base)
+        merge_base = self._git("merge-base", tip, head, what="find the merge base").strip()
+        diff = ("diff", "--unified=0", "--find-renames", "--no-color", "--no-ext-diff")
+        result = self._run(*diff, "--no-textconv", merge_base, head)
+        if result.timed_out or result.returncode != 0:
+            self._fail("cannot compare the commits", base)
+        return merge_base, tuple(parse(result.stdout))
 
     def add_worktree(
         self, commit: str, leave_out: Callable[[str], bool] | None = None
@@ -365,8 +369,8 @@ class _Session:
         except EngineError as exc:  # git could not even start
             raise FetchError(f"Failed to run git for {self.url}: {exc}", self.secrets) from None
 
-    def _fail(self, reason: str) -> NoReturn:
-        message = f"Failed to fetch branch '{self.branch}' of {self.url}: {reason}"
+    def _fail(self, reason: str, target: Target | None = None) -> NoReturn:
+        message = f"Failed to fetch {(target or self.target).describe()} of {self.url}: {reason}"
         raise FetchError(message, self.secrets)
 
 

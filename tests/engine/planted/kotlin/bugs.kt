@@ -54,7 +54,7 @@ class InvoiceService(private val rates: Map<String, Double>) {
         return try {
             File(path).readText()
         } catch (e: java.io.IOException) {
-            e.printStackTrace() // missed: printStackTrace (print-stack-trace is off by default: CLIs, samples and logging fallbacks print on purpose)
+            e.printStackTrace() // expect: oc-kotlin:print-stack-trace
             null
         }
     }

@@ -381,6 +381,9 @@ _PCLZIP_HEAD = (
         ("zp-extensions/elFinder/php/elFinder.class.php", b"<?php\n", Role.BUNDLED),
         ("lib/HTMLPurifier/HTMLPurifier.php", b"<?php\n", Role.BUNDLED),
         ("php/elFinder.class.php", b"<?php\n", Role.MAIN),
+        # CakePHP 2's core beside an application, not in CakePHP's own repository.
+        ("web/api/lib/Cake/Utility/Security.php", b"<?php\n", Role.BUNDLED),
+        ("lib/Cake/Utility/Security.php", b"<?php\n", Role.MAIN),
         ("src/PHPMailer.php", b"<?php\n", Role.MAIN),
         ("app/Mail/phpmailer/Sender.php", b"<?php\n", Role.MAIN),
     ],

@@ -175,6 +175,10 @@ _BUNDLED_PHP_PACKAGES = frozenset(
 _BUNDLED_PHP_DIRS = frozenset(
     {"elfinder", "kcfinder", "pclzip", "htmlpurifier", "tcpdf", "getid3", "phpseclib"}
 )
+# CakePHP 2's core as its application skeleton ships it, lib/Cake beside app/ (ZoneMinder's
+# web/api/lib/Cake: 10 of 10 findings noise); only below the top, where CakePHP's own
+# repository keeps it.
+_BUNDLED_PHP_NESTED = frozenset({("lib", "cake")})
 WEB_LANGUAGES = frozenset({"JavaScript", "TypeScript", "CSS", "HTML"})
 WEB_OUTPUT_DIRS = frozenset({"dist", "build"})
 JAVADOC_LANGUAGES = frozenset({"HTML", "CSS", "JavaScript"})
@@ -374,7 +378,7 @@ def _bundled_by_path(facts: FileFacts) -> Verdict | None:
     if facts.language == "PHP":
         parts = [part.lower() for part in folders_of(facts.path)]
         for depth, pair in enumerate(itertools.pairwise(parts)):
-            if pair in _BUNDLED_PHP_PACKAGES:
+            if pair in _BUNDLED_PHP_PACKAGES or (depth and pair in _BUNDLED_PHP_NESTED):
                 folder = "/".join(folders_of(facts.path)[: depth + 2])
                 return Verdict(Role.BUNDLED, f"a copy of the {'/'.join(pair)} library ({folder}/)")
         for depth, part in enumerate(parts):

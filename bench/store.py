@@ -18,12 +18,13 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from opencheck.config import Settings
+from opencheck.domain.executions import ExecutionStatus
 from opencheck.domain.findings import Finding
 from opencheck.domain.severity import Severity
 from opencheck.engine.loc import LanguageStats
 from opencheck.engine.pipeline import ScanResult
 from opencheck.runtime import Runtime
-from opencheck.services import auth, projects, results, tasks
+from opencheck.services import auth, execution_states, projects, results, tasks
 from opencheck.services.executions import RunOptions, run_task
 from opencheck.services.tasks import NewTask
 from opencheck.store.db import unit_of_work
@@ -83,13 +84,15 @@ def measure(settings: Settings, rows: list[Finding]) -> float:
             pid = projects.create_project(s, name="bench").id
             new = NewTask(git_url="https://example.com/r.git", git_branch="main",
                           languages=["python"])  # fmt: skip
-            task = tasks.create_task(
-                s, principal=principal, project_id=pid, new=new, cipher=runtime.cipher
-            )
+            repos = settings.local_repos
+            task = tasks.create_task(s, principal=principal, project_id=pid, new=new,
+                                     cipher=runtime.cipher, local_repos=repos)  # fmt: skip
             exec_id = run_task(
                 s, principal=principal, task_id=task.id, options=RunOptions(),
-                cipher=runtime.cipher,
+                cipher=runtime.cipher, local_repos=repos,
             ).id  # fmt: skip
+            # Results are stored for a running execution only, as a worker would.
+            execution_states.move(s, exec_id, ExecutionStatus.RUNNING, "bench")
         result = ScanResult(
             commit="0" * 40,
             languages={"python": LanguageStats(files=997, code=1_000_000, comments=0, blanks=0)},

@@ -14,7 +14,7 @@ from sqlalchemy import update
 
 from opencheck.engine.fetch import bare_clone_path
 from opencheck.store.db import unit_of_work
-from opencheck.store.models import Defect, Execution, Task
+from opencheck.store.models import Execution, Task, TaskDefect
 from tests.api.test_executions import BAD_PY, CLEAN_PY
 from tests.conftest import Api
 from tests.support import make_repo
@@ -302,8 +302,8 @@ def test_statuses_after_triage(api: Api, tmp_path) -> None:  # type: ignore[no-u
     with unit_of_work(api.runtime.sessions) as s:
         for rule_id, status in (("ruff:S602", 1), ("ruff:E711", 2), ("ruff:F401", 2)):
             s.execute(
-                update(Defect)
-                .where(Defect.execution_id == own.exec_id, Defect.rule_id == rule_id)
+                update(TaskDefect)
+                .where(TaskDefect.task_id == own.task_id, TaskDefect.rule_id == rule_id)
                 .values(status=status)
             )
     stat = _get(api, own.task_id, "defects-statistic").json()

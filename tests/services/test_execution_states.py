@@ -2,36 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from opencheck.config import Settings
 from opencheck.domain.executions import ExecutionStatus as S
 from opencheck.runtime import Runtime
-from opencheck.services import auth, execution_states, projects, tasks
-from opencheck.services.tasks import NewTask
+from opencheck.services import execution_states
 from opencheck.store.db import unit_of_work
 from opencheck.store.models import Execution, ExecutionLog
-
-
-@pytest.fixture
-def runtime(tmp_path: Path) -> Iterator[Runtime]:
-    built = Runtime.build(Settings(data_dir=tmp_path / "data"))
-    yield built
-    built.close()
+from tests.services.conftest import make_task
 
 
 def _execution(s: Session, runtime: Runtime) -> str:
-    user = auth.create_user(s, name="root", password="pw", is_admin=True)
-    principal = auth.Principal(user.id, user.name, True)
-    pid = projects.create_project(s, name="p").id
-    new = NewTask(git_url="https://example.com/a/b.git", git_branch="main", languages=["python"])
-    task = tasks.create_task(s, principal=principal, project_id=pid, new=new,
-                             cipher=runtime.cipher, local_repos=Settings().local_repos)  # fmt: skip
+    task = make_task(s, runtime)
     execution = Execution(task_id=task.id, job_type="FULL", executor="root",
                           git_url=task.git_url, git_branch="main")  # fmt: skip
     return execution_states.queue(s, execution, "Check queued by root").id

@@ -104,6 +104,8 @@ def _insert(conn: sa.Connection, table: str, **values: Any) -> str:
     for column in reflected.columns:
         if column.name in row or column.nullable or column.server_default is not None:
             continue
+        if column.name == "id" and isinstance(column.type, sa.Integer):
+            continue  # numbered by the database
         if column.name == "id":
             row["id"] = uuid.uuid4().hex
         elif isinstance(column.type, sa.Boolean):
@@ -115,7 +117,19 @@ def _insert(conn: sa.Connection, table: str, **values: Any) -> str:
         else:
             row[column.name] = ""
     conn.execute(reflected.insert().values(**row))
-    return str(row["id"])
+    return str(row.get("id", ""))
+
+
+def _old_task(conn: sa.Connection) -> str:
+    """A task (with its project, user and template) as an older revision stores one."""
+    project = _insert(conn, "projects", name="p")
+    user = _insert(conn, "users", name="u", password_hash="x")
+    template = _insert(conn, "config_templates", project_id=project, name="t",
+                       repo_url="https://h/r.git", repo_type="GitPub", branch="main",
+                       creator="x", last_reviser="x", review_data=[])  # fmt: skip
+    return _insert(conn, "tasks", project_id=project, template_id=template, name="t",
+                   git_url="https://h/r.git", git_url_key="h/r", git_branch="main",
+                   creator_id=user)  # fmt: skip
 
 
 def test_execution_messages_become_log_rows(db_url: str, tmp_path: Path) -> None:
@@ -135,14 +149,7 @@ def test_execution_messages_become_log_rows(db_url: str, tmp_path: Path) -> None
             cfg = migrate.alembic_config(db_url)
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "0009")
-            project = _insert(conn, "projects", name="p")
-            user = _insert(conn, "users", name="u", password_hash="x")
-            template = _insert(conn, "config_templates", project_id=project, name="t",
-                               repo_url="https://h/r.git", repo_type="GitPub", branch="main",
-                               creator="x", last_reviser="x", review_data=[])  # fmt: skip
-            task = _insert(conn, "tasks", project_id=project, template_id=template, name="t",
-                           git_url="https://h/r.git", git_url_key="h/r", git_branch="main",
-                           creator_id=user)  # fmt: skip
+            task = _old_task(conn)
             execution = _insert(conn, "executions", task_id=task, job_type="FULL",
                                 status="failed", executor="x", git_url="https://h/r.git",
                                 git_branch="main", message=text)  # fmt: skip
@@ -164,5 +171,59 @@ def test_foreign_keys_are_on_again_after_an_sqlite_upgrade(tmp_path: Path) -> No
         migrate.upgrade(engine, tmp_path)
         with engine.connect() as conn:
             assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    finally:
+        engine.dispose()
+
+
+def test_per_execution_defects_become_task_defects_and_occurrences(
+    db_url: str, tmp_path: Path
+) -> None:
+    from alembic import command
+
+    from opencheck.store.models import DefectOccurrence, TaskDefect
+
+    engine = make_engine(db_url)
+    try:
+        with engine.begin() as conn:
+            cfg = migrate.alembic_config(db_url)
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "0010")
+            task = _old_task(conn)
+            runs = [
+                _insert(
+                    conn,
+                    "executions",
+                    task_id=task,
+                    job_type="FULL",
+                    status="success",
+                    executor="x",
+                    git_url="https://h/r.git",
+                    git_branch="main",
+                    created_at=datetime(2026, 11, day, tzinfo=UTC),
+                )
+                for day in (1, 2)
+            ]
+            for run, fingerprint, line, status, suppression in (
+                (runs[0], "fp-kept", 3, 1, None),
+                (runs[0], "fp-gone", 9, 0, None),
+                (runs[1], "fp-kept", 5, 1, None),
+                (runs[1], "fp-hushed", 7, 2, "noqa: legacy"),
+            ):
+                _insert(conn, "defects", execution_id=run, rule_id="ruff:F401", severity=2,
+                        language="Python", file_path="a.py", line=line, column=1, message="m",
+                        code_line="import os", fingerprint=fingerprint, status=status,
+                        suppression=suppression, hotspot=False)  # fmt: skip
+        migrate.upgrade(engine, tmp_path)
+        with Session(engine) as s:
+            defects = {d.fingerprint: d for d in s.scalars(select(TaskDefect))}
+            assert sorted(defects) == ["fp-gone", "fp-hushed", "fp-kept"]
+            kept = defects["fp-kept"]
+            assert (kept.first_seen_execution_id, kept.last_seen_execution_id) == tuple(runs)
+            assert kept.status == 1 and defects["fp-hushed"].status == 0  # suppression stays put
+            assert defects["fp-gone"].last_seen_execution_id == runs[0]
+            occurrences = s.scalars(select(DefectOccurrence).order_by(DefectOccurrence.line)).all()
+            assert [(o.execution_id, o.line, o.suppression) for o in occurrences] == [
+                (runs[0], 3, None), (runs[1], 5, None), (runs[1], 7, "noqa: legacy"),
+                (runs[0], 9, None)]  # fmt: skip
     finally:
         engine.dispose()

@@ -26,3 +26,12 @@ class RuleType(enum.StrEnum):
 
 
 RULE_TYPES = tuple(t.value for t in RuleType)
+
+
+class Detection(enum.StrEnum):
+    """Where a task's defect stands across executions (CodeChecker's detection status)."""
+
+    NEW = "new"  # first reported by its last execution
+    UNRESOLVED = "unresolved"  # reported again
+    REOPENED = "reopened"  # reported again after it was fixed
+    FIXED = "fixed"  # a later full execution no longer reported it

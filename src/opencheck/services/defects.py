@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from opencheck.domain.defects import DefectStatus
@@ -15,14 +15,44 @@ from opencheck.services.code_totals import CodeTotals, code_totals
 from opencheck.services.executions import get_execution_or_raise
 from opencheck.services.permissions import Action
 from opencheck.services.tasks import get_task_for
-from opencheck.store.models import Defect, Execution, ExecutionLanguage, Task
+from opencheck.store.models import (
+    DefectOccurrence,
+    Execution,
+    ExecutionLanguage,
+    Task,
+    TaskDefect,
+)
+
+# An occurrence suppressed by a marker in the code counts as ignored; else the triage status.
+EFFECTIVE_STATUS = case(
+    (DefectOccurrence.suppression.is_not(None), DefectStatus.IGNORED.value),
+    else_=TaskDefect.status,
+)
+
+
+@dataclass(frozen=True)
+class DefectView:
+    """A task's defect as one execution reported it; `id` is the task's defect's."""
+
+    id: int
+    rule_id: str
+    fingerprint: str
+    hotspot: bool
+    status: int
+    suppression: str | None
+    severity: int
+    file_path: str
+    line: int
+    column: int
+    message: str
+    code_line: str
 
 
 @dataclass
 class DefectPage:
     task: Task
     execution: Execution
-    defects: list[Defect]
+    defects: list[DefectView]
     total: int
 
 
@@ -84,24 +114,47 @@ def list_defects(
     task, execution = result_execution(
         session, principal=principal, task_id=task_id, execution_id=execution_id
     )
-    conditions = [Defect.execution_id == execution.id]
+    conditions = [DefectOccurrence.execution_id == execution.id]
     if statuses:
-        conditions.append(Defect.status.in_(statuses))
+        conditions.append(EFFECTIVE_STATUS.in_([int(s) for s in statuses]))
     if severities:
-        conditions.append(Defect.severity.in_([int(s) for s in severities]))
+        conditions.append(DefectOccurrence.severity.in_([int(s) for s in severities]))
     if hotspot is not None:
-        conditions.append(Defect.hotspot.is_(hotspot))
-    total = session.scalar(select(func.count()).select_from(Defect).where(*conditions)) or 0
-    rows = list(
-        session.scalars(
-            select(Defect)
-            .where(*conditions)
-            .order_by(Defect.severity, Defect.file_path, Defect.line, Defect.id)
-            .offset(offset)
-            .limit(limit)
+        conditions.append(TaskDefect.hotspot.is_(hotspot))
+    joined = select(func.count()).select_from(DefectOccurrence).join(TaskDefect)
+    total = session.scalar(joined.where(*conditions)) or 0
+    found = session.execute(
+        select(DefectOccurrence, TaskDefect, EFFECTIVE_STATUS)
+        .join(TaskDefect, TaskDefect.id == DefectOccurrence.defect_id)
+        .where(*conditions)
+        .order_by(
+            DefectOccurrence.severity,
+            DefectOccurrence.file_path,
+            DefectOccurrence.line,
+            TaskDefect.id,
         )
-    )
+        .offset(offset)
+        .limit(limit)
+    ).all()
+    rows = [_view(occurrence, defect, status) for occurrence, defect, status in found]
     return DefectPage(task=task, execution=execution, defects=rows, total=total)
+
+
+def _view(occurrence: DefectOccurrence, defect: TaskDefect, status: int) -> DefectView:
+    return DefectView(
+        id=defect.id,
+        rule_id=defect.rule_id,
+        fingerprint=defect.fingerprint,
+        hotspot=defect.hotspot,
+        status=int(status),
+        suppression=occurrence.suppression,
+        severity=occurrence.severity,
+        file_path=occurrence.file_path,
+        line=occurrence.line,
+        column=occurrence.column,
+        message=occurrence.message,
+        code_line=occurrence.code_line,
+    )
 
 
 def count_defects(session: Session, *, execution_id: str) -> DefectCounts:
@@ -109,18 +162,18 @@ def count_defects(session: Session, *, execution_id: str) -> DefectCounts:
     counts = DefectCounts(
         by_severity=dict.fromkeys(Severity, 0), by_status=dict.fromkeys(DefectStatus, 0)
     )
+    joined = select().select_from(DefectOccurrence).join(TaskDefect)
+    mine = DefectOccurrence.execution_id == execution_id
     for severity, number in session.execute(
-        select(Defect.severity, func.count())
-        .where(Defect.execution_id == execution_id, Defect.status == DefectStatus.UNRESOLVED)
-        .group_by(Defect.severity)
+        joined.add_columns(DefectOccurrence.severity, func.count())
+        .where(mine, DefectStatus.UNRESOLVED.value == EFFECTIVE_STATUS)
+        .group_by(DefectOccurrence.severity)
     ):
         counts.by_severity[Severity(severity)] = number
     for status, number in session.execute(
-        select(Defect.status, func.count())
-        .where(Defect.execution_id == execution_id)
-        .group_by(Defect.status)
+        joined.add_columns(EFFECTIVE_STATUS, func.count()).where(mine).group_by(EFFECTIVE_STATUS)
     ):
-        counts.by_status[status] = number
+        counts.by_status[DefectStatus(status)] = number
     return counts
 
 

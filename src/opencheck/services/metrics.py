@@ -24,11 +24,12 @@ from opencheck.services.projects import get_project_or_raise
 from opencheck.services.tasks import require_in_project
 from opencheck.store.models import (
     ConfigTemplate,
-    Defect,
+    DefectOccurrence,
     Execution,
     ExecutionFile,
     ExecutionLanguage,
     Task,
+    TaskDefect,
 )
 
 REDUNDANT_CODE_RULE = "ruff:ERA001"  # commented-out code
@@ -100,7 +101,9 @@ def _listed_files(session: Session, execution_id: str) -> list[ListedFile]:
     if rows:
         return [ListedFile(*row) for row in rows]
     paths = session.scalars(
-        select(Defect.file_path).where(Defect.execution_id == execution_id).distinct()
+        select(DefectOccurrence.file_path)
+        .where(DefectOccurrence.execution_id == execution_id)
+        .distinct()
     )
     return [ListedFile(path, Role.MAIN.value, None) for path in paths]
 
@@ -130,8 +133,12 @@ def code_metrics(
     ).one()
     redundant = session.scalar(
         select(func.count())
-        .select_from(Defect)
-        .where(Defect.execution_id == execution.id, Defect.rule_id == REDUNDANT_CODE_RULE)
+        .select_from(DefectOccurrence)
+        .join(TaskDefect, TaskDefect.id == DefectOccurrence.defect_id)
+        .where(
+            DefectOccurrence.execution_id == execution.id,
+            TaskDefect.rule_id == REDUNDANT_CODE_RULE,
+        )
     )
     totals = code_totals(session, execution.id)
     # Executions stored before their files were count the folders of their defects' files.

@@ -6,12 +6,11 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import asdict
 
-from sqlalchemy import and_, exists, func, insert, select, update
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
 
 from opencheck.domain import gate
 from opencheck.domain.code_metrics import summarize
-from opencheck.domain.defects import DefectStatus
 from opencheck.domain.executions import ExecutionStatus
 from opencheck.domain.findings import Finding
 from opencheck.domain.roles import Role
@@ -19,10 +18,9 @@ from opencheck.domain.severity import Severity
 from opencheck.engine.analyzers.registry import is_security_rule
 from opencheck.engine.errors import ScanCancelled
 from opencheck.engine.pipeline import ScanResult
-from opencheck.services import execution_states
+from opencheck.services import defect_tracking, execution_states
 from opencheck.store.models import (
     ConfigTemplate,
-    Defect,
     Execution,
     ExecutionFile,
     ExecutionLanguage,
@@ -39,30 +37,6 @@ def _unique(findings: Iterable[Finding]) -> list[Finding]:
     return list(seen.values())
 
 
-def _insert_defects(session: Session, execution_id: str, findings: list[Finding]) -> None:
-    rows = [
-        {
-            "execution_id": execution_id,
-            "rule_id": f.rule_id,
-            "severity": int(f.severity),
-            "language": f.language,
-            "file_path": f.path,
-            "line": f.line,
-            "column": f.column,
-            "message": f.message,
-            "code_line": f.code_line,
-            "fingerprint": f.fingerprint,
-            # A finding a marker in the code suppresses is stored ignored, with the marker's reason.
-            "status": DefectStatus.IGNORED if f.suppression else DefectStatus.UNRESOLVED,
-            "suppression": f.suppression,
-            "hotspot": f.hotspot,
-        }
-        for f in findings
-    ]
-    for start in range(0, len(rows), BATCH):
-        session.execute(insert(Defect), rows[start : start + BATCH])
-
-
 def previous_success(session: Session, execution: Execution) -> str | None:
     """The task's last successful execution before this one: the baseline for new/fixed."""
     return session.scalar(
@@ -75,32 +49,6 @@ def previous_success(session: Session, execution: Execution) -> str | None:
         )
         .order_by(Execution.created_at.desc())
         .limit(1)
-    )
-
-
-def count_not_in(session: Session, execution_id: str, baseline_id: str) -> int:
-    """Defects of one execution whose fingerprint the other execution lacks (set difference).
-
-    Ignored defects are on neither side: a defect suppressed since counts as fixed.
-    """
-    other = aliased(Defect)
-    return int(
-        session.scalar(
-            select(func.count())
-            .select_from(Defect)
-            .where(
-                Defect.execution_id == execution_id,
-                Defect.status != DefectStatus.IGNORED,
-                ~exists().where(
-                    and_(
-                        other.execution_id == baseline_id,
-                        other.fingerprint == Defect.fingerprint,
-                        other.status != DefectStatus.IGNORED,
-                    )
-                ),
-            )
-        )
-        or 0
     )
 
 
@@ -183,7 +131,7 @@ def store(session: Session, *, execution_id: str, result: ScanResult) -> None:
     execution = session.get(Execution, execution_id)
     assert execution is not None
     stored = _unique(result.findings)
-    _insert_defects(session, execution_id, stored)
+    defect_tracking.record(session, execution, stored)
     # Suppressed defects are stored but count nowhere: not in the gate, totals or summaries.
     findings = [f for f in stored if f.suppression is None]
     _store_languages(session, execution_id, result)
@@ -192,8 +140,10 @@ def store(session: Session, *, execution_id: str, result: ScanResult) -> None:
     # Hotspots are listed for review; the gate judges proven problems only.
     gated = Counter(f.severity for f in findings if not f.hotspot)
     baseline = previous_success(session, execution)
-    new = count_not_in(session, execution_id, baseline) if baseline else len(findings)
-    fixed = count_not_in(session, baseline, execution_id) if baseline else 0
+    new = (
+        defect_tracking.count_not_in(session, execution_id, baseline) if baseline else len(findings)
+    )
+    fixed = defect_tracking.count_not_in(session, baseline, execution_id) if baseline else 0
     verdict = gate.evaluate(_gate_of(session, execution), gated)
     lines = [
         f"{len(findings)} defects stored"

@@ -19,9 +19,6 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
 )
-from sqlalchemy import (
-    false as sa_false,
-)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from opencheck.domain.defects import RuleType
@@ -374,24 +371,53 @@ class ExecutionFile(Base):
     unchecked_reason: Mapped[str | None] = mapped_column(String(255), nullable=True)
 
 
-class Defect(Base):
-    __tablename__ = "defects"
+class TaskDefect(Base):
+    """One defect of a task, whatever execution reported it: identified by its fingerprint.
+
+    Triage (`status`) lives here, so it follows the defect into every later execution.
+    """
+
+    __tablename__ = "task_defects"
     __table_args__ = (
-        UniqueConstraint("execution_id", "fingerprint", name="uq_defects_execution_fingerprint"),
+        UniqueConstraint("task_id", "fingerprint", name="uq_task_defects_task_fingerprint"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    task_id: Mapped[str] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"))
+    fingerprint: Mapped[str] = mapped_column(String(80))
+    rule_id: Mapped[str] = mapped_column(String(128))
+    language: Mapped[str] = mapped_column(String(64))
+    # A security-sensitive use to review, not shown to take untrusted input.
+    hotspot: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[int] = mapped_column(Integer, default=0)  # DefectStatus
+    detection: Mapped[str] = mapped_column(String(16))  # Detection
+    first_seen_execution_id: Mapped[str | None] = mapped_column(
+        ForeignKey("executions.id", ondelete="SET NULL"), nullable=True
+    )
+    last_seen_execution_id: Mapped[str | None] = mapped_column(
+        ForeignKey("executions.id", ondelete="SET NULL"), nullable=True
+    )
+    first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    fixed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class DefectOccurrence(Base):
+    """A task's defect as one execution reported it: where, what it said, how severe."""
+
+    __tablename__ = "defect_occurrences"
+    __table_args__ = (
+        UniqueConstraint("execution_id", "defect_id", name="uq_defect_occurrences_execution"),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     execution_id: Mapped[str] = mapped_column(ForeignKey("executions.id", ondelete="CASCADE"))
-    rule_id: Mapped[str] = mapped_column(String(128))
+    defect_id: Mapped[int] = mapped_column(
+        ForeignKey("task_defects.id", ondelete="CASCADE"), index=True
+    )
     severity: Mapped[int] = mapped_column(Integer)
-    language: Mapped[str] = mapped_column(String(64))
     file_path: Mapped[str] = mapped_column(String(2048))
     line: Mapped[int] = mapped_column(Integer)
     column: Mapped[int] = mapped_column(Integer)
     message: Mapped[str] = mapped_column(Text)
     code_line: Mapped[str] = mapped_column(Text)
-    fingerprint: Mapped[str] = mapped_column(String(80))
-    status: Mapped[int] = mapped_column(Integer, default=0)
-    # The reason a marker in the code gave for suppressing it (status is then "ignored").
+    # The reason a marker in the code gave for suppressing it (it then counts as ignored).
     suppression: Mapped[str | None] = mapped_column(Text, nullable=True)
-    # A security-sensitive use to review, not shown to take untrusted input.
-    hotspot: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())

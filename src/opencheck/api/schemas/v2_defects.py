@@ -11,8 +11,9 @@ from opencheck.services.defects import (
     DefectCounts,
     DefectPage,
     DefectSummary,
+    DefectView,
 )
-from opencheck.store.models import Defect, Execution
+from opencheck.store.models import Execution
 
 # Severity names of defects-statistic (`severity.<name>`) and defects-summary (`<name>_count`).
 # The contract stops at suggestion; info is the fifth key, named as CodeArts names the others.
@@ -29,7 +30,7 @@ def _checked_at(execution: Execution) -> str | None:
     return wire_time(execution.started_at or execution.created_at)
 
 
-def _fragment(defect: Defect, around: list[tuple[int, str]] | None) -> list[dict[str, object]]:
+def _fragment(defect: DefectView, around: list[tuple[int, str]] | None) -> list[dict[str, object]]:
     """The lines around the defect; the stored line alone when its file is not at hand."""
     lines = around or [(defect.line, defect.code_line)]
     return [
@@ -44,7 +45,7 @@ def _fragment(defect: Defect, around: list[tuple[int, str]] | None) -> list[dict
 
 
 def defect_info(
-    defect: Defect, execution: Execution, around: list[tuple[int, str]] | None = None
+    defect: DefectView, execution: Execution, around: list[tuple[int, str]] | None = None
 ) -> dict[str, object]:
     """DefectInfoV2: the code fragment around the defect and one main event."""
     meta = rule(defect.rule_id)

@@ -1,0 +1,59 @@
+"""A task's defects across executions: one row per fingerprint, new, seen again, fixed, reopened,
+with triage that follows the defect and an occurrence per execution."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from opencheck.domain.defects import Detection
+from opencheck.domain.findings import Finding
+from opencheck.domain.severity import Severity
+from opencheck.runtime import Runtime
+from opencheck.services import defect_tracking, execution_states
+from opencheck.store.db import unit_of_work
+from opencheck.store.models import DefectOccurrence, Execution, TaskDefect
+from tests.services.conftest import make_task
+
+
+def _finding(fingerprint: str, line: int) -> Finding:
+    return Finding("ruff:F401", Severity.MINOR, "a.py", line, 1, "unused", "import os",
+                   fingerprint, "Python")  # fmt: skip
+
+
+def _execution(s: Session, task_id: str) -> Execution:
+    execution = Execution(task_id=task_id, job_type="FULL", executor="x",
+                          git_url="https://example.com/a/b.git", git_branch="main")  # fmt: skip
+    return execution_states.queue(s, execution, "queued")
+
+
+def _states(s: Session) -> dict[str, tuple[str, int]]:
+    return {d.fingerprint: (d.detection, d.status) for d in s.scalars(select(TaskDefect))}
+
+
+def test_a_defect_is_new_then_seen_then_fixed_then_reopened(runtime: Runtime) -> None:
+    with unit_of_work(runtime.sessions) as s:
+        task = make_task(s, runtime)
+        first = _execution(s, task.id)
+        defect_tracking.record(s, first, [_finding("a", 1), _finding("b", 2)])
+        assert _states(s) == {"a": ("new", 0), "b": ("new", 0)}
+        s.execute(
+            TaskDefect.__table__.update().where(TaskDefect.fingerprint == "a").values(status=1)
+        )
+        second = _execution(s, task.id)
+        defect_tracking.record(s, second, [_finding("a", 5)])  # moved down, same identity
+        assert _states(s) == {"a": ("unresolved", 1), "b": ("fixed", 0)}  # triage kept
+        third = _execution(s, task.id)
+        defect_tracking.record(s, third, [_finding("a", 5), _finding("b", 9)])
+        assert _states(s)["b"] == (Detection.REOPENED.value, 0)
+        assert defect_tracking.count_not_in(s, third.id, second.id) == 1  # b is new again
+        assert defect_tracking.count_not_in(s, second.id, first.id) == 0
+        assert defect_tracking.count_not_in(s, first.id, second.id) == 1  # b was fixed
+        lines = s.execute(
+            select(DefectOccurrence.execution_id, DefectOccurrence.line)
+            .join(TaskDefect)
+            .where(TaskDefect.fingerprint == "a")
+            .order_by(DefectOccurrence.id)
+        ).all()
+        assert lines == [(first.id, 1), (second.id, 5), (third.id, 5)]
+        assert len(s.scalars(select(TaskDefect)).all()) == 2

@@ -401,6 +401,23 @@ class TaskDefect(Base):
     fixed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
+class DefectTriage(Base):
+    """One change of a task's defect's status, never updated or deleted: who, when, from what
+    to what, why, and until when (an ignore or a deferral may expire)."""
+
+    __tablename__ = "defect_triage"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    defect_id: Mapped[int] = mapped_column(
+        ForeignKey("task_defects.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    user_name: Mapped[str] = mapped_column(String(128))
+    from_status: Mapped[int] = mapped_column(Integer)
+    to_status: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
 class DefectOccurrence(Base):
     """A task's defect as one execution reported it: where, what it said, how severe."""
 

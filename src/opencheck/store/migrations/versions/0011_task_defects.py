@@ -1,4 +1,4 @@
-"""Defects of a task and their occurrences
+"""Defects of a task, their occurrences and their triage history
 
 Revision ID: 0011
 Revises: 0010
@@ -9,6 +9,7 @@ detection state, triage status); each execution that reported it has a `defect_o
 row with its file, line, message and severity. The per-execution `defects` rows are moved: one
 task defect per (task, fingerprint), its first and last executions by time, and an occurrence
 per old row; a suppression stays on its occurrence, other statuses go to the task's defect.
+`defect_triage` is the append-only history of status changes (empty until the first one).
 """
 
 import sqlalchemy as sa
@@ -137,6 +138,22 @@ def _create_tables() -> None:
         sa.UniqueConstraint("execution_id", "defect_id", name="uq_defect_occurrences_execution"),
     )  # fmt: skip
     op.create_index(op.f("ix_defect_occurrences_defect_id"), "defect_occurrences", ["defect_id"])
+    op.create_table(
+        "defect_triage",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("defect_id", sa.Integer(), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("user_name", sa.String(length=128), nullable=False),
+        sa.Column("from_status", sa.Integer(), nullable=False),
+        sa.Column("to_status", sa.Integer(), nullable=False),
+        sa.Column("reason", sa.Text(), nullable=False),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(["defect_id"], ["task_defects.id"],
+                                name=op.f("fk_defect_triage_defect_id_task_defects"),
+                                ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_defect_triage")),
+    )  # fmt: skip
+    op.create_index(op.f("ix_defect_triage_defect_id"), "defect_triage", ["defect_id"])
 
 
 def downgrade() -> None:

@@ -338,3 +338,41 @@ def test_a_semicolon_inside_a_string_ends_no_statement(tmp_path: Path) -> None:
     _, statement = text.statement_around(0)
     assert b"\\endif" in statement
     assert b"SELECT 2" not in statement
+
+
+def test_names_a_cte_column_list_gives_and_joins_read_inside_brackets_are_used(
+    tmp_path: Path,
+) -> None:
+    """A CTE declared with its column list names its columns itself (pgwatch2's `q_parts (relid,
+    relkind, level, root)`), and a bracketed join group whose alias the select list reads is used
+    (sqlfluff does not look into the brackets); without the list, or with the alias read only in
+    its own ON clause, both are still reported."""
+    (tmp_path / "metric.sql").write_text(
+        "WITH RECURSIVE parts (relid, relkind, root) AS (\n"
+        "  SELECT c.oid, c.relkind, c.oid FROM pg_class AS c\n"
+        "  UNION ALL\n"
+        "  SELECT i.inhrelid, c.relkind, p.root FROM pg_inherits AS i"
+        " INNER JOIN parts AS p ON i.inhparent = p.relid"
+        " INNER JOIN pg_class AS c ON c.oid = i.inhrelid\n"
+        ")\n"
+        "SELECT parts.relid, parts.root FROM parts;\n"
+        "WITH pairs AS (SELECT c.oid, c.relkind, c.oid FROM pg_class AS c)\n"
+        "SELECT pairs.relkind FROM pairs;\n"
+        "SELECT a.attname, bt.typname\n"
+        "FROM pg_attribute AS a\n"
+        "INNER JOIN pg_type AS t ON a.atttypid = t.oid\n"
+        "LEFT JOIN (pg_type AS bt\n"
+        "  INNER JOIN pg_namespace AS nbt ON bt.typnamespace = nbt.oid) ON t.typbasetype = bt.oid;\n"
+        "SELECT a.attname\n"
+        "FROM pg_attribute AS a\n"
+        "INNER JOIN pg_type AS t ON a.atttypid = t.oid\n"
+        "LEFT JOIN (pg_type AS bt\n"
+        "  INNER JOIN pg_namespace AS nbt ON bt.typnamespace = nbt.oid) ON t.typbasetype = bt.oid;\n"
+    )
+    groups = SQLFLUFF.split(tmp_path, ["metric.sql"])
+    variant, files = groups[0]
+    selection = default_selection(SQLFLUFF, "basic")
+    result = run_batch(variant, tmp_path, files, selection, Limits(120, 2048, lambda: False))
+    assert result.error is None
+    found = [(f.rule_id, f.line) for f in result.findings if f.rule_id.endswith(("AL08", "ST11"))]
+    assert found == [("sqlfluff:AL08", 7), ("sqlfluff:ST11", 17)]

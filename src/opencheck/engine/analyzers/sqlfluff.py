@@ -136,7 +136,9 @@ class Sqlfluff:
 #   INTERSECT or EXCEPT (the recursive part of a CTE), whose names are ignored for the first
 #   branch's; across psql `\if`/`\else` alternatives, of which only one is ever sent; or for
 #   two plain column references of one name in a statement's outermost select list (pg-utils'
-#   `pt1.typname, pt2.typname` report: read by position, no alias was written twice);
+#   `pt1.typname, pt2.typname` report: read by position, no alias was written twice); or in the
+#   select list of a CTE declared with its own column list (`q_parts (relid, relkind, level,
+#   root) AS (SELECT oid, relkind, 1, oid ...)`, pgwatch2's metrics), which names the columns;
 # - AM07 (set branches of different widths) in a statement with psql `\if`/`\else`
 #   alternatives, which sqlfluff reads as branches of one union (postgres_dba's node report);
 # - AL04 (a table alias used twice) unless two of its definitions share one scope: sqlfluff counts
@@ -146,9 +148,13 @@ class Sqlfluff:
 #   comes at run time, so the test is the query's optional-filter idiom, not a constant;
 # - ST03 (an unused CTE) whose name the statement reads after FROM, JOIN, USING or a comma:
 #   sqlfluff loses the FROM of `WITH ... UPDATE` when it cannot parse the SET list (Lemmy's
-#   `SET x = subquery.case FROM subquery`).
+#   `SET x = subquery.case FROM subquery`);
+# - ST11 (an unused join) of a bracketed join group (`LEFT JOIN (pg_type bt JOIN pg_namespace
+#   nbt ON ...) ON ...`) one of whose aliases the query's select list or earlier FROM reads
+#   (`bt.typname`): sqlfluff does not look into the brackets (pgwatch2's copy of the
+#   information_schema.columns view).
 _MISREAD_RULES = frozenset(
-    {f"{NAME}:AL04", f"{NAME}:AL08", f"{NAME}:AM07", f"{NAME}:ST03", f"{NAME}:ST10"}
+    {f"{NAME}:AL04", f"{NAME}:AL08", f"{NAME}:AM07", f"{NAME}:ST03", f"{NAME}:ST10", f"{NAME}:ST11"}
 )
 _BIND_PARAMETER = re.compile(rb"\$\d+|\?|(?<![:\w]):[A-Za-z_]\w*|@\w+|%s|%\(\w+\)s")
 # What bounds one comparison (sqlfluff reports ST10 at its operator): to the left, to the right.
@@ -163,6 +169,16 @@ _FIRST_LINE = re.compile(r"from line (\d+)")
 _SET_OPERATOR = re.compile(rb"\b(?:union|intersect|except)\b", re.IGNORECASE)
 _PSQL_ALTERNATIVE = re.compile(rb"^\s*\\(?:else|elif)\b", re.MULTILINE)
 _NESTED = re.compile(rb"\([^()]*\)")
+# `name (a, b) AS (`, `name (a, b) AS MATERIALIZED (`: the end of a CTE head with a column list.
+_CTE_COLUMN_LIST = re.compile(
+    rb"[\w\"`]+\s*\([^()]*\)\s*as\s*(?:not\s+)?(?:materialized\s*)?$", re.IGNORECASE
+)
+_JOINED_GROUP = re.compile(r"Joined table '\((.*)' not referenced", re.DOTALL)
+# The alias of each table in a bracketed join group: `(pg_type bt JOIN pg_namespace AS nbt`.
+_GROUP_ALIAS = re.compile(
+    r"(?:^|\bjoin\b)\s*[\w.\"]+\s+(?:as\s+)?(?!on\b|join\b|left\b|inner\b|cross\b)([A-Za-z_]\w*)",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -214,7 +230,10 @@ def _misread(finding: RawFinding, root: Path, texts: dict[str, _SqlText | None])
             or _later_set_branch(before)
             or _across_psql_alternatives(finding, text)
             or _implicit_names_outermost(finding.message, before, statement)
+            or _CTE_COLUMN_LIST.search(before[: max(0, _scope(before, len(before)))]) is not None
         )
+    if finding.rule_id.endswith(":ST11"):
+        return _bracketed_join_read(finding.message, before)
     if finding.rule_id.endswith(":ST10"):
         left = _CONDITION_START.split(before.rsplit(b"\n", 1)[-1])[-1]
         right = _CONDITION_END.split(source[cut:].split(b"\n", 1)[0], 1)[0]
@@ -242,6 +261,19 @@ def _later_set_branch(before: bytes) -> bool:
     while _NESTED.search(level):
         level = _NESTED.sub(b" ", level)
     return _SET_OPERATOR.search(level) is not None
+
+
+def _bracketed_join_read(message: str, before: bytes) -> bool:
+    """Whether the reported join is a bracketed group one of whose aliases the text of its own
+    query level before it (the select list, the FROM so far) reads as `alias.column`."""
+    group = _JOINED_GROUP.search(message)
+    if group is None:
+        return False
+    level = before[_scope(before, len(before)) + 1 :]
+    for alias in _GROUP_ALIAS.findall(group[1]):
+        if re.search(rb"(?<![\w.])" + re.escape(alias.encode()) + rb"\s*\.", level):
+            return True
+    return False
 
 
 def _implicit_names_outermost(message: str, before: bytes, statement: bytes) -> bool:

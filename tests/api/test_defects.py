@@ -10,11 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select
 
 from opencheck.engine.fetch import bare_clone_path
 from opencheck.store.db import unit_of_work
-from opencheck.store.models import Execution, Task, TaskDefect
+from opencheck.store.models import DefectTriage, Execution, Task, TaskDefect
 from tests.api.test_executions import BAD_PY, CLEAN_PY
 from tests.conftest import Api
 from tests.support import make_repo
@@ -296,16 +296,24 @@ def test_summary_types_and_counts(api: Api, checked: Checked) -> None:
     assert named.json() == body
 
 
+def _set_status(api: Api, task_id: str, ids: list[str], status: str, **extra: Any) -> Any:
+    body = {"defect_id": ",".join(ids), "defect_status": status, **extra}
+    return api.http.put(f"/v2/tasks/{task_id}/defect-status", json=body, headers=api.admin.headers)
+
+
+def _ids_of(api: Api, task_id: str, *rules: str) -> list[str]:
+    listed = _detail(api, task_id, limit=200, status_ids="0,1,2")["defects"]
+    return [d["defect_id"] for d in listed if d["defect_checker_name"] in rules]
+
+
 def test_statuses_after_triage(api: Api, tmp_path) -> None:  # type: ignore[no-untyped-def]
     """Resolved and ignored defects leave the default page and the severity counts."""
     own = _check(api, tmp_path / "repo")
-    with unit_of_work(api.runtime.sessions) as s:
-        for rule_id, status in (("ruff:S602", 1), ("ruff:E711", 2), ("ruff:F401", 2)):
-            s.execute(
-                update(TaskDefect)
-                .where(TaskDefect.task_id == own.task_id, TaskDefect.rule_id == rule_id)
-                .values(status=status)
-            )
+    before = api.v1_task(own.task_id, own.project_id)["lastJob"]["jobResult"]
+    for rules, status in ((("ruff:S602",), "1"), (("ruff:E711", "ruff:F401"), "2")):
+        r = _set_status(api, own.task_id, _ids_of(api, own.task_id, *rules), status,
+                        reason="reviewed")  # fmt: skip
+        assert r.status_code == 200 and r.json() is None, r.text
     stat = _get(api, own.task_id, "defects-statistic").json()
     assert stat == {
         "severity": {"critical": 1, "major": 0, "minor": 3, "suggestion": 1, "info": 0},
@@ -322,6 +330,43 @@ def test_statuses_after_triage(api: Api, tmp_path) -> None:  # type: ignore[no-u
     summary = _get(api, own.task_id, "defects-summary").json()
     assert summary["issue_count"] == 5
     assert summary["critical_count"] == "1" and summary["suggestion_count"] == "1"
+    after = api.v1_task(own.task_id, own.project_id)["lastJob"]["jobResult"]
+    assert after["defectCount"] == before["defectCount"] - 3 == 5
+    # Triage follows the defect into the next execution; a resolved one reported again is
+    # unresolved again, which its history says.
+    api.wait(own.task_id, api.run(own.task_id))
+    again = _get(api, own.task_id, "defects-statistic").json()
+    assert again["status"] == {"unresolved": 6, "resolved": 0, "dismissed": 2}
+    with unit_of_work(api.runtime.sessions) as s:
+        history = s.execute(
+            select(DefectTriage.user_name, DefectTriage.from_status, DefectTriage.to_status,
+                   DefectTriage.reason)
+            .join(TaskDefect, TaskDefect.id == DefectTriage.defect_id)
+            .where(TaskDefect.task_id == own.task_id)
+            .order_by(DefectTriage.id)
+        ).all()  # fmt: skip
+    admin = api.admin.name
+    assert [tuple(row)[:3] for row in history] == [
+        (admin, 0, 1), (admin, 0, 2), (admin, 0, 2), ("OpenCheck", 1, 0)]  # fmt: skip
+    assert history[0][3] == "reviewed" and history[3][3].startswith("reported again by")
+
+
+def test_bad_triage_is_refused(api: Api, checked: Checked, tmp_path: Path) -> None:
+    (some,) = _ids_of(api, checked.task_id, "ruff:F821")
+    other = _check(api, tmp_path / "other-repo")
+    for ids, status, code in (
+        ([some], "5", 400), (["x1"], "1", 400), (["999999999"], "1", 404),
+        ([some], "1", None),
+    ):  # fmt: skip
+        target = other.task_id if code is None else checked.task_id
+        r = _set_status(api, target, ids, status)
+        assert r.status_code == (code or 404), r.text  # another task's defect is unknown there
+    viewer = api.user()
+    pid = api.project({"viewer": viewer})
+    tid = api.create_task(pid)
+    r = api.http.put(f"/v2/tasks/{tid}/defect-status", json={"defect_id": "1",
+                     "defect_status": "1"}, headers=viewer.headers)  # fmt: skip
+    assert r.status_code == 403, r.text
 
 
 def test_fragment_is_the_stored_line_once_the_clone_is_gone(api: Api, tmp_path: Path) -> None:

@@ -36,6 +36,8 @@ from huaweicloudsdkcodeartscheck.v2 import (
     ShowTasksRulesetsRequest,
     StopTaskByIdRequest,
     TaskCheckSettingsItem,
+    UpdateDefectRequestBody,
+    UpdateDefectStatusRequest,
     UpdateTaskRulesetItem,
     UpdateTaskRulesetRequest,
 )
@@ -70,6 +72,10 @@ def test_every_task_execution_and_result_operation(api: Api, repo_factory) -> No
     assert all(d.file_path == "app/main.py" for d in defects.defects)
     statistic = client.show_task_defects_statistic(ShowTaskDefectsStatisticRequest(task_id=tid))
     assert statistic.severity and statistic.status
+    ignored = UpdateDefectRequestBody(defect_id=defects.defects[-1].defect_id, defect_status="2")
+    client.update_defect_status(UpdateDefectStatusRequest(task_id=tid, body=ignored))
+    statistic = client.show_task_defects_statistic(ShowTaskDefectsStatisticRequest(task_id=tid))
+    assert statistic.status.dismissed == 1
     summary = client.show_task_detail(ShowTaskDetailRequest(task_id=tid))
     assert summary.task_id == tid and int(summary.critical_count) >= 1
     metrics = client.show_task_cmetrics(ShowTaskCmetricsRequest(project_id=pid, task_id=tid))

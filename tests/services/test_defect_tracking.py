@@ -38,11 +38,11 @@ def test_a_defect_is_new_then_seen_then_fixed_then_reopened(runtime: Runtime) ->
         defect_tracking.record(s, first, [_finding("a", 1), _finding("b", 2)])
         assert _states(s) == {"a": ("new", 0), "b": ("new", 0)}
         s.execute(
-            TaskDefect.__table__.update().where(TaskDefect.fingerprint == "a").values(status=1)
+            TaskDefect.__table__.update().where(TaskDefect.fingerprint == "a").values(status=2)
         )
         second = _execution(s, task.id)
         defect_tracking.record(s, second, [_finding("a", 5)])  # moved down, same identity
-        assert _states(s) == {"a": ("unresolved", 1), "b": ("fixed", 0)}  # triage kept
+        assert _states(s) == {"a": ("unresolved", 2), "b": ("fixed", 0)}  # the ignore is kept
         third = _execution(s, task.id)
         defect_tracking.record(s, third, [_finding("a", 5), _finding("b", 9)])
         assert _states(s)["b"] == (Detection.REOPENED.value, 0)

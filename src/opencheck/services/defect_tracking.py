@@ -16,9 +16,11 @@ from sqlalchemy.orm import Session, aliased
 
 from opencheck.domain.defects import DefectStatus, Detection
 from opencheck.domain.findings import Finding
-from opencheck.store.models import DefectOccurrence, Execution, TaskDefect, utcnow
+from opencheck.store.models import DefectOccurrence, DefectTriage, Execution, TaskDefect, utcnow
 
 CHUNK = 1000
+# Who the history names for what OpenCheck changed by itself.
+SYSTEM_USER = "OpenCheck"
 BATCH = 5000
 _Item = TypeVar("_Item")
 
@@ -80,6 +82,7 @@ def _task_defect_ids(
         (TaskDefect.detection == Detection.FIXED.value, Detection.REOPENED.value),
         else_=Detection.UNRESOLVED.value,
     )
+    _reopen_resolved(session, execution, list(known.values()))
     for batch in _chunks(list(known.values()), CHUNK):
         session.execute(
             update(TaskDefect)
@@ -95,6 +98,28 @@ def _task_defect_ids(
         session.execute(insert(TaskDefect), batch)
     known.update(_known(session, execution.task_id, (row["fingerprint"] for row in fresh)))
     return known
+
+
+def _reopen_resolved(session: Session, execution: Execution, ids: list[int]) -> None:
+    """A defect marked resolved that is reported again is unresolved again, in its history."""
+    resolved = DefectStatus.RESOLVED.value
+    for batch in _chunks(ids, CHUNK):
+        again = session.scalars(
+            select(TaskDefect.id).where(TaskDefect.id.in_(batch), TaskDefect.status == resolved)
+        ).all()
+        if not again:
+            continue
+        session.execute(
+            update(TaskDefect)
+            .where(TaskDefect.id.in_(again))
+            .values(status=DefectStatus.UNRESOLVED)
+        )
+        reason = f"reported again by execution {execution.id}"
+        session.execute(
+            insert(DefectTriage),
+            [{"defect_id": defect_id, "user_name": SYSTEM_USER, "from_status": resolved,
+              "to_status": DefectStatus.UNRESOLVED.value, "reason": reason} for defect_id in again],
+        )  # fmt: skip
 
 
 def _known(session: Session, task_id: str, fingerprints: Iterable[str]) -> dict[str, int]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import asdict
 
@@ -14,13 +13,10 @@ from opencheck.domain.code_metrics import summarize
 from opencheck.domain.executions import ExecutionStatus
 from opencheck.domain.findings import Finding
 from opencheck.domain.roles import Role
-from opencheck.domain.severity import Severity
-from opencheck.engine.analyzers.registry import is_security_rule
 from opencheck.engine.errors import ScanCancelled
 from opencheck.engine.pipeline import ScanResult
-from opencheck.services import defect_tracking, execution_states
+from opencheck.services import defect_tracking, execution_counts, execution_states
 from opencheck.store.models import (
-    ConfigTemplate,
     Execution,
     ExecutionFile,
     ExecutionLanguage,
@@ -110,12 +106,6 @@ def _left_out_rows(execution_id: str, result: ScanResult) -> list[dict[str, obje
     ]
 
 
-def _gate_of(session: Session, execution: Execution) -> tuple[gate.GateItem, ...]:
-    task = session.get(Task, execution.task_id)
-    template = session.get(ConfigTemplate, task.template_id) if task else None
-    return gate.from_json(template.review_data) if template else gate.DEFAULT_GATE
-
-
 def _partial_warning(result: ScanResult) -> str:
     parts = []
     if result.failed_analyzers:
@@ -136,15 +126,12 @@ def store(session: Session, *, execution_id: str, result: ScanResult) -> None:
     findings = [f for f in stored if f.suppression is None]
     _store_languages(session, execution_id, result)
     _store_files(session, execution_id, result)
-    counts = Counter(f.severity for f in findings)
-    # Hotspots are listed for review; the gate judges proven problems only.
-    gated = Counter(f.severity for f in findings if not f.hotspot)
+    counted = execution_counts.derive(session, execution)
+    verdict = counted["review_result"]
     baseline = previous_success(session, execution)
-    new = (
-        defect_tracking.count_not_in(session, execution_id, baseline) if baseline else len(findings)
-    )
-    fixed = defect_tracking.count_not_in(session, baseline, execution_id) if baseline else 0
-    verdict = gate.evaluate(_gate_of(session, execution), gated)
+    count_not_in = defect_tracking.count_not_in
+    new = count_not_in(session, execution_id, baseline) if baseline else len(findings)
+    fixed = count_not_in(session, baseline, execution_id) if baseline else 0
     lines = [
         f"{len(findings)} defects stored"
         f" ({new} new, {fixed} fixed since the last successful check)",
@@ -163,16 +150,9 @@ def store(session: Session, *, execution_id: str, result: ScanResult) -> None:
         progress=100,
         commit_sha=result.commit,
         partial=result.partial,
-        review_result=verdict,
-        critical_count=counts[Severity.CRITICAL],
-        major_count=counts[Severity.MAJOR],
-        minor_count=counts[Severity.MINOR],
-        suggestion_count=counts[Severity.SUGGESTION],
-        info_count=counts[Severity.INFO],
-        security_count=sum(1 for f in findings if is_security_rule(f.rule_id)),
+        **counted,
         code_lines=sum(s.code for s in result.languages.values()),
         file_total=sum(s.files for s in result.languages.values()),
-        defect_count=len(findings),
         new_count=new,
         fixed_count=fixed,
     )

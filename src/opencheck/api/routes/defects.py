@@ -6,9 +6,14 @@ from fastapi import APIRouter
 
 from opencheck.api.deps import CurrentUser, RuntimeDep
 from opencheck.api.params import int_param, parse_list, severity_list
-from opencheck.api.schemas.v2_defects import defects_statistic, task_defects, task_detail
+from opencheck.api.schemas.v2_defects import (
+    UpdateDefectBody,
+    defects_statistic,
+    task_defects,
+    task_detail,
+)
 from opencheck.domain.defects import DefectStatus
-from opencheck.services import defects
+from opencheck.services import defects, triage
 from opencheck.services.fragments import fragments
 from opencheck.store.db import unit_of_work
 
@@ -73,3 +78,19 @@ def defects_summary(
             session, principal=user, task_id=task_id, execution_id=job_id
         )
         return task_detail(summary)
+
+
+@router.put("/v2/tasks/{task_id}/defect-status")
+def update_defect_status(
+    task_id: str, body: UpdateDefectBody, user: CurrentUser, runtime: RuntimeDep
+) -> None:
+    """Set defects' status (0 unresolved, 1 resolved, 2 ignored) with an optional reason."""
+    with unit_of_work(runtime.sessions) as session:
+        triage.set_status(
+            session,
+            principal=user,
+            task_id=task_id,
+            defect_ids=body.ids(),
+            status=DefectStatus(int(body.defect_status)),
+            reason=body.reason or "",
+        )

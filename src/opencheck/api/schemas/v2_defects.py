@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from opencheck.api.schemas.common import wire_time
+from pydantic import Field
+
+from opencheck.api.schemas.common import Body, wire_time
 from opencheck.api.schemas.v2_tasks import task_identity
 from opencheck.domain.defects import DefectStatus
 from opencheck.domain.severity import Severity
@@ -14,6 +16,18 @@ from opencheck.services.defects import (
     DefectView,
 )
 from opencheck.store.models import Execution
+
+
+class UpdateDefectBody(Body):
+    """UpdateDefectRequestBody, with OpenCheck's optional `reason` for the history."""
+
+    defect_id: str = Field(min_length=1, max_length=20_000)
+    defect_status: str = Field(pattern="^[012]$")
+    reason: str | None = Field(default=None, max_length=1000)
+
+    def ids(self) -> list[str]:
+        return [part.strip() for part in self.defect_id.split(",") if part.strip()]
+
 
 # Severity names of defects-statistic (`severity.<name>`) and defects-summary (`<name>_count`).
 # The contract stops at suggestion; info is the fifth key, named as CodeArts names the others.

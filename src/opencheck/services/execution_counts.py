@@ -1,0 +1,61 @@
+"""An execution's counters and gate verdict, derived in SQL from its defects' effective state.
+
+Storing results and every triage go through `derive`, so the columns the task lists read never
+go stale when a status changes.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from opencheck.domain import gate
+from opencheck.domain.defects import DefectStatus
+from opencheck.domain.severity import Severity
+from opencheck.engine.analyzers.registry import is_security_rule
+from opencheck.services.defects import EFFECTIVE_STATUS
+from opencheck.store.models import ConfigTemplate, DefectOccurrence, Execution, Task, TaskDefect
+
+
+def derive(session: Session, execution: Execution) -> dict[str, object]:
+    """The counter columns and `review_result` of the execution, from its unresolved defects.
+
+    Hotspots are counted but never judged by the gate; ignored and resolved defects neither.
+    """
+    counts: Counter[Severity] = Counter()
+    gated: Counter[Severity] = Counter()
+    security = 0
+    for severity, hotspot, rule_id, number in session.execute(
+        select(DefectOccurrence.severity, TaskDefect.hotspot, TaskDefect.rule_id, func.count())
+        .select_from(DefectOccurrence)
+        .join(TaskDefect, TaskDefect.id == DefectOccurrence.defect_id)
+        .where(
+            DefectOccurrence.execution_id == execution.id,
+            DefectStatus.UNRESOLVED.value == EFFECTIVE_STATUS,
+        )
+        .group_by(DefectOccurrence.severity, TaskDefect.hotspot, TaskDefect.rule_id)
+    ):
+        counts[Severity(severity)] += number
+        if not hotspot:
+            gated[Severity(severity)] += number
+        if is_security_rule(rule_id):
+            security += number
+    return {
+        "review_result": gate.evaluate(gate_of(session, execution), gated),
+        "critical_count": counts[Severity.CRITICAL],
+        "major_count": counts[Severity.MAJOR],
+        "minor_count": counts[Severity.MINOR],
+        "suggestion_count": counts[Severity.SUGGESTION],
+        "info_count": counts[Severity.INFO],
+        "security_count": security,
+        "defect_count": sum(counts.values()),
+    }
+
+
+def gate_of(session: Session, execution: Execution) -> tuple[gate.GateItem, ...]:
+    """The quality gate of the execution's task."""
+    task = session.get(Task, execution.task_id)
+    template = session.get(ConfigTemplate, task.template_id) if task else None
+    return gate.from_json(template.review_data) if template else gate.DEFAULT_GATE

@@ -1,0 +1,69 @@
+"""Triage: a person sets a task's defect's status, with a reason; the history keeps who and when,
+and the latest result's counters and gate follow at once."""
+
+from __future__ import annotations
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from opencheck.domain.defects import DefectStatus
+from opencheck.errors import InvalidParameter, NotFound
+from opencheck.services import execution_counts
+from opencheck.services.auth import Principal
+from opencheck.services.permissions import Action
+from opencheck.services.tasks import get_task_for
+from opencheck.store.models import DefectTriage, Execution, TaskDefect
+
+MAX_DEFECTS = 1000
+
+
+def set_status(
+    session: Session,
+    *,
+    principal: Principal,
+    task_id: str,
+    defect_ids: list[str],
+    status: DefectStatus,
+    reason: str = "",
+) -> None:
+    """Move the task's defects to `status`; unknown ids (or another task's) are a 404."""
+    task = get_task_for(session, principal=principal, task_id=task_id, action=Action.EDIT)
+    ids = _ids(defect_ids)
+    defects = session.scalars(
+        select(TaskDefect).where(TaskDefect.task_id == task.id, TaskDefect.id.in_(ids))
+    ).all()
+    missing = sorted(set(ids) - {d.id for d in defects})
+    if missing:
+        raise NotFound(f"task {task.id} has no defect {missing[0]}")
+    for defect in defects:
+        if defect.status == status:
+            continue
+        change = DefectTriage(
+            defect_id=defect.id,
+            user_name=principal.name,
+            from_status=defect.status,
+            to_status=int(status),
+            reason=reason,
+        )
+        session.add(change)
+        defect.status = int(status)
+    session.flush()
+    if task.last_result_execution_id:
+        execution = session.get(Execution, task.last_result_execution_id)
+        if execution is not None:
+            values = execution_counts.derive(session, execution)
+            session.execute(update(Execution).where(Execution.id == execution.id).values(**values))
+
+
+def _ids(raw: list[str]) -> list[int]:
+    if not raw:
+        raise InvalidParameter("defect_id is required")
+    if len(raw) > MAX_DEFECTS:
+        raise InvalidParameter(f"defect_id names at most {MAX_DEFECTS} defects")
+    try:
+        ids = [int(value) for value in raw]
+    except ValueError:
+        raise InvalidParameter("defect_id must be defect ids separated by commas") from None
+    if any(not 0 < value < 2**63 for value in ids):
+        raise InvalidParameter("defect_id must be defect ids separated by commas")
+    return ids

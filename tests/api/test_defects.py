@@ -332,6 +332,7 @@ def test_statuses_after_triage(api: Api, tmp_path) -> None:  # type: ignore[no-u
     assert summary["critical_count"] == "1" and summary["suggestion_count"] == "1"
     after = api.v1_task(own.task_id, own.project_id)["lastJob"]["jobResult"]
     assert after["defectCount"] == before["defectCount"] - 3 == 5
+    assert (before["dismissed"], after["dismissed"]) == (0, 2)
     # Triage follows the defect into the next execution; a resolved one reported again is
     # unresolved again, which its history says.
     api.wait(own.task_id, api.run(own.task_id))

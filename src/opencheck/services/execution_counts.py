@@ -7,6 +7,7 @@ go stale when a status changes.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -52,6 +53,24 @@ def derive(session: Session, execution: Execution) -> dict[str, object]:
         "security_count": security,
         "defect_count": sum(counts.values()),
     }
+
+
+def dismissed(session: Session, execution_ids: Iterable[str]) -> dict[str, int]:
+    """How many defects of each execution are ignored (triaged or suppressed), in one query."""
+    ids = list(set(execution_ids))
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(DefectOccurrence.execution_id, func.count())
+        .select_from(DefectOccurrence)
+        .join(TaskDefect, TaskDefect.id == DefectOccurrence.defect_id)
+        .where(
+            DefectOccurrence.execution_id.in_(ids),
+            DefectStatus.IGNORED.value == EFFECTIVE_STATUS,
+        )
+        .group_by(DefectOccurrence.execution_id)
+    ).all()
+    return {execution_id: int(number) for execution_id, number in rows}
 
 
 def gate_of(session: Session, execution: Execution) -> tuple[gate.GateItem, ...]:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, aliased
 from opencheck.domain.executions import ACTIVE_STATUSES
 from opencheck.engine.repo_urls import normalize_repo_url
 from opencheck.errors import InvalidParameter
-from opencheck.services import execution_states
+from opencheck.services import execution_counts, execution_states
 from opencheck.services.auth import Principal, get_user_by_name
 from opencheck.services.permissions import Action, allows
 from opencheck.services.projects import get_project_or_raise, member_project_ids, require
@@ -67,6 +67,7 @@ class TaskView:
     result_execution: Execution | None
     permissions: dict[Action, bool] = field(default_factory=dict)
     followed: bool = False
+    dismissed: dict[str, int] = field(default_factory=dict)  # ignored defects per execution
 
 
 def _filtered(q: TaskQuery, visible: list[str] | None) -> Select[tuple[Task]]:
@@ -164,6 +165,7 @@ def _views(
     users = _by_id(session, User, {t.creator_id for t in tasks})
     exec_ids = {t.last_execution_id for t in tasks} | {t.last_result_execution_id for t in tasks}
     executions = _by_id(session, Execution, {e for e in exec_ids if e})
+    dismissed = execution_counts.dismissed(session, (e for e in exec_ids if e))
     logs = execution_states.log_texts(
         session, (t.last_execution_id for t in tasks if t.last_execution_id)
     )
@@ -192,6 +194,7 @@ def _views(
             rule_sets=rule_sets[t.template_id],
             last_execution=executions.get(t.last_execution_id or ""),
             last_log=logs.get(t.last_execution_id or "", ""),
+            dismissed=dismissed,
             result_execution=executions.get(t.last_result_execution_id or ""),
             permissions={
                 a: allows(roles.get(t.project_id), a, is_admin=viewer.is_admin) for a in Action

@@ -46,7 +46,7 @@ def review_data_json(template: ConfigTemplate) -> str:
     return json.dumps(items, ensure_ascii=False, separators=(",", ":"))
 
 
-def job_result(execution: Execution | None) -> dict[str, object]:
+def job_result(execution: Execution | None, dismissed: int = 0) -> dict[str, object]:
     """JobResultInfo; zeros when the task has no successful execution yet."""
     e = execution
     unsolved = e.defect_count if e else 0
@@ -59,7 +59,7 @@ def job_result(execution: Execution | None) -> dict[str, object]:
         "PROMPT": e.suggestion_count if e else 0,
         "codeLine": e.code_lines if e else 0,
         "defectCount": e.defect_count if e else 0,
-        "dismissed": 0,
+        "dismissed": dismissed,
         "fileTotal": e.file_total if e else 0,
         "fixed": e.fixed_count if e else 0,
         "id": e.id if e else "",
@@ -98,7 +98,7 @@ def last_job(view: TaskView) -> dict[str, object] | None:
         "executor": e.executor,
         "finishTime": wire_time(e.finished_at),
         "id": e.id,
-        "jobResult": job_result(own_result),
+        "jobResult": job_result(own_result, view.dismissed.get(e.id, 0)),
         "jobType": e.job_type,
         "process": _process(e, view.last_log),
         "ruleSets": [],
@@ -154,7 +154,10 @@ def task_basic_info(view: TaskView, region: str) -> dict[str, object]:
         "createTime": wire_time(task.created_at),
         "id": task.id,
         "isFollowed": view.followed,
-        "jobResult": job_result(view.result_execution),
+        "jobResult": job_result(
+            view.result_execution,
+            view.dismissed.get(view.result_execution.id, 0) if view.result_execution else 0,
+        ),
         "lastJob": last_job(view),
         "lastUpdateTime": wire_time(task.updated_at),
         "name": task.name,

@@ -45,7 +45,7 @@ select x FROM t;
 SELECT count(*) FROM t;
 SELECT t1.x FROM t AS t1 INNER JOIN u AS t1 ON t1.id = t1.id;
 SELECT x FROM t LIMIT 5;
-SELECT a.x FROM a RIGHT JOIN b ON a.id = b.id;
+SELECT a.x FROM a LEFT JOIN b ON a.id = b.id;
 SELECT x AS x FROM t;
 SELECT x AS c, y AS c FROM t;
 SELECT x FROM t ORDER BY x, y DESC;
@@ -376,3 +376,33 @@ def test_names_a_cte_column_list_gives_and_joins_read_inside_brackets_are_used(
     assert result.error is None
     found = [(f.rule_id, f.line) for f in result.findings if f.rule_id.endswith(("AL08", "ST11"))]
     assert found == [("sqlfluff:AL08", 7), ("sqlfluff:ST11", 17)]
+
+
+def test_a_needed_distinct_and_the_preserved_side_of_a_right_join_are_not_reported(
+    tmp_path: Path,
+) -> None:
+    """DISTINCT over groups finer than the selected columns removes repeats (LeetCode's views
+    grouped by viewer and date), and the preserved side of a RIGHT JOIN decides the rows; a
+    DISTINCT over complete groups and an unread LEFT JOIN are still reported."""
+    (tmp_path / "report.sql").write_text(
+        "SELECT DISTINCT v.viewer_id AS id FROM views AS v GROUP BY v.viewer_id, v.view_date;\n"
+        "SELECT DISTINCT v.customer_id, count(v.customer_id) AS n FROM visits AS v"
+        " GROUP BY v.customer_id;\n"
+        "WITH pairs AS (SELECT DISTINCT a.user_id AS user_id, b.user_id AS other"
+        " FROM listens AS a INNER JOIN listens AS b ON a.day = b.day"
+        " GROUP BY a.user_id, b.user_id, a.day)\n"
+        "SELECT pairs.user_id FROM pairs;\n"
+        "SELECT count(*) AS n FROM activity AS a\n"
+        "RIGHT JOIN (SELECT x.player_id FROM activity AS x GROUP BY x.player_id) AS b"
+        " ON a.player_id = b.player_id;\n"
+        "SELECT a.id FROM activity AS a\n"
+        "LEFT JOIN (SELECT x.player_id FROM activity AS x GROUP BY x.player_id) AS b"
+        " ON a.player_id = b.player_id;\n"
+    )
+    groups = SQLFLUFF.split(tmp_path, ["report.sql"])
+    variant, files = groups[0]
+    selection = default_selection(SQLFLUFF, "basic")
+    result = run_batch(variant, tmp_path, files, selection, Limits(120, 2048, lambda: False))
+    assert result.error is None
+    found = [(f.rule_id, f.line) for f in result.findings if f.rule_id.endswith(("AM01", "ST11"))]
+    assert found == [("sqlfluff:AM01", 2), ("sqlfluff:ST11", 8)]

@@ -152,9 +152,21 @@ class Sqlfluff:
 # - ST11 (an unused join) of a bracketed join group (`LEFT JOIN (pg_type bt JOIN pg_namespace
 #   nbt ON ...) ON ...`) one of whose aliases the query's select list or earlier FROM reads
 #   (`bt.typname`): sqlfluff does not look into the brackets (pgwatch2's copy of the
-#   information_schema.columns view).
+#   information_schema.columns view), or the preserved side of a RIGHT or FULL JOIN, whose rows
+#   the result keeps whether or not a column of it is read (LeetCode's `RIGHT JOIN (...) b`);
+# - AM01 (DISTINCT with GROUP BY) when the GROUP BY holds an expression the select list does
+#   not: the groups are finer than the rows selected, so the DISTINCT is what removes repeats
+#   (LeetCode's `SELECT DISTINCT viewer_id ... GROUP BY viewer_id, view_date`).
 _MISREAD_RULES = frozenset(
-    {f"{NAME}:AL04", f"{NAME}:AL08", f"{NAME}:AM07", f"{NAME}:ST03", f"{NAME}:ST10", f"{NAME}:ST11"}
+    {
+        f"{NAME}:AL04",
+        f"{NAME}:AL08",
+        f"{NAME}:AM01",
+        f"{NAME}:AM07",
+        f"{NAME}:ST03",
+        f"{NAME}:ST10",
+        f"{NAME}:ST11",
+    }
 )
 _BIND_PARAMETER = re.compile(rb"\$\d+|\?|(?<![:\w]):[A-Za-z_]\w*|@\w+|%s|%\(\w+\)s")
 # What bounds one comparison (sqlfluff reports ST10 at its operator): to the left, to the right.
@@ -173,6 +185,17 @@ _NESTED = re.compile(rb"\([^()]*\)")
 _CTE_COLUMN_LIST = re.compile(
     rb"[\w\"`]+\s*\([^()]*\)\s*as\s*(?:not\s+)?(?:materialized\s*)?$", re.IGNORECASE
 )
+_PRESERVED_JOIN = re.compile(rb"\b(?:right|full)\s+(?:outer\s+)?join\s*$", re.IGNORECASE)
+# sqlfluff reports AM01 at the DISTINCT keyword.
+_DISTINCT_LIST = re.compile(
+    rb"^\s*(?:select\s+)?distinct\s+(.*?)\bfrom\b", re.IGNORECASE | re.DOTALL
+)
+_GROUP_LIST = re.compile(
+    rb"\bgroup\s+by\s+(.*?)(?:\bhaving\b|\border\s+by\b|\blimit\b|\bwindow\b|\bunion\b|$)",
+    re.IGNORECASE | re.DOTALL,
+)
+# `expr AS alias`, `expr alias`: the alias at the end of a select item.
+_ITEM_ALIAS = re.compile(rb"^(.*?)\s+(?:as\s+)?([A-Za-z_]\w*)$", re.IGNORECASE | re.DOTALL)
 _JOINED_GROUP = re.compile(r"Joined table '\((.*)' not referenced", re.DOTALL)
 # The alias of each table in a bracketed join group: `(pg_type bt JOIN pg_namespace AS nbt`.
 _GROUP_ALIAS = re.compile(
@@ -233,7 +256,11 @@ def _misread(finding: RawFinding, root: Path, texts: dict[str, _SqlText | None])
             or _CTE_COLUMN_LIST.search(before[: max(0, _scope(before, len(before)))]) is not None
         )
     if finding.rule_id.endswith(":ST11"):
-        return _bracketed_join_read(finding.message, before)
+        return _PRESERVED_JOIN.search(before) is not None or _bracketed_join_read(
+            finding.message, before
+        )
+    if finding.rule_id.endswith(":AM01"):
+        return _groups_finer_than_selected(text.blanked[cut : cut - len(before) + len(statement)])
     if finding.rule_id.endswith(":ST10"):
         left = _CONDITION_START.split(before.rsplit(b"\n", 1)[-1])[-1]
         right = _CONDITION_END.split(source[cut:].split(b"\n", 1)[0], 1)[0]
@@ -261,6 +288,30 @@ def _later_set_branch(before: bytes) -> bool:
     while _NESTED.search(level):
         level = _NESTED.sub(b" ", level)
     return _SET_OPERATOR.search(level) is not None
+
+
+def _groups_finer_than_selected(query: bytes) -> bool:
+    """Whether the GROUP BY of the SELECT DISTINCT `query` starts holds an expression that is
+    neither an item nor an alias of its select list (subqueries and call arguments flattened)."""
+    level = query
+    while _NESTED.search(level):
+        level = _NESTED.sub(b" ", level)
+    level = level.split(b")", 1)[0]  # the end of the enclosing subquery, if any
+    selected, grouped = _DISTINCT_LIST.search(level), _GROUP_LIST.search(level)
+    if selected is None or grouped is None:
+        return False
+    names: set[bytes] = set()
+    for item in selected[1].split(b","):
+        item = _normalised(item)
+        names.add(item)
+        aliased = _ITEM_ALIAS.match(item)
+        if aliased is not None and not aliased[1].endswith(b"."):
+            names.update({aliased[1].strip(), aliased[2]})
+    return any(_normalised(item) not in names for item in grouped[1].split(b",") if item.strip())
+
+
+def _normalised(item: bytes) -> bytes:
+    return re.sub(rb"\s+", b" ", re.sub(rb"[`\"\[\]]", b"", item)).strip().lower()
 
 
 def _bracketed_join_read(message: str, before: bytes) -> bool:

@@ -64,3 +64,26 @@ def test_a_scan_says_its_analysers_are_confined(tmp_path: Path) -> None:
     assert any("may read only the worktree (Landlock ABI" in line for line in observer.lines)
     assert [(f.rule_id, f.path) for f in result.findings] == [("ruff:F821", "bad.py")]
     assert result.metrics.errors == [] and not result.partial
+
+
+def test_threads_starting_at_once_share_one_private_folder(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A second folder would hold copies and configs a child confined to the first cannot read
+    (the ArkTS copies were lost that way, one run in two)."""
+    import threading
+
+    from opencheck.engine.analyzers import base
+
+    monkeypatch.setattr(base, "_TEMP", [])
+    start = threading.Barrier(8)
+    found: list[Path] = []
+
+    def first_use() -> None:
+        start.wait()
+        found.append(private_temp_folder())
+
+    threads = [threading.Thread(target=first_use) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(set(found)) == 1 and found[0].is_dir()

@@ -13,7 +13,6 @@ import tempfile
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple, Protocol
 
@@ -287,11 +286,18 @@ def bundled_binary(*names: str) -> str | None:
     return next((found for name in names if (found := shutil.which(name))), None)
 
 
-@cache
+_TEMP_LOCK = threading.Lock()
+_TEMP: list[Path] = []
+
+
 def private_temp_folder() -> Path:
     """This process's own temp folder (mode 0700): configs, copies, and confined children's
-    only writable place."""
-    return Path(tempfile.mkdtemp(prefix="opencheck-"))
+    only writable place. One per process: batches start in parallel threads, and a second
+    folder would be unreadable to a child confined to the first."""
+    with _TEMP_LOCK:
+        if not _TEMP:
+            _TEMP[:] = [Path(tempfile.mkdtemp(prefix="opencheck-"))]
+        return _TEMP[0]
 
 
 def worktree_only(root: Path) -> runner.Confinement:

@@ -110,6 +110,12 @@ def test_a_task_s_own_threshold_wins_until_switched_off(api: Api, repo_factory) 
     (config,) = _params(api, dev, pid, tid, rsid)[0]["checker_configs"]
     assert (config["status"], config["value"]) == ("off", "20")
     assert _complex_findings(api, tid, dev) == []
+    # The rule set's own switch `off` drops every value the task set for it.
+    assert _configure(api, dev, pid, tid, ruleset_id=rsid, task_check_settings=[setting]).is_success
+    r = _configure(api, dev, pid, tid, ruleset_id=rsid, status="off", task_check_settings=[])
+    assert r.status_code == 200, r.text
+    (config,) = _params(api, dev, pid, tid, rsid)[0]["checker_configs"]
+    assert (config["status"], config["value"]) == ("off", "20")
 
 
 @pytest.mark.parametrize(

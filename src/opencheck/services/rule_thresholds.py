@@ -7,7 +7,7 @@ A threshold is named on the wire by `<catalog rule id>.<option key>` (`ruff:C901
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -93,7 +93,3 @@ def effective(rule: Rule, values: Mapping[str, Mapping[str, int]]) -> dict[str, 
     """Every option of `rule` with its value in `values`, else its default."""
     chosen = values.get(rule.id, {})
     return {o.key: chosen.get(o.key, o.default) for o in rule.options}
-
-
-def rules_with_thresholds(rules: Iterable[Rule]) -> list[Rule]:
-    return [r for r in rules if r.options]

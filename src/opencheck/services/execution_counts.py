@@ -19,6 +19,9 @@ from opencheck.engine.analyzers.registry import is_security_rule
 from opencheck.services.defects import EFFECTIVE_STATUS
 from opencheck.store.models import ConfigTemplate, DefectOccurrence, Execution, Task, TaskDefect
 
+# What every counter counts: occurrences whose task's defect is, in effect, unresolved.
+UNRESOLVED = DefectStatus.UNRESOLVED.value == EFFECTIVE_STATUS
+
 
 def derive(session: Session, execution: Execution) -> dict[str, object]:
     """The counter columns and `review_result` of the execution, from its unresolved defects.
@@ -34,7 +37,7 @@ def derive(session: Session, execution: Execution) -> dict[str, object]:
         .join(TaskDefect, TaskDefect.id == DefectOccurrence.defect_id)
         .where(
             DefectOccurrence.execution_id == execution.id,
-            DefectStatus.UNRESOLVED.value == EFFECTIVE_STATUS,
+            UNRESOLVED,
         )
         .group_by(DefectOccurrence.severity, TaskDefect.hotspot, TaskDefect.rule_id)
     ):
@@ -53,6 +56,25 @@ def derive(session: Session, execution: Execution) -> dict[str, object]:
         "security_count": security,
         "defect_count": sum(counts.values()),
     }
+
+
+def severity_counts(session: Session, execution_ids: Iterable[str]) -> dict[str, Counter[Severity]]:
+    """The unresolved defects of each execution per severity (as `derive` counts them, hotspots
+    included), in one query; an execution without any has an empty Counter."""
+    ids = list(set(execution_ids))
+    counts: dict[str, Counter[Severity]] = {execution_id: Counter() for execution_id in ids}
+    if not ids:
+        return counts
+    rows = session.execute(
+        select(DefectOccurrence.execution_id, DefectOccurrence.severity, func.count())
+        .select_from(DefectOccurrence)
+        .join(TaskDefect, TaskDefect.id == DefectOccurrence.defect_id)
+        .where(DefectOccurrence.execution_id.in_(ids), UNRESOLVED)
+        .group_by(DefectOccurrence.execution_id, DefectOccurrence.severity)
+    )
+    for execution_id, severity, number in rows:
+        counts[execution_id][Severity(severity)] += int(number)
+    return counts
 
 
 def dismissed(session: Session, execution_ids: Iterable[str]) -> dict[str, int]:

@@ -22,6 +22,7 @@ QUERY_RANGES: dict[str, dict[str, tuple[int, int | None]]] = {
     "/v2/{project_id}/tasks": _PAGE,
     "/v2/tasks/{task_id}/defects-detail": {"offset": (0, 999_999), "limit": (1, 200)},
     "/v2/{project_id}/tasks/{task_id}/listpathtree": {"offset": (0, 999_999), "limit": (1, 1000)},
+    "/v2/{project_id}/tasks/{task_id}/checkrecord": {"offset": (0, 999_999), "limit": (1, 1000)},
     "/v2/rules": _CATALOG,
     "/v2/{project_id}/rulesets": _CATALOG,
     "/v2/{project_id}/ruleset/{ruleset_id}/rules": _CATALOG,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from opencheck.domain.severity import Severity
 from opencheck.errors import InvalidParameter
 
@@ -21,6 +23,25 @@ def int_param(value: str | None, name: str, *, low: int, high: int | None, defau
     if number < low or (high is not None and number > high):
         raise InvalidParameter(f"{name} must be in the range {allowed}, got {number}")
     return number
+
+
+WIRE_TIME = "%Y-%m-%dT%H:%M:%SZ"
+
+
+def time_param(value: str | None, name: str, *, default: datetime) -> datetime:
+    """A UTC time in the wire's `yyyy-MM-ddTHH:mm:ssZ` (decision 2); anything else is a 400."""
+    if value is None:
+        return default
+    try:
+        # strptime alone would accept single-digit fields ("2026-1-5T1:2:3Z").
+        parsed = datetime.strptime(value, WIRE_TIME)
+        if len(value) != len("2000-01-01T00:00:00Z"):
+            raise ValueError(value)
+    except ValueError:
+        raise InvalidParameter(
+            f"{name} must be a UTC time yyyy-MM-ddTHH:mm:ssZ, e.g. 2025-11-28T06:55:41Z"
+        ) from None
+    return parsed.replace(tzinfo=UTC)
 
 
 def bool_param(value: str | None, name: str, *, default: bool) -> bool:

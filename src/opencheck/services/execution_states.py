@@ -96,6 +96,17 @@ def log_texts(session: Session, execution_ids: Iterable[str]) -> dict[str, str]:
     return texts
 
 
+def log_rows(session: Session, execution_id: str) -> list[ExecutionLog]:
+    """The execution's log rows, in the order they were written."""
+    return list(
+        session.scalars(
+            select(ExecutionLog)
+            .where(ExecutionLog.execution_id == execution_id)
+            .order_by(ExecutionLog.id)
+        )
+    )
+
+
 def last_message(session: Session, execution_id: str) -> str:
     """The latest message of the log (its level kept as a prefix), or ""."""
     row = session.scalar(

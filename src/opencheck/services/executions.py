@@ -128,12 +128,12 @@ def stop_task(session: Session, *, principal: Principal, task_id: str) -> Execut
 
 
 def get_execution_or_raise(
-    session: Session, *, task_id: str, execution_id: str | None
+    session: Session, *, task_id: str, execution_id: str | None, param: str = "job_id"
 ) -> Execution:
-    """The named execution of the task, else its latest one."""
+    """The named execution of the task, else its latest one; `param` names the id in errors."""
     query = select(Execution).where(Execution.task_id == task_id)
     if execution_id:
-        check_id(execution_id, "job_id")
+        check_id(execution_id, param)
         query = query.where(Execution.id == execution_id)
     execution = session.scalar(query.order_by(Execution.created_at.desc()).limit(1))
     if execution is None:

@@ -1,23 +1,11 @@
-"""Task settings and ignored paths through HTTP and through the official SDK."""
+"""Task settings and ignored paths through HTTP (the SDK's calls are in tests/compat)."""
 
 from __future__ import annotations
 
 import json
 
 import pytest
-from huaweicloudsdkcodeartscheck.v2 import (
-    IgnorePathSettingItem,
-    ShowTaskPathTreeRequest,
-    ShowTaskSettingsRequest,
-    TaskAdvancedSettingsItem,
-    UpdateIgnorePathRequest,
-    UpdateIgnorePathRequestBody,
-    UpdateTaskSettingsRequest,
-    UpdateTaskSettingsRequestBody,
-)
-from huaweicloudsdkcore.exceptions import exceptions
 
-from tests.compat.test_sdk_basics import _client
 from tests.conftest import Api
 
 pytestmark = pytest.mark.slow
@@ -90,28 +78,3 @@ def test_ignored_paths_show_at_once_and_leave_the_next_check(api: Api, repo_fact
         assert api.http.post(url, json=body, headers=api.admin.headers).status_code == 400
     body = {"ignore_path_settings": [{"file_path": "x", "checkbox_status": "maybe"}]}
     assert api.http.post(url, json=body, headers=api.admin.headers).status_code == 400
-
-
-def test_the_official_sdk_reads_and_writes_settings(api: Api, repo_factory) -> None:  # type: ignore[no-untyped-def]
-    pid = api.project()
-    tid = api.create_task(pid, git_url=str(repo_factory(FILES)))
-    client = _client(api, pid)
-    item = TaskAdvancedSettingsItem(key="taskName", value="via-sdk")
-    client.update_task_settings(UpdateTaskSettingsRequest(
-        project_id=pid, task_id=tid, body=UpdateTaskSettingsRequestBody([item])))  # fmt: skip
-    shown = client.show_task_settings(
-        ShowTaskSettingsRequest(project_id=pid, task_id=tid, limit=50)
-    )
-    assert {s.key: s.value for s in shown.info}["taskName"] == "via-sdk"
-    assert shown.total == len(shown.info)
-    ignore = IgnorePathSettingItem(file_path="legacy", checkbox_status="all")
-    client.update_ignore_path(UpdateIgnorePathRequest(
-        project_id=pid, task_id=tid, body=UpdateIgnorePathRequestBody([ignore])))  # fmt: skip
-    api.wait(tid, api.run(tid))
-    tree = client.show_task_path_tree(ShowTaskPathTreeRequest(project_id=pid, task_id=tid))
-    assert {n.file_path: n.checkbox_status for n in tree.info}["legacy"] == "all"
-    with pytest.raises(exceptions.ClientRequestException) as failed:
-        bad = TaskAdvancedSettingsItem(key="customImage", value="img")
-        client.update_task_settings(UpdateTaskSettingsRequest(
-            project_id=pid, task_id=tid, body=UpdateTaskSettingsRequestBody([bad])))  # fmt: skip
-    assert failed.value.status_code == 400 and failed.value.error_code == "CC.00050000"

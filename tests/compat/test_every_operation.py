@@ -4,9 +4,12 @@ are asserted. Runs on SQLite and PostgreSQL (the session's backends)."""
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 from huaweicloudsdkcodeartscheck.v2 import (
     CheckParametersRequest,
+    CheckRecordRequest,
     CheckRulesetParametersRequest,
     ConfigTaskParameterBody,
     CreateRulesetRequest,
@@ -16,6 +19,7 @@ from huaweicloudsdkcodeartscheck.v2 import (
     CustomAttributesRule,
     DeleteRulesetRequest,
     DeleteTaskRequest,
+    IgnorePathSettingItem,
     ListRulesetsRequest,
     ListRulesRequest,
     ListTaskParameterRequest,
@@ -32,17 +36,26 @@ from huaweicloudsdkcodeartscheck.v2 import (
     ShowTaskDefectsStatisticRequest,
     ShowTaskDetailRequest,
     ShowTaskListByProjectIdRequest,
+    ShowTasklogRequest,
     ShowTaskPathTreeRequest,
+    ShowTaskSettingsRequest,
     ShowTasksRulesetsRequest,
     StopTaskByIdRequest,
+    TaskAdvancedSettingsItem,
     TaskCheckSettingsItem,
     UpdateDefectRequestBody,
     UpdateDefectStatusRequest,
+    UpdateIgnorePathRequest,
+    UpdateIgnorePathRequestBody,
     UpdateTaskRulesetItem,
     UpdateTaskRulesetRequest,
+    UpdateTaskSettingsRequest,
+    UpdateTaskSettingsRequestBody,
 )
+from huaweicloudsdkcore.exceptions import exceptions
 
 from tests.api.test_check_parameters import GRADE
+from tests.api.test_task_settings import FILES as SETTINGS_FILES
 from tests.compat.test_sdk_basics import _client
 from tests.conftest import Api
 
@@ -70,6 +83,19 @@ def test_every_task_execution_and_result_operation(api: Api, repo_factory) -> No
     rules = {d.defect_checker_name for d in defects.defects}
     assert defects.total == len(defects.defects) and "ruff:F821" in rules
     assert all(d.file_path == "app/main.py" for d in defects.defects)
+    levels = Counter(d.defect_level for d in defects.defects)  # all unresolved so far
+    records = client.check_record(CheckRecordRequest(project_id=pid, task_id=tid, offset=0,
+                                                     limit=10, start_time="2000-01-01T00:00:00Z"))  # fmt: skip
+    assert records.total == 1 and records.data[0].check_end_time.endswith("Z")
+    counts = records.data[0].issue_counts
+    assert (counts.critical, counts.serious, counts.normal, counts.prompt) == (1, 0, 1, 1)
+    assert (counts.critical, counts.serious, counts.normal, counts.prompt) == tuple(
+        levels[code] for code in "0123")  # fmt: skip
+    log = client.show_tasklog(ShowTasklogRequest(project_id=pid, task_id=tid, execute_id=exec_id))
+    assert (log.param_info.branch, log.param_info.language) == ("main", "Python")
+    assert log.log_info[0].display_name.startswith("Check queued by ")
+    assert log.log_info[-1].display_name == "all subJob finish!"
+    assert {line.level for line in log.log_info} == {"INFO"}
     statistic = client.show_task_defects_statistic(ShowTaskDefectsStatisticRequest(task_id=tid))
     assert statistic.severity and statistic.status
     ignored = UpdateDefectRequestBody(defect_id=defects.defects[-1].defect_id, defect_status="2")
@@ -168,3 +194,28 @@ def test_every_check_parameter_operation(api: Api, repo_factory) -> None:  # typ
     assert api.wait(tid, exec_id)["task_status"] == 2
     defects = client.show_task_defects(ShowTaskDefectsRequest(task_id=tid, offset=0, limit=50))
     assert "ruff:C901" not in {d.defect_checker_name for d in defects.defects}  # 4 <= 5
+
+
+def test_every_task_settings_operation(api: Api, repo_factory) -> None:  # type: ignore[no-untyped-def]
+    pid = api.project()
+    tid = api.create_task(pid, git_url=str(repo_factory(SETTINGS_FILES)))
+    client = _client(api, pid)
+    item = TaskAdvancedSettingsItem(key="taskName", value="via-sdk")
+    client.update_task_settings(UpdateTaskSettingsRequest(
+        project_id=pid, task_id=tid, body=UpdateTaskSettingsRequestBody([item])))  # fmt: skip
+    shown = client.show_task_settings(
+        ShowTaskSettingsRequest(project_id=pid, task_id=tid, limit=50)
+    )
+    assert {s.key: s.value for s in shown.info}["taskName"] == "via-sdk"
+    assert shown.total == len(shown.info)
+    ignore = IgnorePathSettingItem(file_path="legacy", checkbox_status="all")
+    client.update_ignore_path(UpdateIgnorePathRequest(
+        project_id=pid, task_id=tid, body=UpdateIgnorePathRequestBody([ignore])))  # fmt: skip
+    api.wait(tid, api.run(tid))
+    tree = client.show_task_path_tree(ShowTaskPathTreeRequest(project_id=pid, task_id=tid))
+    assert {n.file_path: n.checkbox_status for n in tree.info}["legacy"] == "all"
+    with pytest.raises(exceptions.ClientRequestException) as failed:
+        bad = TaskAdvancedSettingsItem(key="customImage", value="img")
+        client.update_task_settings(UpdateTaskSettingsRequest(
+            project_id=pid, task_id=tid, body=UpdateTaskSettingsRequestBody([bad])))  # fmt: skip
+    assert failed.value.status_code == 400 and failed.value.error_code == "CC.00050000"

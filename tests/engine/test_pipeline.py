@@ -97,7 +97,7 @@ def test_full_scan(make_repo: Callable[..., GitRepo], settings: EngineSettings) 
         ("ruff:F821", "app.py", 5, Severity.CRITICAL, "    return eval(text) + missing"),
     ]
     assert {f.language for f in result.findings} == {"Python"}
-    assert all(f.fingerprint.startswith("v1:") for f in result.findings)
+    assert all(f.fingerprint.startswith("v2:") for f in result.findings)
     assert result.languages == {
         "Python": LanguageStats(files=1, code=3, comments=0, blanks=2),
         "SQL": LanguageStats(files=1, code=3, comments=1, blanks=1),
@@ -130,7 +130,12 @@ def test_fingerprints_survive_code_moving_down(
     repo.commit()
     after = scan(repo, settings, Recorder())
     assert [f.line for f in after.findings] == [f.line + 2 for f in before.findings]
-    assert [f.fingerprint for f in after.findings] == [f.fingerprint for f in before.findings]
+    assert [f.line_key for f in after.findings] == [f.line_key for f in before.findings]
+    # The first line now has a neighbour above: only its strict fingerprint changes.
+    moved = [
+        a.fingerprint == b.fingerprint for a, b in zip(after.findings, before.findings, strict=True)
+    ]
+    assert moved == [f.line != 1 for f in before.findings]
 
 
 def test_security_rule_type(make_repo: Callable[..., GitRepo], settings: EngineSettings) -> None:

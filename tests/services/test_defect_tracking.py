@@ -12,7 +12,7 @@ from opencheck.domain.severity import Severity
 from opencheck.runtime import Runtime
 from opencheck.services import defect_tracking, execution_states
 from opencheck.store.db import unit_of_work
-from opencheck.store.models import DefectOccurrence, Execution, TaskDefect
+from opencheck.store.models import DefectOccurrence, Execution, ExecutionFile, TaskDefect
 from tests.services.conftest import make_task
 
 
@@ -46,9 +46,13 @@ def test_a_defect_is_new_then_seen_then_fixed_then_reopened(runtime: Runtime) ->
         third = _execution(s, task.id)
         defect_tracking.record(s, third, [_finding("a", 5), _finding("b", 9)])
         assert _states(s)["b"] == (Detection.REOPENED.value, 0)
-        assert defect_tracking.count_not_in(s, third.id, second.id) == 1  # b is new again
-        assert defect_tracking.count_not_in(s, second.id, first.id) == 0
-        assert defect_tracking.count_not_in(s, first.id, second.id) == 1  # b was fixed
+        detections = s.execute(
+            select(Execution.id, DefectOccurrence.detection)
+            .join(DefectOccurrence)
+            .order_by(Execution.created_at, DefectOccurrence.line)
+        ).all()
+        assert detections == [(first.id, "new"), (first.id, "new"), (second.id, "unresolved"),
+                              (third.id, "unresolved"), (third.id, "reopened")]  # fmt: skip
         lines = s.execute(
             select(DefectOccurrence.execution_id, DefectOccurrence.line)
             .join(TaskDefect)
@@ -57,3 +61,18 @@ def test_a_defect_is_new_then_seen_then_fixed_then_reopened(runtime: Runtime) ->
         ).all()
         assert lines == [(first.id, 1), (second.id, 5), (third.id, 5)]
         assert len(s.scalars(select(TaskDefect)).all()) == 2
+
+
+def test_only_a_full_execution_fixes_and_only_in_files_it_checked(runtime: Runtime) -> None:
+    with unit_of_work(runtime.sessions) as s:
+        task = make_task(s, runtime)
+        defect_tracking.record(s, _execution(s, task.id), [_finding("a", 1)])
+        not_checked = _execution(s, task.id)
+        s.add(ExecutionFile(execution_id=not_checked.id, path="a.py", language="Python",
+                            unchecked_reason="ruff: timed out"))  # fmt: skip
+        s.flush()
+        assert defect_tracking.record(s, not_checked, []) == 0
+        assert defect_tracking.record(s, _execution(s, task.id), [], full=False) == 0
+        assert _states(s) == {"a": ("new", 0)}
+        assert defect_tracking.record(s, _execution(s, task.id), []) == 1
+        assert _states(s) == {"a": ("fixed", 0)}

@@ -54,7 +54,7 @@ def test_credentials_in_stored_urls_move_into_the_encrypted_ones(
     from sqlalchemy.orm import Session
 
     from opencheck.services.secrets import load_cipher
-    from opencheck.store.models import ConfigTemplate, Execution, Project, Task, User
+    from opencheck.store.models import ConfigTemplate, Execution, Task
 
     engine = make_engine(db_url)
     cipher = load_cipher("", tmp_path)
@@ -65,22 +65,16 @@ def test_credentials_in_stored_urls_move_into_the_encrypted_ones(
             cfg = migrate.alembic_config(db_url)
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "0006")
-        with Session(engine) as s, s.begin():
-            project, user = Project(name="p"), User(name="u", password_hash="x")
-            s.add_all([project, user])
-            s.flush()
-            template = ConfigTemplate(project_id=project.id, name="t", repo_url=leaky,
-                                      repo_type="GitPub", branch="main", creator="x",
-                                      last_reviser="x", review_data={})  # fmt: skip
-            s.add(template)
-            s.flush()
-            task = Task(project_id=project.id, template_id=template.id, name="t", git_url=leaky,
-                        git_url_key="git.example.com/team/repo", git_branch="main",
-                        creator_id=user.id)  # fmt: skip
-            s.add(task)
-            s.flush()
-            _insert(s.connection(), "executions", task_id=task.id, job_type="full",
-                    status="success", executor="x", git_url=leaky, git_branch="main")  # fmt: skip
+            project = _insert(conn, "projects", name="p")
+            user = _insert(conn, "users", name="u", password_hash="x")
+            template = _insert(conn, "config_templates", project_id=project, name="t",
+                               repo_url=leaky, repo_type="GitPub", branch="main", creator="x",
+                               last_reviser="x", review_data={})  # fmt: skip
+            task = _insert(conn, "tasks", project_id=project, template_id=template, name="t",
+                           git_url=leaky, git_url_key="git.example.com/team/repo",
+                           git_branch="main", creator_id=user)  # fmt: skip
+            _insert(conn, "executions", task_id=task, job_type="full", status="success",
+                    executor="x", git_url=leaky, git_branch="main")  # fmt: skip
         migrate.upgrade(engine, tmp_path, cipher.encrypt)
         with Session(engine) as s:
             stored = s.scalars(select(Task)).one()
@@ -180,6 +174,7 @@ def test_per_execution_defects_become_task_defects_and_occurrences(
 ) -> None:
     from alembic import command
 
+    from opencheck.engine.fingerprint import line_key
     from opencheck.store.models import DefectOccurrence, TaskDefect
 
     engine = make_engine(db_url)
@@ -225,5 +220,12 @@ def test_per_execution_defects_become_task_defects_and_occurrences(
             assert [(o.execution_id, o.line, o.suppression) for o in occurrences] == [
                 (runs[0], 3, None), (runs[1], 5, None), (runs[1], 7, "noqa: legacy"),
                 (runs[0], 9, None)]  # fmt: skip
+            # 0012: the loose identity from the last occurrence, counted per execution.
+            assert {d.fingerprint: (d.path, d.line_key) for d in defects.values()} == {
+                "fp-kept": ("a.py", line_key("ruff:F401", "importos", 0)),
+                "fp-hushed": ("a.py", line_key("ruff:F401", "importos", 1)),
+                "fp-gone": ("a.py", line_key("ruff:F401", "importos", 0)),
+            }
+            assert [o.detection for o in occurrences] == ["new", "unresolved", "new", "new"]
     finally:
         engine.dispose()

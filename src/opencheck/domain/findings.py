@@ -26,3 +26,6 @@ class Finding(NamedTuple):
     suppression: str | None = None
     # A security-sensitive use to review, not a proven vulnerability: never counted by the gate.
     hotspot: bool = False
+    # The loose identity (rule, line, occurrence; engine/fingerprint.py), matched with `path`
+    # when the fingerprint no longer matches.
+    line_key: str = ""

@@ -13,7 +13,7 @@ from opencheck.domain.findings import MAX_CODE_LINE, Finding
 from opencheck.domain.severity import Severity
 from opencheck.engine.analysis import AnalysisOutcome
 from opencheck.engine.analyzers.base import RawFinding
-from opencheck.engine.fingerprint import fingerprints
+from opencheck.engine.fingerprint import identities
 from opencheck.engine.inventory import Inventory
 from opencheck.engine.suppressing import mark_suppressed, unused_findings
 
@@ -52,7 +52,7 @@ def to_findings(
     language_of = inventory.language_of()
     sources: dict[str, list[str]] = {}
     lines = [_source_line(root, f, sources) for f in raw]
-    prints = fingerprints((f.rule_id, f.path, line) for f, line in zip(raw, lines, strict=True))
+    keys = identities((f.rule_id, f.path, f.line, sources[f.path]) for f in raw)
     findings = [
         Finding(
             rule_id=f.rule_id,
@@ -62,11 +62,12 @@ def to_findings(
             column=f.column,
             message=f.message,
             code_line=line.rstrip()[:MAX_CODE_LINE],
-            fingerprint=fp,
+            fingerprint=key.fingerprint,
             language=language_of.get(f.path, ""),
             hotspot=f.rule_id in hotspots,
+            line_key=key.line_key,
         )
-        for f, line, fp in zip(raw, lines, prints, strict=True)
+        for f, line, key in zip(raw, lines, keys, strict=True)
     ]
     return _with_suppressions(root, inventory, outcome, findings, sources, unused or {})
 

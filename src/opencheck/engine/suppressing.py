@@ -16,7 +16,7 @@ from opencheck.domain.findings import MAX_CODE_LINE, Finding
 from opencheck.domain.severity import Severity
 from opencheck.engine.analyzers.base import RuleSelection
 from opencheck.engine.analyzers.registry import ENGINE_RULES, all_rules
-from opencheck.engine.fingerprint import fingerprints
+from opencheck.engine.fingerprint import identities
 from opencheck.engine.suppressions import RuleRef, Unused, suppressions
 
 UNUSED_RULE = "opencheck:unused-suppression"
@@ -101,7 +101,7 @@ def unused_findings(
     `files` maps a language to its paths; only languages in `severities` are reported.
     """
     refs = _rule_refs(frozenset(ran))
-    found: list[tuple[str, str, Unused, str]] = []
+    found: list[tuple[str, str, Unused, list[str]]] = []
     for language, paths in files.items():
         if language not in severities:
             continue
@@ -112,8 +112,8 @@ def unused_findings(
                 idle = suppressions([], lines, language, refs.get(language, {})).unused
             else:
                 idle = known.get(path, [])
-            found.extend((path, language, marker, _line(lines, marker.line)) for marker in idle)
-    prints = fingerprints((UNUSED_RULE, path, text) for path, _, _, text in found)
+            found.extend((path, language, marker, lines) for marker in idle)
+    keys = identities((UNUSED_RULE, path, marker.line, lines) for path, _, marker, lines in found)
     return [
         Finding(
             rule_id=UNUSED_RULE,
@@ -122,11 +122,12 @@ def unused_findings(
             line=marker.line,
             column=1,
             message=_message(marker),
-            code_line=text.rstrip()[:MAX_CODE_LINE],
-            fingerprint=fp,
+            code_line=_line(lines, marker.line).rstrip()[:MAX_CODE_LINE],
+            fingerprint=key.fingerprint,
             language=language,
+            line_key=key.line_key,
         )
-        for (path, language, marker, text), fp in zip(found, prints, strict=True)
+        for (path, language, marker, lines), key in zip(found, keys, strict=True)
     ]
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from opencheck.domain import gate
-from opencheck.domain.defects import DefectStatus
+from opencheck.domain.defects import DefectStatus, Detection
 from opencheck.domain.severity import Severity
 from opencheck.engine.analyzers.registry import is_security_rule
 from opencheck.services.defects import EFFECTIVE_STATUS
@@ -21,31 +21,44 @@ from opencheck.store.models import ConfigTemplate, DefectOccurrence, Execution, 
 
 # What every counter counts: occurrences whose task's defect is, in effect, unresolved.
 UNRESOLVED = DefectStatus.UNRESOLVED.value == EFFECTIVE_STATUS
+# A defect first reported, or reported again after it was fixed, is new in that execution.
+NEW_IN_EXECUTION = frozenset({Detection.NEW.value, Detection.REOPENED.value})
 
 
 def derive(session: Session, execution: Execution) -> dict[str, object]:
     """The counter columns and `review_result` of the execution, from its unresolved defects.
 
     Hotspots are counted but never judged by the gate; ignored and resolved defects neither.
+    `new_count` counts the unresolved defects new or reopened in this execution.
     """
     counts: Counter[Severity] = Counter()
     gated: Counter[Severity] = Counter()
-    security = 0
-    for severity, hotspot, rule_id, number in session.execute(
-        select(DefectOccurrence.severity, TaskDefect.hotspot, TaskDefect.rule_id, func.count())
+    security = new = 0
+    for severity, hotspot, rule_id, detection, number in session.execute(
+        select(
+            DefectOccurrence.severity,
+            TaskDefect.hotspot,
+            TaskDefect.rule_id,
+            DefectOccurrence.detection,
+            func.count(),
+        )
         .select_from(DefectOccurrence)
         .join(TaskDefect, TaskDefect.id == DefectOccurrence.defect_id)
-        .where(
-            DefectOccurrence.execution_id == execution.id,
-            UNRESOLVED,
+        .where(DefectOccurrence.execution_id == execution.id, UNRESOLVED)
+        .group_by(
+            DefectOccurrence.severity,
+            TaskDefect.hotspot,
+            TaskDefect.rule_id,
+            DefectOccurrence.detection,
         )
-        .group_by(DefectOccurrence.severity, TaskDefect.hotspot, TaskDefect.rule_id)
     ):
         counts[Severity(severity)] += number
         if not hotspot:
             gated[Severity(severity)] += number
         if is_security_rule(rule_id):
             security += number
+        if detection in NEW_IN_EXECUTION:
+            new += number
     return {
         "review_result": gate.evaluate(gate_of(session, execution), gated),
         "critical_count": counts[Severity.CRITICAL],
@@ -55,6 +68,7 @@ def derive(session: Session, execution: Execution) -> dict[str, object]:
         "info_count": counts[Severity.INFO],
         "security_count": security,
         "defect_count": sum(counts.values()),
+        "new_count": new,
     }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import asdict
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, update
 from sqlalchemy.orm import Session
 
 from opencheck.domain import gate
@@ -31,21 +31,6 @@ def _unique(findings: Iterable[Finding]) -> list[Finding]:
     for f in findings:
         seen.setdefault(f.fingerprint, f)
     return list(seen.values())
-
-
-def previous_success(session: Session, execution: Execution) -> str | None:
-    """The task's last successful execution before this one: the baseline for new/fixed."""
-    return session.scalar(
-        select(Execution.id)
-        .where(
-            Execution.task_id == execution.task_id,
-            Execution.status == ExecutionStatus.SUCCESS.value,
-            Execution.id != execution.id,
-            Execution.created_at <= execution.created_at,
-        )
-        .order_by(Execution.created_at.desc())
-        .limit(1)
-    )
 
 
 def _store_languages(session: Session, execution_id: str, result: ScanResult) -> None:
@@ -121,20 +106,16 @@ def store(session: Session, *, execution_id: str, result: ScanResult) -> None:
     execution = session.get(Execution, execution_id)
     assert execution is not None
     stored = _unique(result.findings)
-    defect_tracking.record(session, execution, stored)
+    _store_languages(session, execution_id, result)
+    _store_files(session, execution_id, result)  # first: the files it did not check fix nothing
+    fixed = defect_tracking.record(session, execution, stored)
     # Suppressed defects are stored but count nowhere: not in the gate, totals or summaries.
     findings = [f for f in stored if f.suppression is None]
-    _store_languages(session, execution_id, result)
-    _store_files(session, execution_id, result)
     counted = execution_counts.derive(session, execution)
     verdict = counted["review_result"]
-    baseline = previous_success(session, execution)
-    count_not_in = defect_tracking.count_not_in
-    new = count_not_in(session, execution_id, baseline) if baseline else len(findings)
-    fixed = count_not_in(session, baseline, execution_id) if baseline else 0
     lines = [
         f"{len(findings)} defects stored"
-        f" ({new} new, {fixed} fixed since the last successful check)",
+        f" ({counted['new_count']} new, {fixed} fixed since the last check)",
         f"Quality gate {'passed' if verdict == gate.GATE_PASSED else 'failed'}",
     ]
     if len(stored) > len(findings):
@@ -153,7 +134,6 @@ def store(session: Session, *, execution_id: str, result: ScanResult) -> None:
         **counted,
         code_lines=sum(s.code for s in result.languages.values()),
         file_total=sum(s.files for s in result.languages.values()),
-        new_count=new,
         fixed_count=fixed,
     )
     if not moved:  # stopped or failed meanwhile: its results must not land (rolled back)

@@ -254,6 +254,15 @@ class Task(Base):
     last_result_execution_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    task_type: Mapped[str] = mapped_column(String(8), default="full", server_default="full")
+    # An incremental task: whose triage it shares, and the merge request it checks.
+    parent_task_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    inc_source_branch: Mapped[str | None] = mapped_column(String(512), nullable=True)
+    inc_target_branch: Mapped[str | None] = mapped_column(String(512), nullable=True)
+    merge_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # The gate judges every defect ("full") or those new since `new_code_since` ("new").
+    gate_scope: Mapped[str] = mapped_column(String(8), default="full", server_default="full")
+    new_code_since: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class TaskCheckParameter(Base):
@@ -297,6 +306,7 @@ class Execution(Base):
     credentials_enc: Mapped[str | None] = mapped_column(Text, nullable=True)
     ref: Mapped[str | None] = mapped_column(String(32), nullable=True)
     commit_sha: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    base_sha: Mapped[str | None] = mapped_column(String(64), nullable=True)  # incremental only
     cancel_requested: Mapped[bool] = mapped_column(Boolean, default=False)
     partial: Mapped[bool] = mapped_column(Boolean, default=False)
     review_result: Mapped[str | None] = mapped_column(String(16), nullable=True)
@@ -399,6 +409,11 @@ class TaskDefect(Base):
     first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     fixed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # The loose identity (engine/fingerprint.py): where the defect was last seen, and its line.
+    path: Mapped[str] = mapped_column(String(2048), default="", server_default="")
+    line_key: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    status_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)  # ignore ends
+    delayed_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class DefectTriage(Base):
@@ -438,3 +453,7 @@ class DefectOccurrence(Base):
     code_line: Mapped[str] = mapped_column(Text)
     # The reason a marker in the code gave for suppressing it (it then counts as ignored).
     suppression: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # Detection in this execution: new, unresolved or reopened (domain.defects.Detection).
+    detection: Mapped[str] = mapped_column(
+        String(16), default="unresolved", server_default="unresolved"
+    )

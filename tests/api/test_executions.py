@@ -230,7 +230,10 @@ def test_run_body_validation_and_unknown_ids(api: Api) -> None:
         assert r.status_code == 400, path
     r = api.http.get(f"/v2/tasks/{tid}/progress", headers=h)
     assert r.status_code == 404  # never executed
-    r = api.http.post(f"/v2/tasks/{tid}/run", json={"ref": "pull", "unknown": 1}, headers=h)
+    # A merge request's ref on a task that names no merge request (test_incremental.py).
+    r = api.http.post(f"/v2/tasks/{tid}/run", json={"ref": "pull"}, headers=h)
+    assert r.status_code == 400 and "merge_id" in r.json()["error_msg"]
+    r = api.http.post(f"/v2/tasks/{tid}/run", json={"unknown": 1}, headers=h)
     assert r.status_code == 200
     api.http.post(f"/v2/tasks/{tid}/stop", headers=h)
 

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+
+from opencheck.domain.findings import Finding
 
 _HUNK = re.compile(rb"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@")
 _ESCAPES = {b"a": 7, b"b": 8, b"t": 9, b"n": 10, b"v": 11, b"f": 12, b"r": 13, b'"': 34, b"\\": 92}
@@ -20,6 +23,27 @@ class FileChange:
 
     def touches(self, line: int) -> bool:
         return any(start <= line <= end for start, end in self.lines)
+
+
+def on_changed_lines(findings: list[Finding], changes: Sequence[FileChange]) -> list[Finding]:
+    """The findings on lines a change added or modified."""
+    by_path = {change.path: change for change in changes}
+    return [f for f in findings if (c := by_path.get(f.path)) is not None and c.touches(f.line)]
+
+
+def only_changed(
+    changes: Sequence[FileChange], leave_out: Callable[[str], bool] | None
+) -> Callable[[str], bool]:
+    """Leave out every file but the changed ones (and those `leave_out` already leaves out)."""
+    changed = {change.path for change in changes}
+    return lambda path: path not in changed or (leave_out is not None and leave_out(path))
+
+
+def describe(changes: Sequence[FileChange]) -> str:
+    """ "3 files changed (40 lines, 1 renamed)", for the log."""
+    lines = sum(end - start + 1 for change in changes for start, end in change.lines)
+    renamed = sum(change.old_path is not None for change in changes)
+    return f"{len(changes)} files changed ({lines} lines, {renamed} renamed)"
 
 
 def parse(raw: bytes) -> list[FileChange]:

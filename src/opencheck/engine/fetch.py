@@ -16,7 +16,7 @@ from typing import NoReturn
 
 from opencheck.engine import checkout_budget, runner
 from opencheck.engine.checkout_budget import CheckoutBudget
-from opencheck.engine.diffs import FileChange, parse
+from opencheck.engine.diffs import FileChange, only_changed, parse
 from opencheck.engine.errors import EngineError, FetchError, ScanCancelled, redact
 from opencheck.engine.git_config import GIT_ENV, SAFE_CONFIG
 from opencheck.engine.git_errors import failure_reason, last_line
@@ -106,10 +106,13 @@ class RepoCache:
         leave_out: Callable[[str], bool] | None = None,
         target: Target | None = None,
         compare_to: Target | None = None,
+        changed_only: bool = False,
+        compare_optional: bool = False,
     ) -> Iterator[Checkout]:
         """Fetch `branch` of `url` (or `target`: a request's head, a commit) and yield a worktree
         of it; always removed afterwards. With `compare_to`, also what changed since the merge
-        base with it.
+        base with it: only the changed files are written when `changed_only`; a comparison
+        that fails is an error unless `compare_optional` (then there are no changes).
 
         The clone used is `scope`'s own (a project), so one tenant never reads what another
         fetched. Files whose path `leave_out` accepts are not written (a sparse checkout).
@@ -119,7 +122,15 @@ class RepoCache:
         try:
             with session.locked(self.cancelled):
                 commit = session.fetch(target)
-                base, changes = session.compare(compare_to, commit) if compare_to else (None, None)
+                base, changes = None, None
+                if compare_to is not None:
+                    try:
+                        base, changes = session.compare(compare_to, commit)
+                    except FetchError:
+                        if not compare_optional:
+                            raise
+                if changed_only and changes is not None:
+                    leave_out = only_changed(changes, leave_out)
                 left_out = session.add_worktree(commit, leave_out)
             yield Checkout(session.worktree, commit, left_out, base, changes)
         finally:
@@ -259,15 +270,26 @@ class _Session:
 
     def compare(self, base: Target, head: str) -> tuple[str, tuple[FileChange, ...]]:
         """The merge base of `base` and `head`, and the files changed from it to `head`."""
-        if base.request is None and base.commit is None:
-            self.check_branch(base.branch)
-        tip = self.fetch(base)
-        merge_base = self._git("merge-base", tip, head, what="find the merge base").strip()
+        if base.parent_of_head:
+            merge_base = self._parent(head)
+        else:
+            if base.request is None and base.commit is None:
+                self.check_branch(base.branch)
+            tip = self.fetch(base)
+            merge_base = self._git("merge-base", tip, head, what="find the merge base").strip()
         diff = ("diff", "--unified=0", "--find-renames", "--no-color", "--no-ext-diff")
         result = self._run(*diff, "--no-textconv", merge_base, head)
         if result.timed_out or result.returncode != 0:
             self._fail("cannot compare the commits", base)
         return merge_base, tuple(parse(result.stdout))
+
+    def _parent(self, head: str) -> str:
+        """The first parent of `head`; git's empty tree for a root commit (all of it is new)."""
+        found = self._run("rev-parse", "--verify", "--quiet", f"{head}^1^{{commit}}")
+        if found.returncode == 0:
+            return found.stdout.decode().strip()
+        empty = ("hash-object", "-t", "tree", "--stdin")
+        return self._git(*empty, what="name the empty tree", stdin=b"").strip()
 
     def add_worktree(
         self, commit: str, leave_out: Callable[[str], bool] | None = None

@@ -20,6 +20,8 @@ class Target:
     branch: str
     request: tuple[str, int] | None = None  # ("pull" | "merge-requests", number)
     commit: str | None = None
+    # As a comparison base only: the first parent of the commit checked (one commit's change).
+    parent_of_head: bool = False
 
     def __post_init__(self) -> None:
         if self.request is not None:
@@ -44,6 +46,8 @@ class Target:
         return self.remote_ref
 
     def describe(self) -> str:
+        if self.parent_of_head:
+            return "the parent commit"
         if self.request is not None:
             return f"{self.request[0]} request {self.request[1]}"
         if self.commit is not None:
@@ -55,3 +59,6 @@ def request_target(branch: str, ref_kind: str, number: int) -> Target:
     """A request head from the run body's `ref` (`pull`, `merge_request`) and its number."""
     kind = {"pull": "pull", "merge_request": "merge-requests"}.get(ref_kind, ref_kind)
     return Target(branch, request=(kind, number))
+
+
+PARENT = Target("", parent_of_head=True)

@@ -25,8 +25,10 @@ from opencheck.engine.analyzers.base import (
 )
 from opencheck.engine.analyzers.registry import ANALYZERS
 from opencheck.engine.checkout_budget import CheckoutBudget
+from opencheck.engine.diffs import FileChange, describe, on_changed_lines
 from opencheck.engine.errors import ScanCancelled, redact
 from opencheck.engine.fetch import RepoCache, RepoCredentials
+from opencheck.engine.git_refs import Target
 from opencheck.engine.inventory import Inventory, LeftOut, build_inventory, clean_relative
 from opencheck.engine.languages import unread
 from opencheck.engine.loc import LanguageStats, count_lines
@@ -68,6 +70,12 @@ class ScanSpec:
     test_paths: tuple[str, ...] = ()
     # Whose clone of the repository to use: one tenant never reads another's cached fetches.
     cache_scope: str = ""
+    # What to check out instead of the branch head (a request's head, a commit).
+    target: Target | None = None
+    # What to compare with: the files changed since (renames follow their defects).
+    compare_to: Target | None = None
+    # Check only the files changed since `compare_to`, report only defects on changed lines.
+    incremental: bool = False
 
 
 @dataclass(frozen=True)
@@ -133,6 +141,13 @@ class ScanResult:
     roles: dict[str, Role] = field(default_factory=dict)  # path → role; main when absent
     left_out: list[LeftOut] = field(default_factory=list)  # listed, never analysed
     code_lines: dict[str, int] = field(default_factory=dict)  # per analysed file
+    # With a comparison: its merge base, and the files changed since (None when not compared).
+    base: str | None = None
+    changes: tuple[FileChange, ...] | None = None
+
+    def renamed(self) -> dict[str, str]:
+        """Old path → new path of the files git found renamed since the comparison base."""
+        return {c.old_path: c.path for c in self.changes or () if c.old_path is not None}
 
 
 def run_scan(
@@ -163,7 +178,8 @@ def run_scan(
         budget=settings.checkout_budget,
     )
     secrets = (spec.credentials.secret,) if spec.credentials else ()
-    observer.log(f"Fetching {redact(spec.repo_url, secrets)} branch {spec.branch}")
+    what = spec.target.describe() if spec.target else f"branch {spec.branch}"
+    observer.log(f"Fetching {redact(spec.repo_url, secrets)} {what}")
     with cache.checkout(
         spec.repo_url,
         spec.branch,
@@ -171,8 +187,15 @@ def run_scan(
         execution_id,
         scope=spec.cache_scope,
         leave_out=unread,
+        target=spec.target,
+        compare_to=spec.compare_to,
+        changed_only=spec.incremental,
+        compare_optional=not spec.incremental,
     ) as checkout:
         observer.log(f"Checked out commit {checkout.commit}")
+        if checkout.changes is not None:
+            only = "; only those are checked" if spec.incremental else ""
+            observer.log(f"Compared with {checkout.base}: {describe(checkout.changes)}{only}")
         progress(30)
         result = scan_tree(
             checkout.path,
@@ -182,8 +205,12 @@ def run_scan(
             commit=checkout.commit,
             analyzers=analyzers,
             progress=progress,
-            unread=checkout.left_out,
+            # An incremental checkout leaves out what did not change: no file to count.
+            unread=() if spec.incremental else checkout.left_out,
         )
+    result.base, result.changes = checkout.base, checkout.changes
+    if spec.incremental:
+        result.findings = on_changed_lines(result.findings, checkout.changes or ())
     progress(ANALYSIS_END)
     return result
 

@@ -23,7 +23,7 @@ from opencheck.engine.pipeline import (
     ScanSpec,
     run_scan,
 )
-from opencheck.services import execution_states, results, rule_thresholds, rulesets
+from opencheck.services import execution_states, incremental, results, rule_thresholds, rulesets
 from opencheck.services.secrets import Cipher
 from opencheck.store.db import unit_of_work
 from opencheck.store.models import (
@@ -123,7 +123,11 @@ def _spec(ctx: CheckContext, s: Session, execution: Execution) -> ScanSpec:
     if execution.credentials_enc:
         pair = json.loads(ctx.cipher.decrypt(execution.credentials_enc))
         creds = RepoCredentials(pair["username"], pair["secret"])
+    target, compare_to, changed_only = incremental.targets(s, task, execution)
     return ScanSpec(
+        target=target,
+        compare_to=compare_to,
+        incremental=changed_only,
         repo_url=execution.git_url,
         branch=execution.git_branch,
         credentials=creds,

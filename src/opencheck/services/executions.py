@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from opencheck.domain.executions import ExecutionStatus, JobType
+from opencheck.domain.executions import ExecutionStatus
 from opencheck.engine.local_repos import LocalRepoPolicy
 from opencheck.errors import InvalidParameter, NotFound, TaskRunning
-from opencheck.services import execution_states
+from opencheck.services import execution_states, incremental
 from opencheck.services.auth import Principal
 from opencheck.services.permissions import Action
 from opencheck.services.projects import check_id, require
@@ -33,6 +33,8 @@ class RunOptions:
     """The run body: the seed's `ref` and the SDK's deprecated one-off repository fields."""
 
     ref: str | None = None
+    job_type: str | None = None  # OpenCheck's: FULL, INC_GIT, INC_COMMIT, INC_LAST_SUCCESS_COMMIT
+    commit_id: str | None = None  # the commit an INC_COMMIT or INC_LAST_SUCCESS_COMMIT checks
     git_url: str | None = None
     git_branch: str | None = None
     username: str | None = None
@@ -69,7 +71,8 @@ def run_task(
     cipher: Cipher,
     local_repos: LocalRepoPolicy,
 ) -> Execution:
-    """Queue a full check of the task; at most one queued or running check per task.
+    """Queue a check of the task (full, or incremental by `options.job_type`, the run's `ref`
+    or the task's type); at most one queued or running check per task.
 
     A one-off repository or branch in the body changes what is checked: that needs the edit
     permission, not only execute, and the URL rules of task creation.
@@ -83,6 +86,8 @@ def run_task(
     if options.git_url:
         git_url, url_login = validate_git_url(options.git_url, local_repos)
     branch = validate_branch(options.git_branch) if options.git_branch else task.git_branch
+    job = incremental.job_type_for(task, options.job_type, options.ref)
+    commit, base = incremental.validate_run(session, task, job, options.ref, options.commit_id)
     # The first write takes the task row's lock (PostgreSQL) or the database write lock (SQLite),
     # so two concurrent run requests cannot both see "nothing running".
     session.execute(update(Task).where(Task.id == task.id).values(updated_at=utcnow()))
@@ -91,13 +96,15 @@ def run_task(
         raise TaskRunning(f"task is running, retry later (running execution: {running.id})")
     execution = Execution(
         task_id=task.id,
-        job_type=JobType.FULL.value,
+        job_type=job.value,
         progress=0,
         executor=principal.name,
         git_url=git_url,
         git_branch=branch,
         credentials_enc=_credentials(task, options, url_login, cipher),
         ref=options.ref,
+        commit_sha=commit,
+        base_sha=base,
     )
     execution_states.queue(session, execution, f"Check queued by {principal.name}")
     session.execute(update(Task).where(Task.id == task.id).values(last_execution_id=execution.id))

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from opencheck.domain import gate
 from opencheck.domain.code_metrics import summarize
-from opencheck.domain.executions import ExecutionStatus
+from opencheck.domain.executions import ExecutionStatus, JobType
 from opencheck.domain.findings import Finding
 from opencheck.domain.roles import Role
 from opencheck.engine.errors import ScanCancelled
@@ -108,7 +108,9 @@ def store(session: Session, *, execution_id: str, result: ScanResult) -> None:
     stored = _unique(result.findings)
     _store_languages(session, execution_id, result)
     _store_files(session, execution_id, result)  # first: the files it did not check fix nothing
-    fixed = defect_tracking.record(session, execution, stored)
+    full = execution.job_type == JobType.FULL.value
+    renamed = result.renamed() if full else None
+    fixed = defect_tracking.record(session, execution, stored, renamed=renamed, full=full)
     # Suppressed defects are stored but count nowhere: not in the gate, totals or summaries.
     findings = [f for f in stored if f.suppression is None]
     counted = execution_counts.derive(session, execution)
@@ -130,6 +132,7 @@ def store(session: Session, *, execution_id: str, result: ScanResult) -> None:
         *lines,
         progress=100,
         commit_sha=result.commit,
+        base_sha=None if full else result.base,
         partial=result.partial,
         **counted,
         code_lines=sum(s.code for s in result.languages.values()),
@@ -138,8 +141,11 @@ def store(session: Session, *, execution_id: str, result: ScanResult) -> None:
     )
     if not moved:  # stopped or failed meanwhile: its results must not land (rolled back)
         raise ScanCancelled(f"execution {execution_id} is no longer running")
-    session.execute(
-        update(Task)
-        .where(Task.id == execution.task_id)
-        .values(last_result_execution_id=execution_id)
-    )
+    task = session.get(Task, execution.task_id)
+    # An incremental result never stands for a full task's code as a whole.
+    if full or (task is not None and task.task_type == "inc"):
+        session.execute(
+            update(Task)
+            .where(Task.id == execution.task_id)
+            .values(last_result_execution_id=execution_id)
+        )

@@ -23,8 +23,9 @@ from opencheck.engine.repo_urls import (
     validate_repo_url,
 )
 from opencheck.errors import InvalidParameter, NotFound, TaskRunning
-from opencheck.services import rulesets
+from opencheck.services import incremental, rulesets
 from opencheck.services.auth import Principal
+from opencheck.services.branches import validate_branch
 from opencheck.services.permissions import Action
 from opencheck.services.projects import check_id, get_group_or_raise, get_project_or_raise, require
 from opencheck.services.secrets import Cipher
@@ -36,8 +37,6 @@ from opencheck.store.models import (
     TemplateRuleSet,
     utcnow,
 )
-
-_BRANCH_RE = re.compile(r"^(?!-)(?!.*\.\.)(?!.*//)[^\x00-\x20~^:?*\[\\]{1,255}(?<!/)(?<!\.lock)$")
 
 
 @dataclass
@@ -57,12 +56,8 @@ class NewTask:
     include_paths: str = ""
     exclude: str = ""
     test_paths: str = ""
-
-
-def validate_branch(branch: str, name: str = "git_branch") -> str:
-    if not isinstance(branch, str) or not _BRANCH_RE.match(branch):
-        raise InvalidParameter(f"{name} is not a valid git branch name")
-    return branch
+    task_type: str | None = None
+    inc: incremental.IncSettings | None = None
 
 
 def validate_git_url(
@@ -158,6 +153,9 @@ def create_task(
     group_id = None
     if new.task_group_id:
         group_id = get_group_or_raise(session, group_id=new.task_group_id, project_id=project.id).id
+    inc_columns = incremental.task_columns(
+        session, project_id=project.id, task_type=new.task_type, inc=new.inc
+    )
     name = (new.task_name or "").strip() or default_task_name(url, branch)
     if len(name) > 512:
         raise InvalidParameter("task_name must be at most 512 characters")
@@ -195,6 +193,7 @@ def create_task(
         git_branch=branch,
         username_enc=cipher.encrypt(login.username) if login else None,
         access_token_enc=cipher.encrypt(login.secret) if login else None,
+        **inc_columns,
     )
     session.add(task)
     session.flush()

@@ -10,6 +10,7 @@ from opencheck.api.schemas.common import Body, wire_time
 from opencheck.domain.defects import RuleType
 from opencheck.domain.executions import ExecutionStatus
 from opencheck.services.executions import RunOptions
+from opencheck.services.incremental import IncSettings
 from opencheck.services.tasks import NewTask
 from opencheck.store.models import Execution, Task
 
@@ -27,6 +28,14 @@ class IncConfigV2(Body):
     event_type: str | None = None
     action: str | None = None
     title: str | None = None
+
+    def to_settings(self) -> IncSettings:
+        return IncSettings(
+            parent_task_id=self.parent_task_id,
+            source_branch=self.git_source_branch,
+            target_branch=self.git_target_branch,
+            merge_id=self.merge_id,
+        )
 
 
 class CreateTaskRequestV2(Body):
@@ -65,6 +74,8 @@ class CreateTaskRequestV2(Body):
             include_paths=self.include_paths or "",
             exclude=self.exclude or "",
             test_paths=self.test_paths or "",
+            task_type=self.task_type,
+            inc=self.inc_config.to_settings() if self.inc_config else None,
         )
 
 
@@ -74,10 +85,15 @@ class RunRequestV2(Body):
     git_branch: str | None = Field(default=None, max_length=255)
     username: str | None = Field(default=None, max_length=256)
     access_token: str | None = Field(default=None, max_length=4096)
+    # OpenCheck extensions (documented in docs/api.md): which incremental check to run.
+    job_type: str | None = Field(default=None, max_length=32)
+    commit_id: str | None = Field(default=None, max_length=64)
 
     def to_options(self) -> RunOptions:
         return RunOptions(
             ref=self.ref,
+            job_type=self.job_type,
+            commit_id=self.commit_id,
             git_url=self.git_url,
             git_branch=self.git_branch,
             username=self.username,

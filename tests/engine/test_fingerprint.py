@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import hashlib
 
-from opencheck.engine.fingerprint import context, fingerprint, identities, line_key
+from opencheck.engine.fingerprint import (
+    context,
+    fingerprint,
+    identities,
+    line_key,
+    strip_whitespace,
+)
 
 SOURCE = ["def f(x):", "", "    return  eval(x)", "", "", "print(f('1'))"]
 
@@ -70,3 +76,13 @@ def test_long_lines_are_cut_before_hashing() -> None:
     minified = ["v" * 10_000_000]
     [identity] = identities([("r", "p", 1, minified)])
     assert identity.line_key == line_key("r", "v" * 500, 0)
+
+
+def test_a_suppression_comment_does_not_change_the_identity() -> None:
+    plain = identities([("r", "p", 2, ["a = 1", "x = eval(y)", "b = 2"])])
+    for marked in ("x = eval(y)  # noqa: S307 trusted input", "x = eval(y) // NOLINT",
+                   "x = eval(y)  -- opencheck-ignore[r]: reviewed"):  # fmt: skip
+        assert identities([("r", "p", 2, ["a = 1", marked, "b = 2"])]) == plain
+    above = ["a = 1", "# opencheck-ignore-next-line[r]: reviewed", "x = eval(y)", "b = 2"]
+    assert identities([("r", "p", 3, above)]) == plain
+    assert strip_whitespace("i-- ; j = 1") == "i--;j=1"  # an opener alone cuts nothing

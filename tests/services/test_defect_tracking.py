@@ -71,8 +71,8 @@ def test_only_a_full_execution_fixes_and_only_in_files_it_checked(runtime: Runti
         s.add(ExecutionFile(execution_id=not_checked.id, path="a.py", language="Python",
                             unchecked_reason="ruff: timed out"))  # fmt: skip
         s.flush()
-        assert defect_tracking.record(s, not_checked, []) == 0
-        assert defect_tracking.record(s, _execution(s, task.id), [], full=False) == 0
+        assert defect_tracking.record(s, not_checked, []).fixed == 0
+        assert defect_tracking.record(s, _execution(s, task.id), [], full=False).fixed == 0
         assert _states(s) == {"a": ("new", 0)}
-        assert defect_tracking.record(s, _execution(s, task.id), []) == 1
+        assert defect_tracking.record(s, _execution(s, task.id), []).fixed == 1
         assert _states(s) == {"a": ("fixed", 0)}

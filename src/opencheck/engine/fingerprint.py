@@ -1,8 +1,10 @@
 """Versioned identities that follow a defect when the code around it moves.
 
 Version 2 (the one place it is defined). A finding has two keys, both sha256 hex digests of
-parts joined with NUL bytes, each line taken as its first 500 characters with every whitespace
-character removed (re-indenting or re-spacing changes nothing):
+parts joined with NUL bytes, each line taken as its first 500 characters without a trailing
+suppression comment (`# noqa: …`, `// NOLINT`, `-- opencheck-ignore[…]`, …: suppressing a
+defect does not change which defect it is) and with every whitespace character removed
+(re-indenting or re-spacing changes nothing):
 
 - `fingerprint` = "v2:" + sha256(rule id, relative POSIX path, the nearest non-blank line
   above, the reported line, the nearest non-blank line below (each looked for at most 10
@@ -18,6 +20,7 @@ and the line number are left out on purpose: they change when code moves or a to
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
@@ -32,9 +35,19 @@ class Identity(NamedTuple):
     line_key: str
 
 
+# A comment opener, then a suppression marker word, then anything to the end of the line.
+_MARKER_COMMENT = re.compile(
+    r"(?:#|//|/\*|--|;)\s*(?:noqa|nosec|nosonar|nolint|opencheck-ignore|eslint-disable|"
+    r"oxlint-disable|shellcheck\s+disable|cppcheck-suppress|flawfinder|luacheck|checkov:skip|"
+    r"tfsec:ignore|trivy:ignore).*$",
+    re.IGNORECASE,
+)
+
+
 def strip_whitespace(line: str) -> str:
-    """The source line (first 500 characters) with every whitespace character removed."""
-    return "".join(line[:LINE_CAP].split())
+    """The source line (first 500 characters) without a trailing suppression comment and with
+    every whitespace character removed."""
+    return "".join(_MARKER_COMMENT.sub("", line[:LINE_CAP]).split())
 
 
 def _digest(*parts: str) -> str:

@@ -10,16 +10,18 @@ checked are marked fixed.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, NamedTuple, TypeVar
 
 from sqlalchemy import bindparam, case, insert, select, update
 from sqlalchemy.orm import Session
 
 from opencheck.domain.defects import DefectStatus, Detection
+from opencheck.domain.executions import JobType
 from opencheck.domain.findings import Finding
+from opencheck.services import defect_history
 from opencheck.store.models import (
     DefectOccurrence,
-    DefectTriage,
     Execution,
     ExecutionFile,
     TaskDefect,
@@ -27,10 +29,16 @@ from opencheck.store.models import (
 )
 
 CHUNK = 1000
-# Who the history names for what OpenCheck changed by itself.
-SYSTEM_USER = "OpenCheck"
 BATCH = 5000
 _Item = TypeVar("_Item")
+
+
+@dataclass
+class Recorded:
+    """What storing an execution's findings changed beyond the findings themselves."""
+
+    fixed: int
+    changes: defect_history.Changes
 
 
 def record(
@@ -40,9 +48,9 @@ def record(
     *,
     renamed: Mapping[str, str] | None = None,
     full: bool = True,
-) -> int:
+) -> Recorded:
     """Link the execution's findings (unique by fingerprint) to the task's defects; return how
-    many defects it fixed.
+    many defects it fixed and what triage OpenCheck changed (defect_history).
 
     `renamed` maps old to new paths (git's renames since the task's last check): their defects
     move with the file. Only a `full` execution fixes defects, and only in files it analysed or
@@ -73,8 +81,9 @@ def record(
     for batch in _chunks(rows, BATCH):
         session.execute(insert(DefectOccurrence), batch)
     _reopen_resolved(session, execution)
+    changes = defect_history.apply(session, execution)
     _touch_seen(session, execution)
-    return _mark_fixed(session, execution) if full else 0
+    return Recorded(_mark_fixed(session, execution) if full else 0, changes)
 
 
 def _mark_fixed(session: Session, execution: Execution) -> int:
@@ -82,18 +91,30 @@ def _mark_fixed(session: Session, execution: Execution) -> int:
     unchecked = select(ExecutionFile.path).where(
         ExecutionFile.execution_id == execution.id, ExecutionFile.unchecked_reason.is_not(None)
     )
-    fixed = session.execute(
-        update(TaskDefect)
-        .where(
-            TaskDefect.task_id == execution.task_id,
-            TaskDefect.detection != Detection.FIXED.value,
-            TaskDefect.last_seen_execution_id.is_distinct_from(execution.id),
-            TaskDefect.path.not_in(unchecked),
-        )
-        .values(detection=Detection.FIXED.value, fixed_at=utcnow())
-        .execution_options(synchronize_session=False)
+    gone = (
+        TaskDefect.task_id == execution.task_id,
+        TaskDefect.detection != Detection.FIXED.value,
+        TaskDefect.last_seen_execution_id.is_distinct_from(execution.id),
+        TaskDefect.path.not_in(unchecked),
     )
-    return int(getattr(fixed, "rowcount", 0) or 0)
+    full_runs = select(Execution.id).where(
+        Execution.task_id == execution.task_id, Execution.job_type == JobType.FULL.value
+    )
+
+    def fix(*where: Any) -> int:
+        fixed = session.execute(
+            update(TaskDefect)
+            .where(*where)
+            .values(detection=Detection.FIXED.value, fixed_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+        return int(getattr(fixed, "rowcount", 0) or 0)
+
+    counted = fix(*gone, TaskDefect.last_seen_execution_id.in_(full_runs))
+    # Defects only a merge request's check ever reported were never in the code checked here:
+    # they stop being tracked but are not counted as fixed.
+    fix(*gone)
+    return counted
 
 
 class _Known(NamedTuple):
@@ -102,6 +123,7 @@ class _Known(NamedTuple):
     path: str
     line_key: str | None
     detection: str
+    status: int
 
 
 def _match(
@@ -126,7 +148,7 @@ def _match(
             found[f.fingerprint] = k
     changed = [(found[f.fingerprint], f) for f in findings if f.fingerprint in found]
     _update_identity(session, [(k.id, f) for k, f in changed if _identity_changed(k, f)])
-    result = {fp: (k.id, _again(k.detection)) for fp, k in found.items()}
+    result = {fp: (k.id, _again(k)) for fp, k in found.items()}
     fresh = [f for f in findings if f.fingerprint not in found]
     _insert_new(session, execution, fresh)
     if fresh:
@@ -140,9 +162,10 @@ def _identity_changed(known: _Known, finding: Finding) -> bool:
     return (known.fingerprint, known.path, known.line_key) != keys
 
 
-def _again(detection: str) -> str:
-    fixed = detection == Detection.FIXED.value
-    return Detection.REOPENED.value if fixed else Detection.UNRESOLVED.value
+def _again(known: _Known) -> str:
+    """A defect fixed, or marked resolved, that is reported again is reopened (new again)."""
+    back = known.detection == Detection.FIXED.value or known.status == DefectStatus.RESOLVED
+    return Detection.REOPENED.value if back else Detection.UNRESOLVED.value
 
 
 def _update_identity(session: Session, moves: Sequence[tuple[int, Finding]]) -> None:
@@ -218,20 +241,8 @@ def _reopen_resolved(session: Session, execution: Execution) -> None:
             TaskDefect.id.in_(_seen_in(execution)), TaskDefect.status == resolved
         )
     ).all()
-    if not again:
-        return
-    for batch in _chunks(list(again), CHUNK):
-        session.execute(
-            update(TaskDefect)
-            .where(TaskDefect.id.in_(batch))
-            .values(status=DefectStatus.UNRESOLVED)
-        )
     reason = f"reported again by execution {execution.id}"
-    session.execute(
-        insert(DefectTriage),
-        [{"defect_id": defect_id, "user_name": SYSTEM_USER, "from_status": resolved,
-          "to_status": DefectStatus.UNRESOLVED.value, "reason": reason} for defect_id in again],
-    )  # fmt: skip
+    defect_history.move(session, list(again), resolved, DefectStatus.UNRESOLVED.value, reason)
 
 
 def _known_query(task_id: str) -> Any:
@@ -243,6 +254,7 @@ def _known_query(task_id: str) -> Any:
         TaskDefect.path,
         TaskDefect.line_key,
         TaskDefect.detection,
+        TaskDefect.status,
     ).where(TaskDefect.task_id == task_id)
 
 

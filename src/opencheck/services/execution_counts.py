@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from typing import NamedTuple
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
 from opencheck.domain import gate
@@ -21,6 +22,8 @@ from opencheck.store.models import ConfigTemplate, DefectOccurrence, Execution, 
 
 # What every counter counts: occurrences whose task's defect is, in effect, unresolved.
 UNRESOLVED = DefectStatus.UNRESOLVED.value == EFFECTIVE_STATUS
+# A deferred defect counts in DELAYSTATUS_COUNT, not for the gate, until its date.
+DELAYED = TaskDefect.delayed_until.is_not(None)
 # A defect first reported, or reported again after it was fixed, is new in that execution.
 NEW_IN_EXECUTION = frozenset({Detection.NEW.value, Detection.REOPENED.value})
 
@@ -28,18 +31,20 @@ NEW_IN_EXECUTION = frozenset({Detection.NEW.value, Detection.REOPENED.value})
 def derive(session: Session, execution: Execution) -> dict[str, object]:
     """The counter columns and `review_result` of the execution, from its unresolved defects.
 
-    Hotspots are counted but never judged by the gate; ignored and resolved defects neither.
+    Hotspots and deferred defects are counted but not judged by the gate; ignored and resolved
+    defects neither.
     `new_count` counts the unresolved defects new or reopened in this execution.
     """
     counts: Counter[Severity] = Counter()
     gated: Counter[Severity] = Counter()
     security = new = 0
-    for severity, hotspot, rule_id, detection, number in session.execute(
+    for severity, hotspot, rule_id, detection, delayed, number in session.execute(
         select(
             DefectOccurrence.severity,
             TaskDefect.hotspot,
             TaskDefect.rule_id,
             DefectOccurrence.detection,
+            DELAYED,
             func.count(),
         )
         .select_from(DefectOccurrence)
@@ -50,10 +55,11 @@ def derive(session: Session, execution: Execution) -> dict[str, object]:
             TaskDefect.hotspot,
             TaskDefect.rule_id,
             DefectOccurrence.detection,
+            DELAYED,
         )
     ):
         counts[Severity(severity)] += number
-        if not hotspot:
+        if not hotspot and not delayed:
             gated[Severity(severity)] += number
         if is_security_rule(rule_id):
             security += number
@@ -91,22 +97,29 @@ def severity_counts(session: Session, execution_ids: Iterable[str]) -> dict[str,
     return counts
 
 
-def dismissed(session: Session, execution_ids: Iterable[str]) -> dict[str, int]:
-    """How many defects of each execution are ignored (triaged or suppressed), in one query."""
+class Triaged(NamedTuple):
+    dismissed: int = 0  # ignored, by triage or a suppression in the code
+    delayed: int = 0  # unresolved, deferred to a date (DELAYSTATUS_COUNT)
+
+
+def triaged(session: Session, execution_ids: Iterable[str]) -> dict[str, Triaged]:
+    """How many defects of each execution are ignored and how many deferred, in one query."""
     ids = list(set(execution_ids))
     if not ids:
         return {}
+    ignored = DefectStatus.IGNORED.value == EFFECTIVE_STATUS
     rows = session.execute(
-        select(DefectOccurrence.execution_id, func.count())
+        select(
+            DefectOccurrence.execution_id,
+            func.sum(case((ignored, 1), else_=0)),
+            func.sum(case((and_(UNRESOLVED, DELAYED), 1), else_=0)),
+        )
         .select_from(DefectOccurrence)
         .join(TaskDefect, TaskDefect.id == DefectOccurrence.defect_id)
-        .where(
-            DefectOccurrence.execution_id.in_(ids),
-            DefectStatus.IGNORED.value == EFFECTIVE_STATUS,
-        )
+        .where(DefectOccurrence.execution_id.in_(ids))
         .group_by(DefectOccurrence.execution_id)
     ).all()
-    return {execution_id: int(number) for execution_id, number in rows}
+    return {eid: Triaged(int(i or 0), int(d or 0)) for eid, i, d in rows}
 
 
 def gate_of(session: Session, execution: Execution) -> tuple[gate.GateItem, ...]:

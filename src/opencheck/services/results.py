@@ -110,7 +110,8 @@ def store(session: Session, *, execution_id: str, result: ScanResult) -> None:
     _store_files(session, execution_id, result)  # first: the files it did not check fix nothing
     full = execution.job_type == JobType.FULL.value
     renamed = result.renamed() if full else None
-    fixed = defect_tracking.record(session, execution, stored, renamed=renamed, full=full)
+    recorded = defect_tracking.record(session, execution, stored, renamed=renamed, full=full)
+    fixed = recorded.fixed
     # Suppressed defects are stored but count nowhere: not in the gate, totals or summaries.
     findings = [f for f in stored if f.suppression is None]
     counted = execution_counts.derive(session, execution)
@@ -120,6 +121,7 @@ def store(session: Session, *, execution_id: str, result: ScanResult) -> None:
         f" ({counted['new_count']} new, {fixed} fixed since the last check)",
         f"Quality gate {'passed' if verdict == gate.GATE_PASSED else 'failed'}",
     ]
+    lines[1:1] = recorded.changes.log_lines()
     if len(stored) > len(findings):
         lines.insert(1, f"{len(stored) - len(findings)} defects suppressed in the code: ignored")
     if result.partial:

@@ -67,7 +67,8 @@ class TaskView:
     result_execution: Execution | None
     permissions: dict[Action, bool] = field(default_factory=dict)
     followed: bool = False
-    dismissed: dict[str, int] = field(default_factory=dict)  # ignored defects per execution
+    # Ignored and deferred defects per execution.
+    triaged: dict[str, execution_counts.Triaged] = field(default_factory=dict)
 
 
 def _filtered(q: TaskQuery, visible: list[str] | None) -> Select[tuple[Task]]:
@@ -165,7 +166,7 @@ def _views(
     users = _by_id(session, User, {t.creator_id for t in tasks})
     exec_ids = {t.last_execution_id for t in tasks} | {t.last_result_execution_id for t in tasks}
     executions = _by_id(session, Execution, {e for e in exec_ids if e})
-    dismissed = execution_counts.dismissed(session, (e for e in exec_ids if e))
+    triaged = execution_counts.triaged(session, (e for e in exec_ids if e))
     logs = execution_states.log_texts(
         session, (t.last_execution_id for t in tasks if t.last_execution_id)
     )
@@ -194,7 +195,7 @@ def _views(
             rule_sets=rule_sets[t.template_id],
             last_execution=executions.get(t.last_execution_id or ""),
             last_log=logs.get(t.last_execution_id or "", ""),
-            dismissed=dismissed,
+            triaged=triaged,
             result_execution=executions.get(t.last_result_execution_id or ""),
             permissions={
                 a: allows(roles.get(t.project_id), a, is_admin=viewer.is_admin) for a in Action

@@ -3,6 +3,8 @@ and the latest result's counters and gate follow at once."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -12,7 +14,7 @@ from opencheck.services import execution_counts
 from opencheck.services.auth import Principal
 from opencheck.services.permissions import Action
 from opencheck.services.tasks import get_task_for
-from opencheck.store.models import DefectTriage, Execution, TaskDefect
+from opencheck.store.models import DefectTriage, Execution, TaskDefect, utcnow
 
 MAX_DEFECTS = 1000
 
@@ -25,8 +27,18 @@ def set_status(
     defect_ids: list[str],
     status: DefectStatus,
     reason: str = "",
+    until: datetime | None = None,
 ) -> None:
-    """Move the task's defects to `status`; unknown ids (or another task's) are a 404."""
+    """Move the task's defects to `status`; unknown ids (or another task's) are a 404.
+
+    `until` ends an ignore (status 2: the defect counts again after it) or defers an unresolved
+    defect (status 0: counted as deferred, not by the gate, until then); it must be later.
+    """
+    if until is not None:
+        if status is DefectStatus.RESOLVED:
+            raise InvalidParameter("expires_at applies to status 2 (ignore) or 0 (defer)")
+        if until <= utcnow():
+            raise InvalidParameter("expires_at must be in the future")
     task = get_task_for(session, principal=principal, task_id=task_id, action=Action.EDIT)
     ids = _ids(defect_ids)
     defects = session.scalars(
@@ -36,7 +48,7 @@ def set_status(
     if missing:
         raise NotFound(f"task {task.id} has no defect {missing[0]}")
     for defect in defects:
-        if defect.status == status:
+        if defect.status == status and until is None and defect.delayed_until is None:
             continue
         change = DefectTriage(
             defect_id=defect.id,
@@ -44,9 +56,12 @@ def set_status(
             from_status=defect.status,
             to_status=int(status),
             reason=reason,
+            expires_at=until,
         )
         session.add(change)
         defect.status = int(status)
+        defect.status_until = until if status is DefectStatus.IGNORED else None
+        defect.delayed_until = until if status is DefectStatus.UNRESOLVED else None
     session.flush()
     if task.last_result_execution_id:
         execution = session.get(Execution, task.last_result_execution_id)

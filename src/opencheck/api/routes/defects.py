@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from fastapi import APIRouter
 
 from opencheck.api.deps import CurrentUser, RuntimeDep
-from opencheck.api.params import int_param, parse_list, severity_list
+from opencheck.api.params import int_param, parse_list, severity_list, time_param
 from opencheck.api.schemas.v2_defects import (
     UpdateDefectBody,
     defects_statistic,
@@ -84,7 +86,11 @@ def defects_summary(
 def update_defect_status(
     task_id: str, body: UpdateDefectBody, user: CurrentUser, runtime: RuntimeDep
 ) -> None:
-    """Set defects' status (0 unresolved, 1 resolved, 2 ignored) with an optional reason."""
+    """Set defects' status (0 unresolved, 1 resolved, 2 ignored) with an optional reason, and
+    an optional `expires_at` (an ignore's end, or a deferral's date with status 0)."""
+    until = None
+    if body.expires_at is not None:
+        until = time_param(body.expires_at, "expires_at", default=datetime.now(UTC))
     with unit_of_work(runtime.sessions) as session:
         triage.set_status(
             session,
@@ -93,4 +99,5 @@ def update_defect_status(
             defect_ids=body.ids(),
             status=DefectStatus(int(body.defect_status)),
             reason=body.reason or "",
+            until=until,
         )

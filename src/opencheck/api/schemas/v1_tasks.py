@@ -7,6 +7,7 @@ import json
 from opencheck.api.schemas.common import wire_time
 from opencheck.domain import gate
 from opencheck.domain.executions import ExecutionStatus
+from opencheck.services.execution_counts import Triaged
 from opencheck.services.permissions import Action
 from opencheck.services.task_queries import TaskView
 from opencheck.store.models import ConfigTemplate, Execution, utcnow
@@ -46,20 +47,21 @@ def review_data_json(template: ConfigTemplate) -> str:
     return json.dumps(items, ensure_ascii=False, separators=(",", ":"))
 
 
-def job_result(execution: Execution | None, dismissed: int = 0) -> dict[str, object]:
+def job_result(execution: Execution | None, triaged: Triaged | None = None) -> dict[str, object]:
     """JobResultInfo; zeros when the task has no successful execution yet."""
     e = execution
+    triaged = triaged or Triaged()
     unsolved = e.defect_count if e else 0
     return {
         "CRITICAL": e.major_count if e else 0,
-        "DELAYSTATUS_COUNT": 0,
+        "DELAYSTATUS_COUNT": triaged.delayed,
         "FATAL": e.critical_count if e else 0,
         "GENERAL": e.minor_count if e else 0,
         "INFO": e.info_count if e else 0,
         "PROMPT": e.suggestion_count if e else 0,
         "codeLine": e.code_lines if e else 0,
         "defectCount": e.defect_count if e else 0,
-        "dismissed": dismissed,
+        "dismissed": triaged.dismissed,
         "fileTotal": e.file_total if e else 0,
         "fixed": e.fixed_count if e else 0,
         "id": e.id if e else "",
@@ -98,7 +100,7 @@ def last_job(view: TaskView) -> dict[str, object] | None:
         "executor": e.executor,
         "finishTime": wire_time(e.finished_at),
         "id": e.id,
-        "jobResult": job_result(own_result, view.dismissed.get(e.id, 0)),
+        "jobResult": job_result(own_result, view.triaged.get(e.id)),
         "jobType": e.job_type,
         "process": _process(e, view.last_log),
         "ruleSets": [],
@@ -156,7 +158,7 @@ def task_basic_info(view: TaskView, region: str) -> dict[str, object]:
         "isFollowed": view.followed,
         "jobResult": job_result(
             view.result_execution,
-            view.dismissed.get(view.result_execution.id, 0) if view.result_execution else 0,
+            view.triaged.get(view.result_execution.id) if view.result_execution else None,
         ),
         "lastJob": last_job(view),
         "lastUpdateTime": wire_time(task.updated_at),

@@ -24,6 +24,8 @@ class UpdateDefectBody(Body):
     defect_id: str = Field(min_length=1, max_length=20_000)
     defect_status: str = Field(pattern="^[012]$")
     reason: str | None = Field(default=None, max_length=1000)
+    # OpenCheck's: when an ignore ends, or until when an unresolved defect is deferred.
+    expires_at: str | None = Field(default=None, max_length=32)
 
     def ids(self) -> list[str]:
         return [part.strip() for part in self.defect_id.split(",") if part.strip()]

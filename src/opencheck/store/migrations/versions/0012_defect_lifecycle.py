@@ -16,6 +16,7 @@ Create Date: 2026-11-30
 """
 
 import hashlib
+import re
 from collections import Counter
 
 import sqlalchemy as sa
@@ -27,6 +28,13 @@ branch_labels = None
 depends_on = None
 
 BATCH = 5000
+# engine/fingerprint.py's rule, as of this revision: a trailing suppression comment is cut.
+_MARKER_COMMENT = re.compile(
+    r"(?:#|//|/\*|--|;)\s*(?:noqa|nosec|nosonar|nolint|opencheck-ignore|eslint-disable|"
+    r"oxlint-disable|shellcheck\s+disable|cppcheck-suppress|flawfinder|luacheck|checkov:skip|"
+    r"tfsec:ignore|trivy:ignore).*$",
+    re.IGNORECASE,
+)
 
 
 def upgrade() -> None:
@@ -83,7 +91,7 @@ def _fill_loose_identity() -> None:
     seen: Counter[tuple[str, str, str, str]] = Counter()
     values = []
     for defect_id, execution_id, rule_id, path, _line, code_line in rows:
-        stripped = "".join((code_line or "")[:500].split())
+        stripped = "".join(_MARKER_COMMENT.sub("", (code_line or "")[:500]).split())
         key = (execution_id, path, rule_id, stripped)
         digest = hashlib.sha256(
             "\0".join((rule_id, stripped, str(seen[key]))).encode("utf-8", "surrogateescape")

@@ -10,13 +10,14 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, func, literal, select, update
 from sqlalchemy.orm import Session
 
 from opencheck.domain import gate
 from opencheck.domain.defects import DefectStatus, Detection
 from opencheck.domain.severity import Severity
 from opencheck.engine.analyzers.registry import is_security_rule
+from opencheck.services import new_code
 from opencheck.services.defects import EFFECTIVE_STATUS
 from opencheck.store.models import ConfigTemplate, DefectOccurrence, Execution, Task, TaskDefect
 
@@ -31,20 +32,24 @@ NEW_IN_EXECUTION = frozenset({Detection.NEW.value, Detection.REOPENED.value})
 def derive(session: Session, execution: Execution) -> dict[str, object]:
     """The counter columns and `review_result` of the execution, from its unresolved defects.
 
-    Hotspots and deferred defects are counted but not judged by the gate; ignored and resolved
-    defects neither.
+    Hotspots and deferred defects are counted but not judged by the gate, nor, when the task
+    gates new code only, the defects on old code; ignored and resolved defects neither.
     `new_count` counts the unresolved defects new or reopened in this execution.
     """
     counts: Counter[Severity] = Counter()
     gated: Counter[Severity] = Counter()
     security = new = 0
-    for severity, hotspot, rule_id, detection, delayed, number in session.execute(
+    task = session.get(Task, execution.task_id)
+    new_code_only = new_code.on_new_code(session, task)
+    judged = literal(True) if new_code_only is None else case((new_code_only, True), else_=False)
+    for severity, hotspot, rule_id, detection, delayed, on_judged, number in session.execute(
         select(
             DefectOccurrence.severity,
             TaskDefect.hotspot,
             TaskDefect.rule_id,
             DefectOccurrence.detection,
             DELAYED,
+            judged,
             func.count(),
         )
         .select_from(DefectOccurrence)
@@ -56,10 +61,11 @@ def derive(session: Session, execution: Execution) -> dict[str, object]:
             TaskDefect.rule_id,
             DefectOccurrence.detection,
             DELAYED,
+            judged,
         )
     ):
         counts[Severity(severity)] += number
-        if not hotspot and not delayed:
+        if on_judged and not hotspot and not delayed:
             gated[Severity(severity)] += number
         if is_security_rule(rule_id):
             security += number
@@ -120,6 +126,16 @@ def triaged(session: Session, execution_ids: Iterable[str]) -> dict[str, Triaged
         .group_by(DefectOccurrence.execution_id)
     ).all()
     return {eid: Triaged(int(i or 0), int(d or 0)) for eid, i, d in rows}
+
+
+def refresh_latest(session: Session, task: Task) -> None:
+    """Derive the task's latest result's counters and gate again (after triage or a new gate)."""
+    if not task.last_result_execution_id:
+        return
+    execution = session.get(Execution, task.last_result_execution_id)
+    if execution is not None:
+        values = derive(session, execution)
+        session.execute(update(Execution).where(Execution.id == execution.id).values(**values))
 
 
 def gate_of(session: Session, execution: Execution) -> tuple[gate.GateItem, ...]:

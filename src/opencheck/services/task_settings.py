@@ -11,6 +11,7 @@ from opencheck.domain import gate
 from opencheck.domain.gate import GateItem
 from opencheck.engine.inventory import clean_relative
 from opencheck.errors import InvalidParameter
+from opencheck.services import execution_counts, new_code
 from opencheck.services.auth import Principal
 from opencheck.services.permissions import Action
 from opencheck.services.projects import get_project_or_raise
@@ -31,6 +32,8 @@ class SettingsChange:
     exclude: str | None = None
     test_paths: str | None = None
     gate: tuple[GateItem, ...] | None = None
+    gate_scope: str | None = None  # full or new (new_code.py)
+    new_code_since: str | None = None
 
 
 def task_with_template(
@@ -63,7 +66,10 @@ def update(
             setattr(template, field, validate_paths(value, field))
     if change.gate is not None:
         template.review_data = gate.to_json(change.gate)
+    new_code.validate(session, task, change.gate_scope, change.new_code_since)
     touch(task)
+    session.flush()
+    execution_counts.refresh_latest(session, task)  # the gate judges the latest result anew
 
 
 def ignored_paths(template: ConfigTemplate) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from opencheck.domain.defects import DefectStatus
@@ -14,7 +14,7 @@ from opencheck.services import execution_counts
 from opencheck.services.auth import Principal
 from opencheck.services.permissions import Action
 from opencheck.services.tasks import get_task_for
-from opencheck.store.models import DefectTriage, Execution, TaskDefect, utcnow
+from opencheck.store.models import DefectTriage, TaskDefect, utcnow
 
 MAX_DEFECTS = 1000
 
@@ -63,11 +63,7 @@ def set_status(
         defect.status_until = until if status is DefectStatus.IGNORED else None
         defect.delayed_until = until if status is DefectStatus.UNRESOLVED else None
     session.flush()
-    if task.last_result_execution_id:
-        execution = session.get(Execution, task.last_result_execution_id)
-        if execution is not None:
-            values = execution_counts.derive(session, execution)
-            session.execute(update(Execution).where(Execution.id == execution.id).values(**values))
+    execution_counts.refresh_latest(session, task)
 
 
 def _ids(raw: list[str]) -> list[int]:

@@ -161,6 +161,9 @@ def task_basic_info(view: TaskView, region: str) -> dict[str, object]:
             view.triaged.get(view.result_execution.id) if view.result_execution else None,
         ),
         "lastJob": last_job(view),
+        # OpenCheck's: what the gate judges (full, or new code since newCodeSince).
+        "gateScope": task.gate_scope,
+        "newCodeSince": task.new_code_since or "first",
         "lastUpdateTime": wire_time(task.updated_at),
         "name": task.name,
         "owner": view.owner,

@@ -22,6 +22,9 @@ _DESCRIPTIONS = {
     "excludePaths": "Paths left out of checks (comma-separated); config-ignorepath edits it too.",
     "testPaths": "Paths that are test code, besides each language's conventions.",
     "reviewData": "Quality gate: JSON list of {name, isCheck, compareType, value} items.",
+    "gateScope": "What the gate judges: full (every defect, the default) or new (new code only).",
+    "newCodeSince": "Where new code starts: first (the first full check), an execution id, "
+    "or a date yyyy-MM-dd (UTC).",
     "customImage": "Not used: OpenCheck runs its own analysers, never a build image.",
     "authId": "Not used: give username and access_token with the task instead.",
 }
@@ -67,6 +70,10 @@ def _apply(change: SettingsChange, key: str, value: str) -> None:
         change.test_paths = value
     elif key == "reviewData":
         change.gate = _gate(value)
+    elif key == "gateScope":
+        change.gate_scope = value.strip()
+    elif key == "newCodeSince":
+        change.new_code_since = value
     elif key in _UNSUPPORTED:
         if value.strip():
             raise InvalidParameter(f"{key} is not supported: {_DESCRIPTIONS[key]}")
@@ -104,6 +111,8 @@ def settings_page(
         "excludePaths": template.exclude,
         "testPaths": template.test_paths,
         "reviewData": review_data_json(template),
+        "gateScope": task.gate_scope,
+        "newCodeSince": task.new_code_since or "first",
         "customImage": "",
         "authId": "",
     }

@@ -1,12 +1,17 @@
-"""Storing 300,000 synthetic findings of one execution via `services.results.store`.
+"""Storing 300,000 synthetic findings via `services.results.store`: a task's first execution
+(the reference), then a second one matched against it (1% of the defects fixed, 1% new, 5%
+found again only by their loose identity after an edit beside them).
 
-Runs on SQLite (temp data dir) and on PostgreSQL when reachable at 127.0.0.1:5432
-(a fresh database, dropped afterwards). Usage: .venv/bin/python bench/store.py [--findings N]
+Runs on SQLite (temp data dir) and on PostgreSQL when reachable at 127.0.0.1:5432 (a fresh
+database, dropped afterwards); prints seconds and the ratio second/first, and writes the
+figures to bench/results/store-<UTC time>.json.
+Usage: .venv/bin/python bench/store.py [--findings N]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import socket
 import sys
@@ -35,21 +40,28 @@ PG_USER = os.environ.get("OPENCHECK_TEST_PG_USER", "postgres")
 SEVERITIES = (Severity.CRITICAL, Severity.MAJOR, Severity.MINOR, Severity.SUGGESTION)
 
 
-def findings(n: int) -> list[Finding]:
-    return [
-        Finding(
-            rule_id=f"ruff:E{i % 50:03d}",
-            severity=SEVERITIES[i % 4],
-            path=f"pkg{i % 40}/mod{i % 997}.py",
-            line=i % 5000 + 1,
-            column=i % 80,
-            message=f"synthetic finding number {i}",
-            code_line=f"value_{i} = compute({i})",
-            fingerprint=f"{i:040x}",
-            language="python",
+def findings(n: int, edited: bool = False) -> list[Finding]:
+    """`n` findings; `edited`: the next execution's (1% gone, 1% new, 5% edited beside them)."""
+    rows = []
+    for i in range(n + n // 100 if edited else n):
+        if edited and i % 100 == 7:
+            continue  # fixed
+        moved = edited and i % 20 == 3  # the strict fingerprint changed, not the line key
+        rows.append(
+            Finding(
+                rule_id=f"ruff:E{i % 50:03d}",
+                severity=SEVERITIES[i % 4],
+                path=f"pkg{i % 40}/mod{i % 997}.py",
+                line=i % 5000 + 1 + (3 if edited else 0),
+                column=i % 80,
+                message=f"synthetic finding number {i}",
+                code_line=f"value_{i} = compute({i})",
+                fingerprint=f"v2:{i:040x}" + ("m" if moved else ""),
+                language="python",
+                line_key=f"{i:064x}",
+            )
         )
-        for i in range(n)
-    ]
+    return rows
 
 
 def reachable(host: str, port: int) -> bool:
@@ -75,7 +87,8 @@ def postgres_database() -> Iterator[str]:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def measure(settings: Settings, rows: list[Finding]) -> float:
+def measure(settings: Settings, executions: list[list[Finding]]) -> list[float]:
+    """Seconds to store each list of findings as the next execution of one task."""
     runtime = Runtime.build(settings)
     try:
         with unit_of_work(runtime.sessions) as s:
@@ -87,45 +100,68 @@ def measure(settings: Settings, rows: list[Finding]) -> float:
             repos = settings.local_repos
             task = tasks.create_task(s, principal=principal, project_id=pid, new=new,
                                      cipher=runtime.cipher, local_repos=repos)  # fmt: skip
-            exec_id = run_task(
-                s, principal=principal, task_id=task.id, options=RunOptions(),
-                cipher=runtime.cipher, local_repos=repos,
-            ).id  # fmt: skip
-            # Results are stored for a running execution only, as a worker would.
-            execution_states.move(s, exec_id, ExecutionStatus.RUNNING, "bench")
-        result = ScanResult(
-            commit="0" * 40,
-            languages={"python": LanguageStats(files=997, code=1_000_000, comments=0, blanks=0)},
-            findings=rows,
-            partial=False,
-            failed_analyzers=[],
-            skipped={},
-        )
-        start = time.perf_counter()
-        with unit_of_work(runtime.sessions) as s:
-            results.store(s, execution_id=exec_id, result=result)
-        return time.perf_counter() - start
+        return [_store_one(runtime, settings, principal, task.id, rows) for rows in executions]
     finally:
         runtime.close()
+
+
+def _store_one(
+    runtime: Runtime,
+    settings: Settings,
+    principal: auth.Principal,
+    task_id: str,
+    rows: list[Finding],
+) -> float:
+    with unit_of_work(runtime.sessions) as s:
+        exec_id = run_task(
+            s, principal=principal, task_id=task_id, options=RunOptions(),
+            cipher=runtime.cipher, local_repos=settings.local_repos,
+        ).id  # fmt: skip
+        # Results are stored for a running execution only, as a worker would.
+        execution_states.move(s, exec_id, ExecutionStatus.RUNNING, "bench")
+    result = ScanResult(
+        commit="0" * 40,
+        languages={"python": LanguageStats(files=997, code=1_000_000, comments=0, blanks=0)},
+        findings=rows,
+        partial=False,
+        failed_analyzers=[],
+        skipped={},
+    )
+    start = time.perf_counter()
+    with unit_of_work(runtime.sessions) as s:
+        results.store(s, execution_id=exec_id, result=result)
+    return time.perf_counter() - start
+
+
+def _report(database: str, n: int, seconds: list[float]) -> dict[str, object]:
+    first, second = seconds
+    print(f"{database:<11} first execution: {n} findings stored in {first:.2f} s"
+          f" ({n / first:,.0f}/s)")  # fmt: skip
+    print(f"{database:<11} second execution: {n} matched against {n} and stored in"
+          f" {second:.2f} s (ratio second/first {second / first:.2f})")  # fmt: skip
+    return {"database": database, "findings": n, "first_s": round(first, 3),
+            "second_s": round(second, 3), "ratio": round(second / first, 3)}  # fmt: skip
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--findings", type=int, default=300_000)
     args = parser.parse_args()
-    rows = findings(args.findings)
+    runs = [findings(args.findings), findings(args.findings, edited=True)]
+    figures = []
     with tempfile.TemporaryDirectory(prefix="opencheck-store-") as tmp:
-        seconds = measure(Settings(data_dir=Path(tmp) / "data"), rows)
-        print(f"sqlite      {args.findings} findings stored in {seconds:.2f} s"
-              f" ({args.findings / seconds:,.0f}/s)")  # fmt: skip
+        seconds = measure(Settings(data_dir=Path(tmp) / "data"), runs)
+        figures.append(_report("sqlite", args.findings, seconds))
         if reachable(PG_HOST, PG_PORT):
             with postgres_database() as url:
                 settings = Settings(data_dir=Path(tmp) / "pg", database_url=url)
-                seconds = measure(settings, rows)
-            print(f"postgresql  {args.findings} findings stored in {seconds:.2f} s"
-                  f" ({args.findings / seconds:,.0f}/s)")  # fmt: skip
+                figures.append(_report("postgresql", args.findings, measure(settings, runs)))
         else:
             print(f"postgresql  skipped: nothing listening at {PG_HOST}:{PG_PORT}")
+    out = Path(__file__).parent / "results"
+    out.mkdir(exist_ok=True)
+    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+    (out / f"store-{stamp}.json").write_text(json.dumps(figures, indent=2) + "\n")
     return 0
 
 

@@ -42,7 +42,7 @@ def test_a_defect_is_new_then_seen_then_fixed_then_reopened(runtime: Runtime) ->
         )
         second = _execution(s, task.id)
         defect_tracking.record(s, second, [_finding("a", 5)])  # moved down, same identity
-        assert _states(s) == {"a": ("unresolved", 2), "b": ("fixed", 0)}  # the ignore is kept
+        assert _states(s) == {"a": ("new", 2), "b": ("fixed", 0)}  # the ignore is kept
         third = _execution(s, task.id)
         defect_tracking.record(s, third, [_finding("a", 5), _finding("b", 9)])
         assert _states(s)["b"] == (Detection.REOPENED.value, 0)

@@ -29,9 +29,11 @@ RULE_TYPES = tuple(t.value for t in RuleType)
 
 
 class Detection(enum.StrEnum):
-    """Where a task's defect stands across executions (CodeChecker's detection status)."""
+    """Where a defect stands (CodeChecker's detection status). An occurrence has new, unresolved
+    or reopened: in that execution. A task's defect has fixed, or how it was last opened (new,
+    reopened): it is not rewritten each time it is seen again."""
 
-    NEW = "new"  # first reported by its last execution
+    NEW = "new"  # first reported (by that execution)
     UNRESOLVED = "unresolved"  # reported again
-    REOPENED = "reopened"  # reported again after it was fixed
+    REOPENED = "reopened"  # reported again after it was fixed or marked resolved
     FIXED = "fixed"  # a later full execution no longer reported it

@@ -120,6 +120,7 @@ def _move_each(session: Session, moves: list[tuple[int, int, str]], to: int) -> 
             update(TaskDefect)
             .where(TaskDefect.id.in_([defect_id for defect_id, _, _ in batch]))
             .values(status=to, status_until=None, delayed_until=None)
+            .execution_options(synchronize_session=False)
         )
         session.execute(
             insert(DefectTriage),

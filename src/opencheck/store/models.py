@@ -403,11 +403,8 @@ class TaskDefect(Base):
     first_seen_execution_id: Mapped[str | None] = mapped_column(
         ForeignKey("executions.id", ondelete="SET NULL"), nullable=True
     )
-    last_seen_execution_id: Mapped[str | None] = mapped_column(
-        ForeignKey("executions.id", ondelete="SET NULL"), nullable=True
-    )
     first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Where and when it was last seen is its latest occurrence (no column rewritten per check).
     fixed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     # The loose identity (engine/fingerprint.py): where the defect was last seen, and its line.
     path: Mapped[str] = mapped_column(String(2048), default="", server_default="")

@@ -358,6 +358,29 @@ def test_a_match_within_a_not_inside_node_is_dropped() -> None:
     assert found == [("r:lit", 1, 34, "l")]
 
 
+@needs_grammars
+def test_a_match_whose_values_hold_a_listed_node_is_dropped() -> None:
+    """An UPDATE that sets constants is kept; one computing a value from a column is dropped."""
+    rules = [
+        treesitter_scan.ScanRule(
+            "r:upd",
+            "SQL",
+            "(update (keyword_set) (assignment) .) @match",
+            "u",
+            values_not_containing=("field", "subquery"),
+        )
+    ]
+    language = treesitter_scan.load_language("SQL")
+    combined = treesitter_scan.combine(language, rules)
+    source = (
+        b"UPDATE t SET a = 1, b = 'x';\n"
+        b"UPDATE t SET a = 1, b = lower(b);\n"
+        b"UPDATE t SET a = (SELECT max(id) FROM u);\n"
+    )
+    found = treesitter_scan.scan_source(source, language, combined, None)
+    assert [line for _, line, *_ in found] == [1]
+
+
 @pytest.mark.parametrize(
     ("path", "kept"),
     [

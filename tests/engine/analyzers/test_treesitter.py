@@ -190,6 +190,19 @@ def test_fixture_findings(tmp_path: Path) -> None:
     assert division.column == 16
 
 
+@pytest.mark.parametrize(
+    ("rule_id", "default"),
+    [
+        ("oc-sql:update-without-where", True),
+        # None of its 6 labelled findings was true: tables emptied on purpose.
+        ("oc-sql:delete-without-where", False),
+        ("oc-sql:null-comparison", False),
+    ],
+)
+def test_sql_rules_are_in_the_default_set_as_measured(rule_id: str, default: bool) -> None:
+    assert (rule_id in default_selection(TREESITTER, "basic", ["SQL"]).ids) is default
+
+
 @needs_grammars
 def test_security_selection_keeps_security_rules_only(tmp_path: Path) -> None:
     (tmp_path / "a.cj").write_text(FIXTURE, encoding="utf-8")

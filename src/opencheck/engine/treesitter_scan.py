@@ -2,8 +2,10 @@
 
 Usage: `python -I -m opencheck.engine.treesitter_scan --rules JSON -- FILE...`, where JSON (inline
 or a file name) is `{"syntax_error": rule id or null, "rules": [{id, language, query, message,
-unless, not_inside}]}`, where the optional `unless` query keeps a rule out of every file in which
-it matches, and `not_inside` (node types) drops a match that lies within a node of those types.
+unless, not_inside, values_not_containing}]}`, where the optional `unless` query keeps a rule out
+of every file in which it matches, `not_inside` (node types) drops a match that lies within a node
+of those types, and `values_not_containing` (node types) drops a match when the value (the
+`right` field) of one of its children holds a node of those types.
 The rules of a language are joined into one tree-sitter Query, so each file is parsed once and
 matched once; the pattern index says which rule matched, the `@match` capture where. Prints one
 JSON object per finding: rule, path, line, column (1-based, in characters), message; then a last
@@ -67,6 +69,9 @@ class ScanRule:
     unless: str = ""
     # Node types a match must not lie within (an SQL rule that skips common table expressions).
     not_inside: tuple[str, ...] = ()
+    # Node types the values of a match's children must not hold (an SQL UPDATE whose SET computes
+    # the new values from the row's columns or a query, not from constants).
+    values_not_containing: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -171,6 +176,8 @@ def scan_source(
                 nodes = captures.get(MATCH_CAPTURE, ())
                 if rule.not_inside:
                     nodes = [n for n in nodes if not _within(n, rule.not_inside)]
+                if rule.values_not_containing:
+                    nodes = [n for n in nodes if not _values_hold(n, rule.values_not_containing)]
                 # A pattern's several matches at one node (or two patterns of a rule) report once.
                 for node in nodes:
                     found.setdefault(
@@ -186,6 +193,21 @@ def _within(node: Node, types: Sequence[str]) -> bool:
         if parent.type in types:
             return True
         parent = parent.parent
+    return False
+
+
+def _values_hold(node: Node, types: Sequence[str]) -> bool:
+    """Does the value (the `right` field) of one of `node`'s children hold a node of `types`?"""
+    stack = [
+        value
+        for child in node.children
+        if (value := child.child_by_field_name("right")) is not None
+    ]
+    while stack:
+        current = stack.pop()
+        if current.type in types:
+            return True
+        stack.extend(current.children)
     return False
 
 
@@ -226,6 +248,7 @@ def read_rules(spec: str) -> tuple[list[ScanRule], str | None]:
             str(r.get("message") or ""),
             str(r.get("unless") or ""),
             tuple(str(t) for t in r.get("not_inside") or ()),
+            tuple(str(t) for t in r.get("values_not_containing") or ()),
         )
         for r in document.get("rules", ())
     ]

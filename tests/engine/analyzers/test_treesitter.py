@@ -190,6 +190,19 @@ def test_fixture_findings(tmp_path: Path) -> None:
     assert division.column == 16
 
 
+@pytest.mark.parametrize(
+    ("rule_id", "default"),
+    [
+        ("oc-sql:update-without-where", True),
+        # None of its 6 labelled findings was true: tables emptied on purpose.
+        ("oc-sql:delete-without-where", False),
+        ("oc-sql:null-comparison", False),
+    ],
+)
+def test_sql_rules_are_in_the_default_set_as_measured(rule_id: str, default: bool) -> None:
+    assert (rule_id in default_selection(TREESITTER, "basic", ["SQL"]).ids) is default
+
+
 @needs_grammars
 def test_security_selection_keeps_security_rules_only(tmp_path: Path) -> None:
     (tmp_path / "a.cj").write_text(FIXTURE, encoding="utf-8")
@@ -356,6 +369,29 @@ def test_a_match_within_a_not_inside_node_is_dropped() -> None:
     source = b"WITH a AS (SELECT 1 AS x) SELECT 22;\n"
     found = treesitter_scan.scan_source(source, language, combined, None)
     assert found == [("r:lit", 1, 34, "l")]
+
+
+@needs_grammars
+def test_a_match_whose_values_hold_a_listed_node_is_dropped() -> None:
+    """An UPDATE that sets constants is kept; one computing a value from a column is dropped."""
+    rules = [
+        treesitter_scan.ScanRule(
+            "r:upd",
+            "SQL",
+            "(update (keyword_set) (assignment) .) @match",
+            "u",
+            values_not_containing=("field", "subquery"),
+        )
+    ]
+    language = treesitter_scan.load_language("SQL")
+    combined = treesitter_scan.combine(language, rules)
+    source = (
+        b"UPDATE t SET a = 1, b = 'x';\n"
+        b"UPDATE t SET a = 1, b = lower(b);\n"
+        b"UPDATE t SET a = (SELECT max(id) FROM u);\n"
+    )
+    found = treesitter_scan.scan_source(source, language, combined, None)
+    assert [line for _, line, *_ in found] == [1]
 
 
 @pytest.mark.parametrize(

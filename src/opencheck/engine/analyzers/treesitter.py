@@ -45,6 +45,8 @@ class QueryRule:
     not_inside: tuple[str, ...] = ()
     # Path globs (fnmatch, lower case, `*` spans folders) of files the rule does not report in.
     ignores: tuple[str, ...] = ()
+    # Node types whose presence in the value (`right` field) of a match's child drops the match.
+    values_not_containing: tuple[str, ...] = ()
 
 
 def _query_rule(entry: Mapping[str, Any], language: str, source: Path) -> QueryRule:
@@ -57,7 +59,17 @@ def _query_rule(entry: Mapping[str, Any], language: str, source: Path) -> QueryR
     unless = str(entry.get("unless") or "")
     not_inside = tuple(str(t) for t in entry.get("not_inside") or ())
     ignores = tuple(str(glob).lower() for glob in entry.get("ignores") or ())
-    return QueryRule(example.rule, query, example.bad, example.good, unless, not_inside, ignores)
+    values_not_containing = tuple(str(t) for t in entry.get("values_not_containing") or ())
+    return QueryRule(
+        example.rule,
+        query,
+        example.bad,
+        example.good,
+        unless,
+        not_inside,
+        ignores,
+        values_not_containing,
+    )
 
 
 @cache
@@ -123,6 +135,11 @@ class TreeSitter:
                     "message": qr.rule.summary,
                     **({"unless": qr.unless} if qr.unless else {}),
                     **({"not_inside": list(qr.not_inside)} if qr.not_inside else {}),
+                    **(
+                        {"values_not_containing": list(qr.values_not_containing)}
+                        if qr.values_not_containing
+                        else {}
+                    ),
                 }
                 for qr in selected
             ],

@@ -28,7 +28,7 @@ from opencheck.config import Settings
 from opencheck.domain.languages import SYSTEM_LANGUAGES
 from opencheck.engine.inventory import build_inventory
 from opencheck.runtime import Runtime
-from opencheck.services import auth, projects, tasks
+from opencheck.services import auth, execution_states, projects, tasks
 from opencheck.services.executions import RunOptions, run_task
 from opencheck.services.tasks import NewTask
 from opencheck.store.db import unit_of_work
@@ -114,6 +114,7 @@ def opencheck_scan(repo: Path, data_dir: Path, languages: list[str]) -> dict[str
                     execution = s.scalar(select(Execution).where(Execution.id == exec_id))
                     assert execution is not None
                     if execution.status not in ("quering", "running"):
+                        message = execution_states.log_texts(s, [exec_id]).get(exec_id, "")
                         break
                 time.sleep(0.05)
         wall = time.perf_counter() - start
@@ -122,7 +123,7 @@ def opencheck_scan(repo: Path, data_dir: Path, languages: list[str]) -> dict[str
             "code_lines": execution.code_lines,
             "files": execution.file_total,
             "defects": execution.defect_count,
-            "message": execution.message,
+            "message": message,
         }
     finally:
         runtime.close()

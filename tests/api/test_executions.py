@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from opencheck.engine.fetch import bare_clone_path
+from opencheck.engine.clone_paths import bare_clone_path
 from tests.conftest import Api
 from tests.support import commit
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from opencheck.engine.fetch import RepoCache
 from opencheck.engine.local_repos import LocalRepoPolicy
@@ -14,7 +15,9 @@ def roots(folder: Path) -> LocalRepoPolicy:
     return LocalRepoPolicy.of((folder,))
 
 
-def cache_at(folder: Path, cancelled: Callable[[], bool] = lambda: False) -> RepoCache:
+def cache_at(
+    folder: Path, cancelled: Callable[[], bool] = lambda: False, **options: Any
+) -> RepoCache:
     """A repository cache under `folder` that may fetch the repositories built there."""
     return RepoCache(
         folder / "cache",
@@ -22,4 +25,5 @@ def cache_at(folder: Path, cancelled: Callable[[], bool] = lambda: False) -> Rep
         timeout=60,
         cancelled=cancelled,
         local_repos=roots(folder),
+        **options,
     )

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from opencheck.engine.checkout_budget import CheckoutBudget
 from opencheck.engine.diffs import FileChange, parse
 from opencheck.engine.errors import FetchError
 from opencheck.engine.fetch import RepoCache
-from opencheck.engine.git_refs import Target, request_target
+from opencheck.engine.git_refs import PARENT, Target, request_target
 from tests.engine.local import cache_at
 
 from .conftest import GitRepo, git
@@ -106,3 +107,54 @@ def test_quoted_and_deleted_paths_in_a_patch() -> None:
     (change,) = parse(patch)
     assert change == FileChange('café "x".py', None, ((1, 3),))
     assert change.touches(2) and not change.touches(11)
+
+
+def test_changed_only_writes_just_the_changed_regular_files(
+    make_repo: Callable[..., GitRepo], cache: RepoCache
+) -> None:
+    repo = make_repo(BASE)
+    git(repo.path, "checkout", "-q", "-b", "feature")
+    repo.write({"app/a.py": "one\nnew\ntwo\nthree\n", "app/deep/c.py": "print(3)\n"})
+    (repo.path / "app/link.py").symlink_to("/etc/passwd")
+    head = repo.commit("feature")
+    git(repo.path, "checkout", "-q", "main")
+    with cache.checkout(str(repo.path), "main", None, "inc1", target=Target("main", commit=head),
+                        compare_to=Target("main"), changed_only=True) as checkout:  # fmt: skip
+        files = sorted(str(p.relative_to(checkout.path)) for p in checkout.path.rglob("*"))
+        assert files == ["app", "app/a.py", "app/deep", "app/deep/c.py"]  # no link, no old.py
+        assert (checkout.path / "app/a.py").read_text() == "one\nnew\ntwo\nthree\n"
+        assert checkout.left_out == ("app/link.py",)
+    assert not checkout.path.exists()
+
+
+def test_changed_only_keeps_the_checkout_budget(
+    make_repo: Callable[..., GitRepo], tmp_path: Path
+) -> None:
+    repo = make_repo(BASE)
+    repo.write({"big.py": "x = 1\n" * 50_000})
+    head = repo.commit()
+    small = cache_at(tmp_path, lambda: False, budget=CheckoutBudget(max_bytes=100_000))
+    with (
+        pytest.raises(FetchError, match="OPENCHECK_MAX_CHECKOUT_BYTES"),
+        small.checkout(
+            str(repo.path),
+            "main",
+            None,
+            "big",
+            target=Target("main", commit=head),
+            compare_to=PARENT,
+            changed_only=True,
+        ),  # fmt: skip
+    ):
+        pass
+
+
+def test_the_root_commit_is_compared_with_nothing(
+    make_repo: Callable[..., GitRepo], cache: RepoCache
+) -> None:
+    repo = make_repo(BASE)
+    root = git(repo.path, "rev-list", "--max-parents=0", "HEAD")
+    with cache.checkout(str(repo.path), "main", None, "root", target=Target("main", commit=root),
+                        compare_to=PARENT, changed_only=True) as checkout:  # fmt: skip
+        assert sorted(c.path for c in checkout.changes or ()) == ["app/a.py", "app/old.py"]
+        assert (checkout.path / "app/old.py").read_text() == BASE["app/old.py"]

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from opencheck.engine.clone_paths import bare_clone_path
 from opencheck.engine.errors import FetchError
-from opencheck.engine.fetch import bare_clone_path
 from opencheck.engine.local_repos import LocalRepoPolicy, LocalRepoRefused, parse_roots
 from opencheck.engine.sources import read_files
 from tests.engine.local import cache_at, roots

@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from opencheck.config import Settings
-from opencheck.engine import fetch
+from opencheck.engine import clone_paths
 from opencheck.runtime import Runtime
 from opencheck.services import auth, execution_states, projects, tasks
 from opencheck.services.executions import RunOptions, run_task
@@ -88,10 +88,10 @@ def test_a_restart_discards_the_clones_no_task_uses(tmp_path: Path) -> None:
         assert _wait_all(first, [exec_id])[exec_id].status == "success"
     finally:
         first.close()
-    used = fetch.clone_of(settings.cache_dir, str(repo), pid)
+    used = clone_paths.clone_of(settings.cache_dir, str(repo), pid)
     assert used is not None and used.is_dir()
     # An older layout's clone (keyed by the URL alone) and a deleted project's.
-    stale = [fetch.clone_of(settings.cache_dir, str(repo), ""), settings.cache_dir / "0a.git"]
+    stale = [clone_paths.clone_of(settings.cache_dir, str(repo), ""), settings.cache_dir / "0a.git"]
     for path in stale:
         assert path is not None
         (path / "objects").mkdir(parents=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from opencheck.domain.findings import Finding
@@ -29,14 +29,6 @@ def on_changed_lines(findings: list[Finding], changes: Sequence[FileChange]) -> 
     """The findings on lines a change added or modified."""
     by_path = {change.path: change for change in changes}
     return [f for f in findings if (c := by_path.get(f.path)) is not None and c.touches(f.line)]
-
-
-def only_changed(
-    changes: Sequence[FileChange], leave_out: Callable[[str], bool] | None
-) -> Callable[[str], bool]:
-    """Leave out every file but the changed ones (and those `leave_out` already leaves out)."""
-    changed = {change.path for change in changes}
-    return lambda path: path not in changed or (leave_out is not None and leave_out(path))
 
 
 def describe(changes: Sequence[FileChange]) -> str:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import base64
 import fcntl
-import hashlib
 import os
 import re
 import time
@@ -14,11 +12,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NoReturn
 
-from opencheck.engine import checkout_budget, runner
+from opencheck.engine import blob_export, checkout_budget, runner
 from opencheck.engine.checkout_budget import CheckoutBudget
-from opencheck.engine.diffs import FileChange, only_changed, parse
+from opencheck.engine.clone_paths import bare_clone_path
+from opencheck.engine.diffs import FileChange, parse
 from opencheck.engine.errors import EngineError, FetchError, ScanCancelled, redact
-from opencheck.engine.git_config import GIT_ENV, SAFE_CONFIG
+from opencheck.engine.git_config import GIT_ENV, SAFE_CONFIG, basic_auth_env
 from opencheck.engine.git_errors import failure_reason, last_line
 from opencheck.engine.git_refs import Target
 from opencheck.engine.local_repos import LocalRepoPolicy
@@ -130,29 +129,14 @@ class RepoCache:
                         if not compare_optional:
                             raise
                 if changed_only and changes is not None:
-                    leave_out = only_changed(changes, leave_out)
-                left_out = session.add_worktree(commit, leave_out)
+                    left_out = session.export(commit, changes, leave_out)
+                else:
+                    left_out = session.add_worktree(commit, leave_out)
             yield Checkout(session.worktree, commit, left_out, base, changes)
         finally:
             # Also after a cancelled or failed `worktree add`, which may leave a partial tree.
             if session.worktree.exists():
                 session.discard_worktree()
-
-
-def bare_clone_path(cache_dir: Path, clean_url: str, scope: str = "") -> Path:
-    """Where `scope`'s cached bare clone of `clean_url` (without credentials) lives."""
-    name = f"{scope}\0{clean_url}" if scope else clean_url
-    key = hashlib.sha256(name.encode()).hexdigest()[:24]
-    return cache_dir.resolve() / f"{key}.git"
-
-
-def clone_of(cache_dir: Path, url: str, scope: str) -> Path | None:
-    """Where `scope`'s clone of `url` (credentials in it ignored) lives; None if not a URL."""
-    try:
-        clean_url = strip_userinfo(validate_repo_url(url))[0]
-    except ValueError:
-        return None
-    return bare_clone_path(cache_dir, clean_url, scope)
 
 
 def _never() -> bool:
@@ -192,7 +176,7 @@ class _Session:
         auth_env: dict[str, str] = {}
         # SSH authenticates with the service's keys; only HTTP(S) takes a user and a token.
         if credentials is not None and clean_url.lower().startswith(("http://", "https://")):
-            auth_env, token = _basic_auth_env(credentials)
+            auth_env, token = basic_auth_env(credentials.username, credentials.secret)
             secrets += (token,)
         if not _EXECUTION_ID.match(execution_id):
             raise EngineError(f"invalid execution id {execution_id!r}")
@@ -282,6 +266,30 @@ class _Session:
         if result.timed_out or result.returncode != 0:
             self._fail("cannot compare the commits", base)
         return merge_base, tuple(parse(result.stdout))
+
+    def export(
+        self,
+        commit: str,
+        changes: tuple[FileChange, ...],
+        leave_out: Callable[[str], bool] | None,
+    ) -> tuple[str, ...]:
+        """Write only the changed files of `commit` (no git worktree); the paths left out."""
+        if self.worktree.exists():  # left over by a crashed run with the same id
+            self.remove_worktree(self.worktree)
+
+        def git(*args: str, stdin: bytes | None = None) -> tuple[int, bytes]:
+            result = self._run("--literal-pathspecs", *args, stdin=stdin)
+            return (1 if result.timed_out else result.returncode), result.stdout
+
+        paths = [change.path for change in changes]
+        try:
+            return blob_export.export(
+                git, self.worktree, commit, paths, leave_out, self.cache.budget
+            )
+        except checkout_budget.OverBudget as exc:
+            raise FetchError(f"Refused to check out {self.url}: {exc}", self.secrets) from None
+        except blob_export.ExportError as exc:
+            self._fail(str(exc))
 
     def _parent(self, head: str) -> str:
         """The first parent of `head`; git's empty tree for a root commit (all of it is new)."""
@@ -394,15 +402,3 @@ class _Session:
     def _fail(self, reason: str, target: Target | None = None) -> NoReturn:
         message = f"Failed to fetch {(target or self.target).describe()} of {self.url}: {reason}"
         raise FetchError(message, self.secrets)
-
-
-def _basic_auth_env(credentials: RepoCredentials) -> tuple[dict[str, str], str]:
-    """Environment passing `Authorization: Basic …` to git: never in argv or the remote URL."""
-    pair = f"{credentials.username}:{credentials.secret}".encode()
-    token = base64.b64encode(pair).decode()
-    env = {
-        "GIT_CONFIG_COUNT": "1",
-        "GIT_CONFIG_KEY_0": "http.extraHeader",
-        "GIT_CONFIG_VALUE_0": f"Authorization: Basic {token}",
-    }
-    return env, token

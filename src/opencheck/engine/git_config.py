@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Mapping
 
 # Every git call: no hooks, no fsmonitor, no LFS or other smudge filters, no submodules, and only
@@ -37,3 +38,15 @@ GIT_ENV: Mapping[str, str] = {
     "GIT_SSH_COMMAND": "ssh -o BatchMode=yes -o StrictHostKeyChecking=accept-new"
     " -o ConnectTimeout=20",
 }
+
+
+def basic_auth_env(username: str, secret: str) -> tuple[dict[str, str], str]:
+    """Environment passing `Authorization: Basic …` to git: never in argv or the remote URL."""
+    pair = f"{username}:{secret}".encode()
+    token = base64.b64encode(pair).decode()
+    env = {
+        "GIT_CONFIG_COUNT": "1",
+        "GIT_CONFIG_KEY_0": "http.extraHeader",
+        "GIT_CONFIG_VALUE_0": f"Authorization: Basic {token}",
+    }
+    return env, token

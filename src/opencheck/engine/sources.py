@@ -11,8 +11,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from opencheck.engine import runner
+from opencheck.engine.clone_paths import clone_of
 from opencheck.engine.errors import EngineError
-from opencheck.engine.fetch import GIT_ENV, SAFE_CONFIG, clone_of
+from opencheck.engine.git_config import GIT_ENV, SAFE_CONFIG
 
 TIMEOUT = 10.0
 MAX_BLOB_BYTES = 2 * 1024 * 1024

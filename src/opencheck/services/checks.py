@@ -14,7 +14,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from opencheck.domain.executions import ExecutionStatus
-from opencheck.engine import fetch, orphans, removal
+from opencheck.engine import clone_paths, orphans, removal
 from opencheck.engine.errors import FetchError, ScanCancelled
 from opencheck.engine.pipeline import (
     EngineSettings,
@@ -200,7 +200,9 @@ def sweep_clones(ctx: CheckContext) -> int:
             ).all()
         )
     cache = ctx.engine.cache_dir
-    keep = [path for pid, url in pairs if (path := fetch.clone_of(cache, url, pid)) is not None]
+    keep = [
+        path for pid, url in pairs if (path := clone_paths.clone_of(cache, url, pid)) is not None
+    ]
     return removal.sweep_clones(cache, keep)
 
 

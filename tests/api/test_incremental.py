@@ -130,3 +130,40 @@ def test_bad_incremental_runs_get_the_documented_error(api: Api, repo_factory: A
     log = api.http.get(f"/v2/{pid}/tasks/{missing}/log-detail", headers=api.admin.headers).json()
     errors = [e["display_name"] for e in log["log_info"] if e["level"] == "ERROR"]
     assert errors and "pull request 99" in errors[0], errors
+
+
+def test_a_child_task_shares_its_parents_configuration_and_triage(
+    api: Api, repo_factory: Any
+) -> None:
+    repo, _, _ = _mr_repo(repo_factory)
+    pid = api.project()
+    parent = api.create_task(pid, git_url=str(repo))
+    _progress(api, parent, api.run(parent))
+    child = api.create_task(pid, git_url=str(repo), task_type="inc",
+                            inc_config={"parent_task_id": parent, "merge_id": "7"})  # fmt: skip
+    h = api.admin.headers
+    # The parent's settings are the child's: a path the parent excludes is not checked.
+    r = api.http.post(f"/v2/{pid}/tasks/{child}/settings", headers=h,
+                      json={"task_advanced_settings": [{"key": "excludePaths", "value": "x"}]})  # fmt: skip
+    assert r.status_code == 200
+    shown = api.http.get(f"/v2/{pid}/tasks/{parent}/settings", headers=h).json()["info"]
+    assert {i["key"]: i["value"] for i in shown}["excludePaths"] == "x"
+    job = api.run(child, ref="pull")
+    _progress(api, child, job)
+    r = api.http.get(f"/v2/tasks/{child}/defects-detail", params={"job_id": job}, headers=h)
+    [introduced] = r.json()["defects"]
+    # Ignored in the merge request: still ignored when the parent's full check sees it.
+    r = api.http.put(f"/v2/tasks/{child}/defect-status", headers=h,
+                     json={"defect_id": introduced["defect_id"], "defect_status": "2"})  # fmt: skip
+    assert r.status_code == 200, r.text
+    git(repo, "update-ref", "refs/heads/main", git(repo, "rev-parse", "refs/pull/7/head"))
+    _progress(api, parent, api.run(parent))
+    after = {d["defect_id"]: d for d in api.defects(parent)}
+    assert after[introduced["defect_id"]]["defect_status"] == "2"
+    # A parent with incremental tasks is not deleted from under them.
+    r = api.http.delete(f"/v2/tasks/{parent}", headers=h)
+    assert r.status_code == 400 and "incremental" in r.json()["error_msg"]
+    bad = api.http.post(f"/v2/{pid}/task", headers=h, json={
+        "git_url": str(repo), "git_branch": "main", "language": ["python"], "task_type": "inc",
+        "inc_config": {"parent_task_id": child}})  # fmt: skip
+    assert bad.status_code == 400 and "parent_task_id" in bad.json()["error_msg"]

@@ -42,10 +42,13 @@ class Changes:
         return lines
 
 
-def apply(session: Session, execution: Execution, now: datetime | None = None) -> Changes:
-    """Expire ignores and deferrals, and follow the execution's suppressions into the triage."""
+def apply(
+    session: Session, execution: Execution, owner: str, now: datetime | None = None
+) -> Changes:
+    """Expire ignores and deferrals of `owner`'s defects, and follow the execution's
+    suppressions into the triage."""
     now = now or utcnow()
-    task = execution.task_id
+    task = owner
     ignored, unresolved = DefectStatus.IGNORED.value, DefectStatus.UNRESOLVED.value
     changes = Changes()
     ran_out = _ids(session, TaskDefect.task_id == task, TaskDefect.status == ignored,

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from opencheck.domain.defects import DefectStatus, Detection
 from opencheck.domain.executions import JobType
 from opencheck.domain.findings import Finding
-from opencheck.services import defect_history
+from opencheck.services import defect_history, incremental
 from opencheck.store.bulk import insert_rows
 from opencheck.store.models import (
     DefectOccurrence,
@@ -68,14 +68,15 @@ def record(
     move with the file. Only a `full` execution fixes defects, and only in files it analysed or
     that are gone: a file it listed as not (fully) checked fixes nothing.
     """
+    owner = incremental.defect_owner(session, execution.task_id)
     for old, new in (renamed or {}).items():
         session.execute(
             update(TaskDefect)
-            .where(TaskDefect.task_id == execution.task_id, TaskDefect.path == old)
+            .where(TaskDefect.task_id == owner, TaskDefect.path == old)
             .values(path=new)
             .execution_options(synchronize_session=False)
         )
-    matched = _match(session, execution, findings)
+    matched = _match(session, execution, owner, findings)
     eid = execution.id
     rows = [
         (eid, *matched[f.fingerprint], int(f.severity), f.path, f.line, f.column, f.message,
@@ -84,18 +85,18 @@ def record(
     ]  # fmt: skip
     insert_rows(session, DefectOccurrence, OCCURRENCE_COLUMNS, rows)
     _reopen_resolved(session, execution)
-    changes = defect_history.apply(session, execution)
+    changes = defect_history.apply(session, execution, owner)
     _touch_seen(session, execution)
-    return Recorded(_mark_fixed(session, execution) if full else 0, changes)
+    return Recorded(_mark_fixed(session, execution, owner) if full else 0, changes)
 
 
-def _mark_fixed(session: Session, execution: Execution) -> int:
+def _mark_fixed(session: Session, execution: Execution, owner: str) -> int:
     """The task's defects this execution no longer reports, outside the files it did not check."""
     unchecked = select(ExecutionFile.path).where(
         ExecutionFile.execution_id == execution.id, ExecutionFile.unchecked_reason.is_not(None)
     )
     gone = (
-        TaskDefect.task_id == execution.task_id,
+        TaskDefect.task_id == owner,
         TaskDefect.detection != Detection.FIXED.value,
         ~exists().where(
             DefectOccurrence.defect_id == TaskDefect.id,
@@ -104,7 +105,7 @@ def _mark_fixed(session: Session, execution: Execution) -> int:
         TaskDefect.path.not_in(unchecked),
     )
     full_runs = select(Execution.id).where(
-        Execution.task_id == execution.task_id, Execution.job_type == JobType.FULL.value
+        Execution.task_id == owner, Execution.job_type == JobType.FULL.value
     )
     seen_in_full = exists().where(
         DefectOccurrence.defect_id == TaskDefect.id, DefectOccurrence.execution_id.in_(full_runs)
@@ -127,7 +128,7 @@ def _mark_fixed(session: Session, execution: Execution) -> int:
 
 
 def _match(
-    session: Session, execution: Execution, findings: Sequence[Finding]
+    session: Session, execution: Execution, owner: str, findings: Sequence[Finding]
 ) -> dict[str, tuple[int, str]]:
     """Fingerprint → (task defect id, detection in this execution), inserting the new defects.
 
@@ -136,7 +137,7 @@ def _match(
     """
     # Plain tuples (_ID, _PRINT, _PATH, _KEY, _DETECTION, _STATUS): a Row's attributes cost
     # seconds over 300,000 defects.
-    known = [tuple(row) for row in session.execute(_known_query(execution.task_id))]
+    known = [tuple(row) for row in session.execute(_known_query(owner))]
     by_print = {k[_PRINT]: k for k in known}
     found = {f.fingerprint: k for f in findings if (k := by_print.get(f.fingerprint)) is not None}
     if len(found) < len(findings):
@@ -155,9 +156,9 @@ def _match(
     _update_identity(session, moved)
     result = {fp: (k[_ID], _again(k)) for fp, k in found.items()}
     fresh = [f for f in findings if f.fingerprint not in found]
-    _insert_new(session, execution, fresh)
+    _insert_new(session, execution, owner, fresh)
     if fresh:
-        ids = _known_ids(session, execution.task_id, first_seen_in=execution.id)
+        ids = _known_ids(session, owner, first_seen_in=execution.id)
         result.update({f.fingerprint: (ids[f.fingerprint], Detection.NEW.value) for f in fresh})
     return result
 
@@ -183,8 +184,10 @@ def _update_identity(session: Session, moves: Sequence[tuple[int, Finding]]) -> 
         session.execute(statement, batch)
 
 
-def _insert_new(session: Session, execution: Execution, fresh: Sequence[Finding]) -> None:
-    now, task, eid = utcnow(), execution.task_id, execution.id
+def _insert_new(
+    session: Session, execution: Execution, owner: str, fresh: Sequence[Finding]
+) -> None:
+    now, task, eid = utcnow(), owner, execution.id
     unresolved, new = DefectStatus.UNRESOLVED.value, Detection.NEW.value
     rows = [
         (task, f.fingerprint, f.path, f.line_key or None, f.rule_id, f.language, f.hotspot,

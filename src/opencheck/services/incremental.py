@@ -51,6 +51,8 @@ def task_columns(
         parent = session.get(Task, inc.parent_task_id)
         if parent is None or parent.project_id != project_id:
             raise InvalidParameter("inc_config.parent_task_id names no task of this project")
+        if parent.parent_task_id is not None:
+            raise InvalidParameter("inc_config.parent_task_id names an incremental child task")
     return {
         "task_type": kind,
         "parent_task_id": inc.parent_task_id,
@@ -58,6 +60,13 @@ def task_columns(
         "inc_target_branch": inc.target_branch,
         "merge_id": inc.merge_id,
     }
+
+
+def defect_owner(session: Session, task_id: str) -> str:
+    """The task whose defects (and their triage) a task's executions share: an incremental
+    child task's parent, else the task itself."""
+    parent = session.scalar(select(Task.parent_task_id).where(Task.id == task_id))
+    return parent or task_id
 
 
 def job_type_for(task: Task, job_type: str | None, ref: str | None) -> JobType:

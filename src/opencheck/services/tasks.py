@@ -159,32 +159,16 @@ def create_task(
     name = (new.task_name or "").strip() or default_task_name(url, branch)
     if len(name) > 512:
         raise InvalidParameter("task_name must be at most 512 characters")
-    template = ConfigTemplate(
-        project_id=project.id,
-        name="",
-        repo_url=url,
-        repo_type=repo_type_of(url),
-        branch=branch,
-        include_paths=new.include_paths,
-        exclude=new.exclude,
-        test_paths=new.test_paths,
-        rule_type=new.rule_type,
-        resource_pool_id=new.resource_pool_id or "",
-        review_data=gate.to_json(gate.DEFAULT_GATE),
-        creator=principal.name,
-        last_reviser=principal.name,
+    parent = inc_columns["parent_task_id"]
+    # An incremental child task checks with its parent's configuration (rule sets, gate, paths).
+    template_id = (
+        _parent_template(session, parent)
+        if parent
+        else _new_template(session, project.id, url, branch, new, principal.name, chosen)
     )
-    session.add(template)
-    session.flush()
-    template.name = f"template_{template.id}"
-    for lang, ruleset_id in chosen.items():
-        rs = rulesets.resolve_for_task(
-            session, project_id=project.id, language=lang, ruleset_id=ruleset_id
-        )
-        session.add(TemplateRuleSet(template_id=template.id, language=lang, ruleset_id=rs.id))
     task = Task(
         project_id=project.id,
-        template_id=template.id,
+        template_id=template_id,
         group_id=group_id,
         name=name,
         creator_id=principal.user_id,
@@ -198,6 +182,48 @@ def create_task(
     session.add(task)
     session.flush()
     return task
+
+
+def _parent_template(session: Session, parent_id: str) -> str:
+    parent = session.get(Task, parent_id)
+    assert parent is not None  # incremental.task_columns checked it
+    return parent.template_id
+
+
+def _new_template(
+    session: Session,
+    project_id: str,
+    url: str,
+    branch: str,
+    new: NewTask,
+    creator: str,
+    chosen: dict[str, str | None],
+) -> str:
+    """A task's own configuration template with its rule sets; returns its id."""
+    template = ConfigTemplate(
+        project_id=project_id,
+        name="",
+        repo_url=url,
+        repo_type=repo_type_of(url),
+        branch=branch,
+        include_paths=new.include_paths,
+        exclude=new.exclude,
+        test_paths=new.test_paths,
+        rule_type=new.rule_type,
+        resource_pool_id=new.resource_pool_id or "",
+        review_data=gate.to_json(gate.DEFAULT_GATE),
+        creator=creator,
+        last_reviser=creator,
+    )
+    session.add(template)
+    session.flush()
+    template.name = f"template_{template.id}"
+    for lang, ruleset_id in chosen.items():
+        rs = rulesets.resolve_for_task(
+            session, project_id=project_id, language=lang, ruleset_id=ruleset_id
+        )
+        session.add(TemplateRuleSet(template_id=template.id, language=lang, ruleset_id=rs.id))
+    return template.id
 
 
 def get_task_or_raise(session: Session, *, task_id: str) -> Task:
@@ -237,6 +263,11 @@ def delete_task(session: Session, *, principal: Principal, task_id: str) -> None
     running = active_execution(session, task_id=task.id)
     if running is not None:
         raise TaskRunning(f"task is running (execution {running.id}), retry later")
+    child = session.scalar(select(Task.id).where(Task.parent_task_id == task.id).limit(1))
+    if child is not None:  # its incremental tasks share its defects: they would lose them
+        raise InvalidParameter(
+            f"task {task.id} has incremental tasks (e.g. {child}): delete them first"
+        )
     template_id = task.template_id
     session.delete(task)
     session.flush()

@@ -10,11 +10,11 @@ from sqlalchemy.orm import Session
 
 from opencheck.domain.defects import DefectStatus
 from opencheck.errors import InvalidParameter, NotFound
-from opencheck.services import execution_counts
+from opencheck.services import execution_counts, incremental
 from opencheck.services.auth import Principal
 from opencheck.services.permissions import Action
 from opencheck.services.tasks import get_task_for
-from opencheck.store.models import DefectTriage, TaskDefect, utcnow
+from opencheck.store.models import DefectTriage, Task, TaskDefect, utcnow
 
 MAX_DEFECTS = 1000
 
@@ -42,7 +42,10 @@ def set_status(
     task = get_task_for(session, principal=principal, task_id=task_id, action=Action.EDIT)
     ids = _ids(defect_ids)
     defects = session.scalars(
-        select(TaskDefect).where(TaskDefect.task_id == task.id, TaskDefect.id.in_(ids))
+        select(TaskDefect).where(
+            TaskDefect.task_id == incremental.defect_owner(session, task.id),
+            TaskDefect.id.in_(ids),
+        )
     ).all()
     missing = sorted(set(ids) - {d.id for d in defects})
     if missing:
@@ -64,6 +67,8 @@ def set_status(
         defect.delayed_until = until if status is DefectStatus.UNRESOLVED else None
     session.flush()
     execution_counts.refresh_latest(session, task)
+    if task.parent_task_id and (parent := session.get(Task, task.parent_task_id)) is not None:
+        execution_counts.refresh_latest(session, parent)  # the defects are shared
 
 
 def _ids(raw: list[str]) -> list[int]:

@@ -13,18 +13,19 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import bindparam, exists, select, update
+from sqlalchemy import bindparam, exists, or_, select, update
 from sqlalchemy.orm import Session
 
 from opencheck.domain.defects import DefectStatus, Detection
 from opencheck.domain.executions import JobType
 from opencheck.domain.findings import Finding
 from opencheck.services import defect_history, incremental
-from opencheck.store.bulk import insert_rows
+from opencheck.store.bulk import insert_rows, select_rows
 from opencheck.store.models import (
     DefectOccurrence,
     Execution,
     ExecutionFile,
+    Task,
     TaskDefect,
     utcnow,
 )
@@ -36,7 +37,10 @@ FIXED, REOPENED, UNRESOLVED = (
     Detection.UNRESOLVED.value,
 )
 RESOLVED = DefectStatus.RESOLVED.value
-_ID, _PRINT, _PATH, _KEY, _DETECTION, _STATUS = range(6)  # the columns of _known_query
+# A task's defects' identities, read in one query: chunked IN lists of fingerprints cost
+# PostgreSQL about a third of a second each (20,000 findings took 12 s), this a fraction.
+KNOWN_COLUMNS = ("id", "fingerprint", "path", "line_key", "detection", "status")
+_ID, _PRINT, _PATH, _KEY, _DETECTION, _STATUS = range(len(KNOWN_COLUMNS))
 OCCURRENCE_COLUMNS = ("execution_id", "defect_id", "detection", "severity", "file_path", "line",
                       "column", "message", "code_line", "suppression")  # fmt: skip
 DEFECT_COLUMNS = ("task_id", "fingerprint", "path", "line_key", "rule_id", "language", "hotspot",
@@ -122,8 +126,14 @@ def _mark_fixed(session: Session, execution: Execution, owner: str) -> int:
 
     counted = fix(*gone, seen_in_full)
     # Defects only a merge request's check ever reported were never in the code checked here:
-    # they stop being tracked but are not counted as fixed.
-    fix(*gone)
+    # they stop being tracked but are not counted as fixed (a second pass, only where there
+    # are such checks: the task's own or its incremental children's).
+    sharing = select(Task.id).where(or_(Task.id == owner, Task.parent_task_id == owner))
+    incremental_runs = select(Execution.id).where(
+        Execution.task_id.in_(sharing), Execution.job_type != JobType.FULL.value
+    )
+    if session.scalar(select(exists(incremental_runs))):
+        fix(*gone)
     return counted
 
 
@@ -135,9 +145,8 @@ def _match(
     First by fingerprint; then the findings left by (path, line key) among the defects left,
     whose fingerprint, path and line key are brought up to date.
     """
-    # Plain tuples (_ID, _PRINT, _PATH, _KEY, _DETECTION, _STATUS): a Row's attributes cost
-    # seconds over 300,000 defects.
-    known = [tuple(row) for row in session.execute(_known_query(owner))]
+    # Plain tuples (KNOWN_COLUMNS): a Row's attributes cost seconds over 300,000 defects.
+    known = select_rows(session, TaskDefect, KNOWN_COLUMNS, "task_id", owner)
     by_print = {k[_PRINT]: k for k in known}
     found = {f.fingerprint: k for f in findings if (k := by_print.get(f.fingerprint)) is not None}
     if len(found) < len(findings):
@@ -229,20 +238,6 @@ def _reopen_resolved(session: Session, execution: Execution) -> None:
     ).all()
     reason = f"reported again by execution {execution.id}"
     defect_history.move(session, list(again), resolved, DefectStatus.UNRESOLVED.value, reason)
-
-
-def _known_query(task_id: str) -> Any:
-    """The task's defects' id, fingerprint, path, line key, detection and status, in one query
-    (rows, not objects: 300,000 of them). Chunked IN lists of fingerprints cost
-    PostgreSQL about a third of a second each (20,000 findings took 12 s), this a fraction."""
-    return select(
-        TaskDefect.id,
-        TaskDefect.fingerprint,
-        TaskDefect.path,
-        TaskDefect.line_key,
-        TaskDefect.detection,
-        TaskDefect.status,
-    ).where(TaskDefect.task_id == task_id)
 
 
 def _known_ids(session: Session, task_id: str, first_seen_in: str) -> dict[str, int]:

@@ -51,6 +51,25 @@ def insert_rows(
             pg.execute(_statement(table.name, columns, len(batch), "$"), flat)
 
 
+def select_rows(
+    session: Session, model: Any, columns: Sequence[str], where: str, value: object
+) -> list[tuple[Any, ...]]:
+    """`columns` of `model`'s rows whose `where` column equals `value`, as the driver returns
+    them (strings and numbers as stored: no column type conversions): SQLAlchemy's result rows
+    took a second more over 300,000 rows than the driver's tuples."""
+    table = model.__table__
+    names = ", ".join(f'"{table.c[column].name}"' for column in columns)
+    dialect = session.get_bind().dialect
+    mark = "?" if dialect.name == "sqlite" else "%s"
+    sql = f'SELECT {names} FROM "{table.name}" WHERE "{table.c[where].name}" = {mark}'
+    cursor = session.connection().connection.driver_connection.cursor()
+    try:
+        cursor.execute(sql, (value,))
+        return list(cursor.fetchall())
+    finally:
+        cursor.close()
+
+
 def _processor(column_type: Any, dialect: Any) -> Callable[[Any], Any] | None:
     return column_type.bind_processor(dialect)  # type: ignore[no-any-return]
 

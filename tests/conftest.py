@@ -37,6 +37,7 @@ def _settings(data_dir: Path, url: str, repo_root: Path) -> Settings:
         poll_interval=0.2,
         region="test-region",
         local_repo_roots=(repo_root,),
+        webhook_allowed_hosts=("127.0.0.1",),  # the tests' webhook receivers
     )
 
 

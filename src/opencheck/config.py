@@ -41,6 +41,8 @@ class Settings:
     secret_key: str = field(default="", repr=False)
     # Folders whose repositories may be checked by path or file:// URL; none by default.
     local_repo_roots: tuple[Path, ...] = ()
+    # Host names or addresses webhooks may post to although they are loopback or private.
+    webhook_allowed_hosts: tuple[str, ...] = ()
 
     @property
     def db_url(self) -> str:
@@ -101,4 +103,8 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
             max_depth=int(env.get("OPENCHECK_MAX_CHECKOUT_DEPTH", base.checkout_budget.max_depth)),
         ),
         local_repo_roots=parse_roots(env.get(LOCAL_ROOTS_SETTING, "")),
+        webhook_allowed_hosts=tuple(
+            host.lower()
+            for host in env.get("OPENCHECK_WEBHOOK_ALLOWED_HOSTS", "").replace(",", " ").split()
+        ),
     )

@@ -47,7 +47,13 @@ class Runtime:
             local_repos=settings.local_repos,
             checkout_budget=settings.checkout_budget,
         )
-        ctx = CheckContext(sessions, cipher, engine_settings, settings.poll_interval)
+        ctx = CheckContext(
+            sessions,
+            cipher,
+            engine_settings,
+            settings.poll_interval,
+            settings.webhook_allowed_hosts,
+        )
         return cls(settings, db, sessions, cipher, ctx)
 
     @classmethod

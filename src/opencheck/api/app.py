@@ -25,6 +25,7 @@ from opencheck.api.routes import (
     task_settings,
     tasks_v1,
     tasks_v2,
+    webhooks,
 )
 from opencheck.runtime import Runtime
 
@@ -42,6 +43,7 @@ ROUTERS = (
     rulesets.router,
     task_settings.router,
     check_parameters.router,
+    webhooks.router,
 )
 
 

@@ -92,13 +92,21 @@ def serve(settings: Settings) -> int:
 
 def worker(settings: Settings) -> int:
     from opencheck.queue.celery_app import make_celery
+    from opencheck.queue.webhook_dispatch import WebhookDispatcher
 
-    Runtime.build(settings).close()
+    runtime = Runtime.build(settings)
+    # Celery workers also send the webhook events their checks write to the outbox.
+    dispatcher = WebhookDispatcher(runtime.check_context)
+    dispatcher.start()
     # What a killed worker on this host left running dies before this one takes work.
     killed = checks.kill_orphans()
     if killed:
         print(f"killed {killed} process(es) left by an earlier worker", file=sys.stderr)
     app = make_celery(settings)
     argv = ["worker", "--loglevel=INFO", f"--concurrency={settings.workers}", "--pool=threads"]
-    app.worker_main(argv)
+    try:
+        app.worker_main(argv)
+    finally:
+        dispatcher.stop()
+        runtime.close()
     return 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 
+from opencheck.queue.webhook_dispatch import WebhookDispatcher
 from opencheck.services import checks
 from opencheck.services.checks import CheckContext
 
@@ -24,6 +25,7 @@ class EmbeddedQueue:
         self._threads: list[threading.Thread] = []
         self._stops: dict[str, threading.Event] = {}
         self._lock = threading.Lock()
+        self._webhooks = WebhookDispatcher(ctx, ctx.poll_interval)
 
     def start(self) -> None:
         recovered = checks.recover_interrupted(self._ctx.sessions)
@@ -39,6 +41,7 @@ class EmbeddedQueue:
         unused = checks.sweep_clones(self._ctx)
         if unused:
             log.info("discarded %d cached clone(s) no task uses", unused)
+        self._webhooks.start()
         for n in range(self._workers):
             t = threading.Thread(target=self._loop, name=f"opencheck-worker-{n}", daemon=True)
             t.start()
@@ -64,6 +67,7 @@ class EmbeddedQueue:
         for t in self._threads:
             t.join(timeout=30)
         self._threads.clear()
+        self._webhooks.stop()
 
     def _loop(self) -> None:
         while not self._closing.is_set():

@@ -46,6 +46,7 @@ class CheckContext:
     cipher: Cipher
     engine: EngineSettings
     poll_interval: float = 0.5
+    webhook_hosts: tuple[str, ...] = ()  # OPENCHECK_WEBHOOK_ALLOWED_HOSTS
 
 
 class ExecutionObserver:

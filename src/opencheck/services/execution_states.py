@@ -15,6 +15,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from opencheck.domain.executions import ExecutionStatus
+from opencheck.services import webhooks
 from opencheck.store.models import Execution, ExecutionLog, utcnow
 
 Q, R = ExecutionStatus.QUEUED, ExecutionStatus.RUNNING
@@ -55,6 +56,8 @@ def move(
     moved = result.rowcount == 1  # type: ignore[attr-defined]
     if moved:
         log(session, execution_id, *messages)
+        if not to.is_active:  # the outbox row commits (or not) with the state change
+            webhooks.on_finished(session, execution_id)
     return moved
 
 

@@ -12,6 +12,7 @@ class Action(enum.StrEnum):
     EDIT = "codeartscheck:task:edit"
     EXECUTE = "codeartscheck:task:execute"
     DELETE = "codeartscheck:task:delete"
+    WEBHOOKS = "opencheck:webhook:manage"  # owners only
 
 
 ROLES: dict[str, frozenset[Action]] = {

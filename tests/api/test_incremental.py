@@ -108,6 +108,7 @@ def test_bad_incremental_runs_get_the_documented_error(api: Api, repo_factory: A
     for body, named in (
         ({"ref": "pull"}, "merge_id"),
         ({"ref": "branch"}, "ref"),
+        ({"ref": "pull", "merge_id": "seven"}, "merge_id"),
         ({"job_type": "PARTIAL"}, "job_type"),
         ({"job_type": "INC_COMMIT", "commit_id": "abc"}, "commit_id"),
         ({"job_type": "INC_LAST_SUCCESS_COMMIT"}, "gate"),
@@ -167,3 +168,13 @@ def test_a_child_task_shares_its_parents_configuration_and_triage(
         "git_url": str(repo), "git_branch": "main", "language": ["python"], "task_type": "inc",
         "inc_config": {"parent_task_id": child}})  # fmt: skip
     assert bad.status_code == 400 and "parent_task_id" in bad.json()["error_msg"]
+
+
+def test_a_run_may_name_its_merge_request(api: Api, repo_factory: Any) -> None:
+    repo, _, _ = _mr_repo(repo_factory)
+    pid = api.project()
+    tid = api.create_task(pid, git_url=str(repo))  # a full task: no merge_id of its own
+    job = api.run(tid, ref="merge_request", merge_id="8")
+    _progress(api, tid, job)
+    assert [line for _, line in _rules(api, tid, job)] == [9]
+    assert _v1_job(api, pid, tid)["jobType"] == "INC_GIT"

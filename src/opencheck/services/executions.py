@@ -35,6 +35,7 @@ class RunOptions:
     ref: str | None = None
     job_type: str | None = None  # OpenCheck's: FULL, INC_GIT, INC_COMMIT, INC_LAST_SUCCESS_COMMIT
     commit_id: str | None = None  # the commit an INC_COMMIT or INC_LAST_SUCCESS_COMMIT checks
+    merge_id: str | None = None  # OpenCheck's: the merge request `ref` names (over the task's)
     git_url: str | None = None
     git_branch: str | None = None
     username: str | None = None
@@ -87,7 +88,9 @@ def run_task(
         git_url, url_login = validate_git_url(options.git_url, local_repos)
     branch = validate_branch(options.git_branch) if options.git_branch else task.git_branch
     job = incremental.job_type_for(task, options.job_type, options.ref)
-    commit, base = incremental.validate_run(session, task, job, options.ref, options.commit_id)
+    plan = incremental.validate_run(
+        session, task, job, options.ref, options.commit_id, options.merge_id
+    )
     # The first write takes the task row's lock (PostgreSQL) or the database write lock (SQLite),
     # so two concurrent run requests cannot both see "nothing running".
     session.execute(update(Task).where(Task.id == task.id).values(updated_at=utcnow()))
@@ -103,8 +106,9 @@ def run_task(
         git_branch=branch,
         credentials_enc=_credentials(task, options, url_login, cipher),
         ref=options.ref,
-        commit_sha=commit,
-        base_sha=base,
+        commit_sha=plan.commit,
+        base_sha=plan.base,
+        merge_id=plan.merge_id,
     )
     execution_states.queue(session, execution, f"Check queued by {principal.name}")
     session.execute(update(Task).where(Task.id == task.id).values(last_execution_id=execution.id))

@@ -83,24 +83,42 @@ def job_type_for(task: Task, job_type: str | None, ref: str | None) -> JobType:
     return JobType.FULL
 
 
+@dataclass(frozen=True)
+class RunPlan:
+    """What an incremental run checks: a commit, a base commit, a merge request number."""
+
+    commit: str | None = None
+    base: str | None = None
+    merge_id: str | None = None
+
+
 def validate_run(
-    session: Session, task: Task, job: JobType, ref: str | None, commit_id: str | None
-) -> tuple[str | None, str | None]:
-    """(commit to check, base commit) of a run, or the documented 400 when it cannot be run."""
+    session: Session,
+    task: Task,
+    job: JobType,
+    ref: str | None,
+    commit_id: str | None,
+    merge_id: str | None = None,
+) -> RunPlan:
+    """What the run checks, or the documented 400 when it cannot be run."""
     if commit_id is not None and not _COMMIT.match(commit_id):
         raise InvalidParameter("commit_id must be a full commit id (40 or 64 hex digits)")
-    if job is JobType.INC_GIT and task.merge_id is None and task.inc_source_branch is None:
+    if merge_id is not None and not _MERGE_ID.match(merge_id):
+        raise InvalidParameter("merge_id must be a merge request number")
+    request = merge_id or task.merge_id
+    if job is JobType.INC_GIT and request is None and task.inc_source_branch is None:
         raise InvalidParameter(
-            "an INC_GIT check needs the task's inc_config.merge_id or git_source_branch"
+            "an INC_GIT check needs a merge_id (the run's or the task's inc_config) or the"
+            " task's git_source_branch"
         )
-    if job is JobType.INC_GIT and ref is not None and task.merge_id is None:
-        raise InvalidParameter("ref needs the task's inc_config.merge_id")
+    if job is JobType.INC_GIT and ref is not None and request is None:
+        raise InvalidParameter("ref needs a merge_id (the run's or the task's inc_config)")
     if job is JobType.INC_LAST_SUCCESS_COMMIT:
         base = last_passed_commit(session, task.id)
         if base is None:
             raise InvalidParameter("the task has no execution that passed the gate")
-        return commit_id, base
-    return commit_id, None
+        return RunPlan(commit_id, base)
+    return RunPlan(commit_id, None, request if ref is not None else None)
 
 
 def last_passed_commit(session: Session, task_id: str) -> str | None:
@@ -146,8 +164,9 @@ def targets(
         return None, (Target(branch, commit=previous) if previous else None), False
     if job is JobType.INC_GIT:
         base = Target(task.inc_target_branch or task.git_branch)
-        if execution.ref is not None and task.merge_id is not None:
-            return request_target(branch, execution.ref, int(task.merge_id)), base, True
+        request = execution.merge_id or task.merge_id
+        if execution.ref is not None and request is not None:
+            return request_target(branch, execution.ref, int(request)), base, True
         return Target(task.inc_source_branch or branch), base, True
     head = Target(branch, commit=execution.commit_sha) if execution.commit_sha else None
     if job is JobType.INC_COMMIT:

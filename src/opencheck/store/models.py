@@ -307,6 +307,7 @@ class Execution(Base):
     ref: Mapped[str | None] = mapped_column(String(32), nullable=True)
     commit_sha: Mapped[str | None] = mapped_column(String(64), nullable=True)
     base_sha: Mapped[str | None] = mapped_column(String(64), nullable=True)  # incremental only
+    merge_id: Mapped[str | None] = mapped_column(String(64), nullable=True)  # with `ref`
     cancel_requested: Mapped[bool] = mapped_column(Boolean, default=False)
     partial: Mapped[bool] = mapped_column(Boolean, default=False)
     review_result: Mapped[str | None] = mapped_column(String(16), nullable=True)

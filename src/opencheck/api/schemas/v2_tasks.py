@@ -88,10 +88,12 @@ class RunRequestV2(Body):
     # OpenCheck extensions (documented in docs/api.md): which incremental check to run.
     job_type: str | None = Field(default=None, max_length=32)
     commit_id: str | None = Field(default=None, max_length=64)
+    merge_id: str | None = Field(default=None, max_length=16)
 
     def to_options(self) -> RunOptions:
         return RunOptions(
             ref=self.ref,
+            merge_id=self.merge_id,
             job_type=self.job_type,
             commit_id=self.commit_id,
             git_url=self.git_url,

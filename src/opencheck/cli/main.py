@@ -1,4 +1,4 @@
-"""The `opencheck` command: serve, worker, db and admin sub-commands."""
+"""The `opencheck` command: serve, worker, db, admin and remote sub-commands."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from opencheck import __version__
-from opencheck.cli import admin, serve
+from opencheck.cli import admin, remote, serve
 from opencheck.config import Settings, from_env
 from opencheck.engine.local_repos import parse_roots
 from opencheck.errors import OpenCheckError
@@ -29,6 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     db_sub = db.add_subparsers(dest="db_command", required=True)
     _common(db_sub.add_parser("upgrade", help="apply Alembic migrations up to head"))
     admin.add_parsers(sub, _common)
+    remote.add_parsers(sub)
     return parser
 
 
@@ -57,6 +58,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s %(message)s",
     )
     args = build_parser().parse_args(argv)
+    if args.command == "remote":  # no local settings, database or data directory
+        return remote.run(args)
     settings = settings_from(args)
     try:
         if args.command == "serve":

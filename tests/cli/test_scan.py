@@ -160,3 +160,26 @@ def test_colour_on_a_terminal(tmp_path: Path) -> None:
     assert "Scanning [" in out  # the progress bar on a terminal
     plain = ANSI.sub("", out)
     assert "app.py:11:39: ruff:F821 Undefined name `itemz` (critical)" in plain
+
+
+def test_as_pre_commit_runs_it_staged_files_and_changed_lines_only(tmp_path: Path) -> None:
+    old = "import os\n\n\ndef a():\n    return missing_a\n"
+    repo = make_repo(tmp_path / "repo", {"a.py": old, "b.py": old})
+    (repo / "a.py").write_text(old + "\n\ndef b():\n    return missing_b\n")
+    (repo / "b.py").write_text(old + "\n\ndef c():\n    return missing_c\n")  # not staged
+    write(repo, {"untracked.py": MINOR})
+    git(repo, "add", "a.py")
+    hook = (Path(__file__).parents[2] / ".pre-commit-hooks.yaml").read_text()
+    assert "entry: opencheck scan --changed-since HEAD" in hook
+    r = scan(Path("a.py"), "--changed-since", "HEAD", "--format", "json", cwd=repo)
+    found = {(f["path"], f["line"]) for f in json.loads(r.stdout)["findings"]}
+    assert found == {("a.py", 9)}, r.stderr
+    assert r.returncode == 1
+
+
+def test_changed_since_head_before_the_first_commit(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo", {"a.py": MINOR}, commit=False)
+    git(repo, "add", "a.py")
+    r = scan(Path("a.py"), "--changed-since", "HEAD", "--format", "json", cwd=repo)
+    assert [f["rule"] for f in json.loads(r.stdout)["findings"]] == ["ruff:F401"], r.stderr
+    assert r.returncode == 0

@@ -37,7 +37,9 @@ def add_parser(sub: Any) -> None:
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("path", nargs="?", default=".", type=Path, help="folder to check (default .)")
+    p.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                   help="the folder to check (default .), or files and folders under the "
+                   "current folder to check only those (as pre-commit passes them)")  # fmt: skip
     p.add_argument("--lang", action="append", metavar="CODE", help="check only this language "
                    "(repeatable; e.g. python, js, cpp); default: every language found")  # fmt: skip
     p.add_argument("--rule-set", type=Path, metavar="FILE",
@@ -57,14 +59,14 @@ def add_parser(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the scan `args` describe; returns the exit code."""
-    root = _root(args.path)
+    root, only = _root(args.paths)
     fail_on = scan_inputs.fail_on(args.fail_on)
     baseline = scan_inputs.baseline(args.baseline) if args.baseline else None
     spec = ScanSpec(
         repo_url=str(root),
         branch="",
         credentials=None,
-        include_paths=(),
+        include_paths=only,
         excludes=(),
         rule_languages=scan_inputs.languages(args.lang),
         rule_selections=scan_inputs.rule_set(args.rule_set) if args.rule_set else None,
@@ -80,10 +82,26 @@ def run(args: argparse.Namespace) -> int:
     return 0 if gate.passed else 1
 
 
-def _root(path: Path) -> Path:
-    if not path.is_dir():
-        raise InvalidParameter(f"{path} is not a folder")
-    return path.resolve()
+def _root(paths: list[Path]) -> tuple[Path, tuple[str, ...]]:
+    """The folder to scan, and the paths under it to check (none: all of it).
+
+    One folder is the root; files (or several paths) are checked under the current folder.
+    """
+    if not paths or (len(paths) == 1 and paths[0].is_dir()):
+        root = paths[0] if paths else Path(".")
+        if not root.is_dir():
+            raise InvalidParameter(f"{root} is not a folder")
+        return root.resolve(), ()
+    cwd = Path.cwd().resolve()
+    only = []
+    for path in paths:
+        if not path.exists():
+            raise InvalidParameter(f"{path} does not exist")
+        try:
+            only.append(path.resolve().relative_to(cwd).as_posix())
+        except ValueError:
+            raise InvalidParameter(f"{path} is not under the current folder") from None
+    return cwd, tuple(only)
 
 
 def _scan(root: Path, spec: ScanSpec, args: argparse.Namespace, console: Console) -> Report:
@@ -95,6 +113,7 @@ def _scan(root: Path, spec: ScanSpec, args: argparse.Namespace, console: Console
             raise InvalidParameter(f"--changed-since needs a git repository; {root} is not in one")
         changes = working_copy.changed_since(root, args.changed_since)
         console.log(f"Changed since {args.changed_since}: {describe(changes)}")
+        changes = tuple(c for c in changes if _within(c.path, spec.include_paths))
         if not changes:
             return Report([])
         spec = _only(spec, [c.path for c in changes])
@@ -111,6 +130,10 @@ def _scan(root: Path, spec: ScanSpec, args: argparse.Namespace, console: Console
     if changes is not None:
         findings = on_changed_lines(findings, changes)
     return _report(result, findings)
+
+
+def _within(path: str, only: tuple[str, ...]) -> bool:
+    return not only or any(p in ("", ".") or path == p or path.startswith(p + "/") for p in only)
 
 
 def _only(spec: ScanSpec, paths: list[str]) -> ScanSpec:

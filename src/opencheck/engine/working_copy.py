@@ -58,9 +58,7 @@ def untracked(root: Path) -> list[str]:
 def changed_since(root: Path, ref: str) -> tuple[FileChange, ...]:
     """The files under `root` changed since `ref` in the working copy (not only the commits):
     their added or modified lines, untracked files whole; deleted files are left out."""
-    found = _git(root, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}")
-    if ref.startswith("-") or found.timed_out or found.returncode != 0:
-        raise WorkingCopyError(f"{ref!r} is not a commit of the repository at {root}")
+    base = _base(root, ref)
     diff = _checked(
         root,
         "diff",
@@ -72,13 +70,23 @@ def changed_since(root: Path, ref: str) -> tuple[FileChange, ...]:
         "--no-textconv",
         "--src-prefix=a/",
         "--dst-prefix=b/",
-        found.stdout.decode().strip(),
+        base,
         "--",
     )
     changes = [c for c in parse(diff) if c.lines]
     known = {c.path for c in changes}
     new = [FileChange(p, None, (WHOLE_FILE,)) for p in untracked(root) if p not in known]
     return tuple(changes + new)
+
+
+def _base(root: Path, ref: str) -> str:
+    """The commit `ref` names; git's empty tree for HEAD before the first commit."""
+    found = _git(root, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}")
+    if not ref.startswith("-") and not found.timed_out and found.returncode == 0:
+        return found.stdout.decode().strip()
+    if ref == "HEAD" and _git(root, "rev-parse", "--verify", "--quiet", "HEAD").returncode != 0:
+        return _checked(root, "hash-object", "-t", "tree", "--stdin").decode().strip()
+    raise WorkingCopyError(f"{ref!r} is not a commit of the repository at {root}")
 
 
 def _literal(path: str) -> str:

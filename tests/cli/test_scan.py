@@ -60,6 +60,7 @@ def test_exit_code_follows_the_gate(
         (["--changed-since", "no-such-ref"], "is not a commit"),
         (["--baseline", "missing.sarif"], "missing.sarif"),
         (["--rule-set", "rules.yml"], "unknown rule 'ruff:NOPE'"),
+        (["--jobs", "0"], "--jobs must be at least 1"),
     ],
 )
 def test_usage_errors_exit_2(tmp_path: Path, args: list[str], message: str) -> None:
@@ -108,7 +109,7 @@ def test_changed_since_reports_only_defects_on_changed_lines(tmp_path: Path) -> 
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "more")
     r = scan(repo, "--changed-since", "HEAD")
-    assert r.returncode == 0 and "Found 0 defects." in r.stdout, r.stdout + r.stderr
+    assert r.returncode == 0 and r.stdout.startswith("Found 0 defects."), r.stdout + r.stderr
 
 
 def test_baseline_keeps_only_new_defects(tmp_path: Path) -> None:
@@ -116,7 +117,9 @@ def test_baseline_keeps_only_new_defects(tmp_path: Path) -> None:
     baseline = tmp_path / "baseline.sarif"
     r = scan(repo, "--format", "sarif", "--output", str(baseline))
     assert r.returncode == 1 and r.stdout == ""
-    assert "Gate failed" in r.stderr  # the summary still reaches the terminal
+    # The summary still reaches the terminal.
+    assert "Found 3 defects: 1 critical, 1 major, 1 minor (and 1 ignored)." in r.stderr
+    assert "Gate failed" in r.stderr
     assert scan(repo, "--baseline", str(baseline)).returncode == 0
     # Blank lines above the old defects move them but keep their fingerprints; a new one is new.
     (repo / "app.py").write_text("\n\n" + APP + "\n\ndef g():\n    return nope\n")
@@ -183,3 +186,15 @@ def test_changed_since_head_before_the_first_commit(tmp_path: Path) -> None:
     r = scan(Path("a.py"), "--changed-since", "HEAD", "--format", "json", cwd=repo)
     assert [f["rule"] for f in json.loads(r.stdout)["findings"]] == ["ruff:F401"], r.stderr
     assert r.returncode == 0
+
+
+def test_an_internal_error_exits_2_not_1(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from opencheck.cli import main as cli_main
+    from opencheck.cli import scan as scan_command
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("analyser exploded")
+
+    monkeypatch.setattr(scan_command, "scan_tree", broken)
+    write(tmp_path, {"a.py": MINOR})
+    assert cli_main.main(["scan", str(tmp_path)]) == 2

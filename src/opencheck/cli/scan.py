@@ -23,6 +23,7 @@ from opencheck.engine import working_copy
 from opencheck.engine.diffs import describe, on_changed_lines
 from opencheck.engine.pipeline import EngineSettings, ScanResult, ScanSpec, scan_tree
 from opencheck.errors import InvalidParameter
+from opencheck.reports import text
 from opencheck.reports.base import GateOutcome, Report
 from opencheck.reports.formats import FORMATS
 
@@ -60,6 +61,8 @@ def add_parser(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     """Run the scan `args` describe; returns the exit code."""
     root, only = _root(args.paths)
+    if args.jobs is not None and args.jobs < 1:
+        raise InvalidParameter("--jobs must be at least 1")
     fail_on = scan_inputs.fail_on(args.fail_on)
     baseline = scan_inputs.baseline(args.baseline) if args.baseline else None
     spec = ScanSpec(
@@ -160,14 +163,10 @@ def _write(report: Report, fmt: str, output: Path | None) -> None:
     if output is not None:
         output.write_text(render(report), encoding="utf-8")
         if fmt != "text":  # a person still wants the summary on the terminal
-            sys.stderr.write(FORMATS["text"](_summary_only(report), color=_tty(sys.stderr)))
+            sys.stderr.write(text.summary(report, color=_tty(sys.stderr)))
         return
     sys.stdout.write(render(report, color=fmt == "text" and _tty(sys.stdout)))
     sys.stdout.flush()
-
-
-def _summary_only(report: Report) -> Report:
-    return Report([], report.roles, report.gate, report.partial, report.failed_analyzers)
 
 
 def _tty(stream: TextIO) -> bool:

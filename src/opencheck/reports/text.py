@@ -31,7 +31,13 @@ def render(report: Report, *, color: bool = False) -> str:
     lines: list[str] = []
     for finding in sorted(report.findings, key=lambda f: (f.path, f.line, f.column, f.rule_id)):
         lines += _finding(finding, paint)
-    lines.append(_summary(report, paint))
+    return "".join(line + "\n" for line in lines) + summary(report, color=color)
+
+
+def summary(report: Report, *, color: bool = False) -> str:
+    """The closing lines alone: counts by severity, a partial scan, the gate's verdict."""
+    paint = _painter(color)
+    lines = [_summary(report, paint)]
     if report.partial:
         failed = ", ".join(report.failed_analyzers)
         lines.append(paint(COLOURS[Severity.MINOR], "Some files were not fully checked")

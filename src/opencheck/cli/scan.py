@@ -46,7 +46,7 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--rule-set", type=Path, metavar="FILE",
                    help="YAML or JSON: language -> rule ids to run (docs/cli.md)")  # fmt: skip
     p.add_argument("--format", choices=sorted(FORMATS), default="text", help="default text")
-    p.add_argument("--output", type=Path, metavar="FILE", help="write the report here")
+    p.add_argument("-o", "--output", type=Path, metavar="FILE", help="write the report here")
     p.add_argument("--fail-on", choices=FAIL_ON_CHOICES, default=DEFAULT_FAIL_ON,
                    help="fail on a defect this severe or worse (default major: the default "
                    "gate, critical <= 0 and major <= 0)")  # fmt: skip

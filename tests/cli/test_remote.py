@@ -42,6 +42,8 @@ def test_create_run_wait_and_defects_exit_by_the_gate(api: Api, repo_factory: An
     assert r.returncode == 0 and len(json.loads(r.stdout)) == 4
     r = remote(api, "defects", tid)
     assert "app.py:6: ruff:F821" in r.stdout
+    r = remote(api, "report", tid, "--format", "sarif")
+    assert r.returncode == 0 and len(json.loads(r.stdout)["runs"][0]["results"]) == 4
     good = repo_factory({"app.py": CLEAN}, name="good")
     r = remote(api, "create", "--project", pid, "--git-url", str(good), "--language", "python")
     clean = r.stdout.strip()

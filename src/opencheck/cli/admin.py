@@ -8,13 +8,13 @@ import re
 import sys
 from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from opencheck.config import Settings
 from opencheck.errors import InvalidParameter
-from opencheck.runtime import Runtime
-from opencheck.services import auth, projects
-from opencheck.store.db import unit_of_work
+
+if TYPE_CHECKING:  # the database is imported when a command needs it, not by `opencheck scan`
+    from opencheck.runtime import Runtime
 
 _TTL_RE = re.compile(r"^(\d+)([smhd])$")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -67,6 +67,8 @@ def _password(args: argparse.Namespace) -> str:
 
 
 def _revoke(args: argparse.Namespace, session: Any) -> str:
+    from opencheck.services import auth
+
     user = auth.get_user_by_name_or_raise(session, name=args.user)
     if not args.token_stdin:
         return f"revoked {auth.revoke_tokens(session, user=user)} tokens of {user.name}"
@@ -78,6 +80,9 @@ def _revoke(args: argparse.Namespace, session: Any) -> str:
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     """Carry out one admin command against the configured database."""
+    from opencheck.runtime import Runtime
+    from opencheck.store.db import unit_of_work
+
     runtime = Runtime.build(settings)
     try:
         with unit_of_work(runtime.sessions) as session:
@@ -89,6 +94,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _dispatch(args: argparse.Namespace, session: Any, runtime: Runtime) -> str:
+    from opencheck.services import auth, projects
+
     cmd = args.admin_command
     if cmd == "create-user":
         user = auth.create_user(

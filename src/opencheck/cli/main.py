@@ -1,4 +1,4 @@
-"""The `opencheck` command: serve, worker, db, admin and remote sub-commands."""
+"""The `opencheck` command: scan, serve, worker, db, admin and remote sub-commands."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from opencheck import __version__
-from opencheck.cli import admin, remote, serve
+from opencheck.cli import admin, remote, scan, serve
 from opencheck.config import Settings, from_env
+from opencheck.engine.errors import EngineError
 from opencheck.engine.local_repos import parse_roots
 from opencheck.errors import OpenCheckError
 
@@ -24,6 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="opencheck", description=__doc__)
     parser.add_argument("--version", action="version", version=f"opencheck {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
+    scan.add_parser(sub)
     serve.add_parsers(sub, _common)
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True)
@@ -52,16 +54,18 @@ def _roots(value: str | None) -> tuple[Path, ...] | None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the process exit code."""
+    args = build_parser().parse_args(argv)
     logging.basicConfig(
         stream=sys.stderr,
-        level=logging.INFO,
+        level=logging.WARNING if args.command == "scan" else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s %(message)s",
     )
-    args = build_parser().parse_args(argv)
-    if args.command == "remote":  # no local settings, database or data directory
-        return remote.run(args)
-    settings = settings_from(args)
     try:
+        if args.command == "scan":  # no settings, no database: a working copy on disk
+            return scan.run(args)
+        if args.command == "remote":  # no local settings, database or data directory
+            return remote.run(args)
+        settings = settings_from(args)
         if args.command == "serve":
             return serve.serve(settings)
         if args.command == "worker":
@@ -72,8 +76,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OpenCheckError as exc:
         print(f"opencheck: {exc.message}", file=sys.stderr)
         return 2
+    except EngineError as exc:
+        print(f"opencheck: {exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
+    except Exception:
+        if args.command != "scan":
+            raise
+        # A crash must not look like a failed gate (exit 1) to a pipeline.
+        logging.getLogger("opencheck").exception("internal error")
+        return 2
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""`opencheck remote task create|list|run|wait|defects`: the service from a shell or a pipeline.
+"""`opencheck remote task create|list|run|wait|defects|report`: the service from a shell or a
+pipeline.
 
 `run --wait` and `wait` exit as a pipeline needs: 0 when the gate holds, 1 when it fails, 2
 when the check failed or stopped, or on a usage, connection or server error.
@@ -48,6 +49,11 @@ def add_parsers(sub: Any) -> None:
     defects.add_argument("task")
     defects.add_argument("--job-id")
     defects.add_argument("--format", choices=("text", "json"), default="text")
+    report = tsub.add_parser("report", help="a result's defects as SARIF, GitLab or JSON")
+    report.add_argument("task")
+    report.add_argument("--job-id")
+    report.add_argument("--format", choices=("sarif", "gitlab", "json"), default="sarif")
+    report.add_argument("-o", "--output", help="write to this file instead of stdout")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -63,6 +69,8 @@ def run(args: argparse.Namespace) -> int:
             return _run(remote, args)
         if command == "wait":
             return _wait(remote, args.task, args.execution)
+        if command == "report":
+            return _report(remote, args)
         return _defects(remote, args)
     except RemoteError as exc:
         print(f"opencheck: {exc}", file=sys.stderr)
@@ -138,4 +146,15 @@ def _defects(remote: Remote, args: argparse.Namespace) -> int:
     for d in found:
         print(f"{d['file_path']}:{d['line_number']}: {d['defect_checker_name']}"
               f" [{d['defect_level']}] {d['defect_content']}")  # fmt: skip
+    return 0
+
+
+def _report(remote: Remote, args: argparse.Namespace) -> int:
+    params = {"format": args.format, "job_id": args.job_id}
+    document = json.dumps(remote.call("GET", f"/v2/tasks/{args.task}/report", params), indent=2)
+    if args.output:
+        with open(args.output, "w", encoding="utf-8") as handle:
+            handle.write(document + "\n")
+    else:
+        print(document)
     return 0

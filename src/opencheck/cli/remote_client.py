@@ -11,8 +11,6 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
-from opencheck.services import signing
-
 TIMEOUT = 60.0
 
 
@@ -71,6 +69,8 @@ class Remote:
     ) -> dict[str, str]:
         if self.token:
             return {"X-Auth-Token": self.token}
+        from opencheck.services import signing  # only with AK/SK: `scan` loads no services
+
         host = urlsplit(self.url).netloc
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
         signed_headers = {**headers, "Host": host, "X-Sdk-Date": stamp}

@@ -7,15 +7,12 @@ import os
 import secrets
 import sys
 from collections.abc import Callable
-from typing import Any
-
-from sqlalchemy import func, select
+from typing import TYPE_CHECKING, Any
 
 from opencheck.config import Settings
-from opencheck.runtime import Runtime
-from opencheck.services import auth, checks
-from opencheck.store.db import unit_of_work
-from opencheck.store.models import User
+
+if TYPE_CHECKING:  # the database is imported when a command needs it, not by `opencheck scan`
+    from opencheck.runtime import Runtime
 
 ADMIN_NAME = "admin"
 
@@ -40,6 +37,8 @@ def add_parsers(sub: Any, common: Callable[[argparse.ArgumentParser], None]) -> 
 
 
 def upgrade(settings: Settings) -> int:
+    from opencheck.runtime import Runtime
+
     runtime = Runtime.build(settings)
     runtime.close()
     print("database is up to date", file=sys.stderr)
@@ -48,6 +47,12 @@ def upgrade(settings: Settings) -> int:
 
 def ensure_admin(runtime: Runtime) -> str | None:
     """On an empty database create the administrator; returns its one-time password."""
+    from sqlalchemy import func, select
+
+    from opencheck.services import auth
+    from opencheck.store.db import unit_of_work
+    from opencheck.store.models import User
+
     with unit_of_work(runtime.sessions) as session:
         if session.scalar(select(func.count()).select_from(User)):
             return None
@@ -75,6 +80,7 @@ def serve(settings: Settings) -> int:
     import uvicorn
 
     from opencheck.api.app import create_app
+    from opencheck.runtime import Runtime
 
     runtime = Runtime.build(settings)
     password = ensure_admin(runtime)
@@ -93,6 +99,8 @@ def serve(settings: Settings) -> int:
 def worker(settings: Settings) -> int:
     from opencheck.queue.celery_app import make_celery
     from opencheck.queue.webhook_dispatch import WebhookDispatcher
+    from opencheck.runtime import Runtime
+    from opencheck.services import checks
 
     runtime = Runtime.build(settings)
     # Celery workers also send the webhook events their checks write to the outbox.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 
 from opencheck.api.deps import CurrentUser, RuntimeDep
 from opencheck.api.params import int_param, parse_list, severity_list, time_param
@@ -15,7 +15,7 @@ from opencheck.api.schemas.v2_defects import (
     task_detail,
 )
 from opencheck.domain.defects import DefectStatus
-from opencheck.services import defects, triage
+from opencheck.services import defects, reports, triage
 from opencheck.services.fragments import fragments
 from opencheck.store.db import unit_of_work
 
@@ -101,3 +101,21 @@ def update_defect_status(
             reason=body.reason or "",
             until=until,
         )
+
+
+@router.get("/v2/tasks/{task_id}/report")
+def task_report(
+    task_id: str,
+    user: CurrentUser,
+    runtime: RuntimeDep,
+    format: str = "sarif",
+    job_id: str | None = None,
+) -> Response:
+    """The execution's (`job_id`, else the latest result's) defects as SARIF 2.1.0, GitLab Code
+    Quality JSON or OpenCheck's JSON, by the formatters `opencheck scan` uses."""
+    with unit_of_work(runtime.sessions) as session:
+        document = reports.render(
+            session, principal=user, task_id=task_id, execution_id=job_id, kind=format
+        )
+    media = "application/sarif+json" if format == "sarif" else "application/json"
+    return Response(content=document, media_type=media)

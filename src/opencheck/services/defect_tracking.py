@@ -30,7 +30,6 @@ from opencheck.store.models import (
     utcnow,
 )
 
-CHUNK = 1000
 FIXED, REOPENED, UNRESOLVED = (
     Detection.FIXED.value,
     Detection.REOPENED.value,

@@ -104,31 +104,45 @@ def _timed_run(
         time.sleep(0.02)
 
 
+def run_checks(
+    repo: Path, data_dir: Path, repeat: int, with_merge_request: bool = True
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Full checks of `repo`'s main, then its merge request's checks, through the service."""
+    settings = Settings(data_dir=data_dir, workers=1, poll_interval=0.02,
+                        local_repo_roots=(repo.parent,))  # fmt: skip
+    runtime = Runtime.build(settings)
+    try:
+        runtime.start_queue()
+        with unit_of_work(runtime.sessions) as s:
+            user = auth.create_user(s, name="bench", password="pw", is_admin=True)
+            principal = auth.Principal(user.id, user.name, True)
+            pid = projects.create_project(s, name="bench").id
+            languages = list(SYSTEM_LANGUAGES)
+            full = tasks.create_task(s, principal=principal, project_id=pid, new=NewTask(
+                git_url=str(repo), git_branch="main", languages=languages),
+                cipher=runtime.cipher, local_repos=settings.local_repos).id  # fmt: skip
+            inc = tasks.create_task(s, principal=principal, project_id=pid, new=NewTask(
+                git_url=str(repo), git_branch="main", languages=languages, task_type="inc",
+                inc=IncSettings(merge_id=str(MERGE_ID), target_branch="main")),
+                cipher=runtime.cipher, local_repos=settings.local_repos).id  # fmt: skip
+        fulls = [_timed_run(runtime, principal, full) for _ in range(repeat)]
+        mrs = [_timed_run(runtime, principal, inc, ref="pull") for _ in range(repeat)
+               if with_merge_request]  # fmt: skip
+    finally:
+        runtime.close()
+    return fulls, mrs
+
+
+def run_full_checks(repo: Path, data_dir: Path, repeat: int) -> list[dict[str, Any]]:
+    """Only the full checks (the reference of other benchmarks)."""
+    return run_checks(repo, data_dir, repeat, with_merge_request=False)[0]
+
+
 def run(tree: str, repeat: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="opencheck-inc-") as tmp:
         repo = git_repo(archive(SOURCES[tree]), Path(tmp) / "src")
         changed = make_merge_request(repo)
-        settings = Settings(data_dir=Path(tmp) / "data", workers=1, poll_interval=0.02,
-                            local_repo_roots=(repo.parent,))  # fmt: skip
-        runtime = Runtime.build(settings)
-        try:
-            runtime.start_queue()
-            with unit_of_work(runtime.sessions) as s:
-                user = auth.create_user(s, name="bench", password="pw", is_admin=True)
-                principal = auth.Principal(user.id, user.name, True)
-                pid = projects.create_project(s, name="bench").id
-                languages = list(SYSTEM_LANGUAGES)
-                full = tasks.create_task(s, principal=principal, project_id=pid, new=NewTask(
-                    git_url=str(repo), git_branch="main", languages=languages),
-                    cipher=runtime.cipher, local_repos=settings.local_repos).id  # fmt: skip
-                inc = tasks.create_task(s, principal=principal, project_id=pid, new=NewTask(
-                    git_url=str(repo), git_branch="main", languages=languages, task_type="inc",
-                    inc=IncSettings(merge_id=str(MERGE_ID), target_branch="main")),
-                    cipher=runtime.cipher, local_repos=settings.local_repos).id  # fmt: skip
-            fulls = [_timed_run(runtime, principal, full) for _ in range(repeat)]
-            mrs = [_timed_run(runtime, principal, inc, ref="pull") for _ in range(repeat)]
-        finally:
-            runtime.close()
+        fulls, mrs = run_checks(repo, Path(tmp) / "data", repeat)
     full_s = statistics.median(r["seconds"] for r in fulls)
     mr_s = statistics.median(r["seconds"] for r in mrs)
     return {"tree": tree, "changed_lines": changed, "changed_files": CHANGED_FILES,

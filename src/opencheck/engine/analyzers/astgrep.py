@@ -7,6 +7,7 @@ The packs live in `engine/rules/<language>/rules.yml`: a `language` and a list o
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import shutil
@@ -126,9 +127,21 @@ class AstGrep:
     name = NAME
 
     def __init__(self, rules_dir: Path = RULES_DIR) -> None:
-        self.pack = {pr.rule.id: pr for pr in load_packs(rules_dir)}
-        self.rules = tuple(pr.rule for pr in self.pack.values())
-        self.languages = frozenset(rule.language for rule in self.rules)
+        self._rules_dir = rules_dir
+
+    @functools.cached_property
+    def pack(self) -> dict[str, PackRule]:
+        """The rule packs, read on first use: parsing them cost every process a second at
+        import, `opencheck scan --help` included."""
+        return {pr.rule.id: pr for pr in load_packs(self._rules_dir)}
+
+    @functools.cached_property
+    def rules(self) -> tuple[Rule, ...]:
+        return tuple(pr.rule for pr in self.pack.values())
+
+    @functools.cached_property
+    def languages(self) -> frozenset[str]:
+        return frozenset(rule.language for rule in self.rules)
 
     def available(self) -> str | None:
         return None if astgrep_binary() else "the ast-grep executable was not found"

@@ -6,11 +6,9 @@ from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
-import yaml
-
 from opencheck.domain.severity import Severity
 from opencheck.engine.analyzers.base import Rule
-from opencheck.engine.analyzers.catalog import CATALOGS_DIR, catalog_rules
+from opencheck.engine.analyzers.catalog import CATALOGS_DIR, catalog_rules, read_yaml
 
 NAME = "cppcheck"
 # Ids that mean cppcheck could not read the file: a notice (not analysed), never a defect.
@@ -57,7 +55,7 @@ FALLBACK_CODES = {severity: f"other-{severity}" for severity in _GRADES}
 def cppcheck_rules(catalogs_dir: Path = CATALOGS_DIR) -> tuple[Rule, ...]:
     """The catalog's rules, then one per other id cppcheck can emit, then the fallbacks."""
     curated = catalog_rules(NAME)
-    document = yaml.safe_load((catalogs_dir / f"{NAME}.yml").read_text(encoding="utf-8"))
+    document = read_yaml(catalogs_dir / f"{NAME}.yml")
     default_off = set(document.get("default_off", ()))
     style_on = set(document.get("style_on", ()))
     regrade = {code: Severity[grade.upper()] for code, grade in document.get("regrade", {}).items()}

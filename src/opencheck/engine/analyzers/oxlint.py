@@ -9,8 +9,6 @@ from functools import cache
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-import yaml
-
 from opencheck.engine.analyzers.base import (
     SYNTAX_ERROR,
     RawFinding,
@@ -22,7 +20,7 @@ from opencheck.engine.analyzers.base import (
     json_items,
     relative_path,
 )
-from opencheck.engine.analyzers.catalog import CATALOGS_DIR, catalog_rules
+from opencheck.engine.analyzers.catalog import CATALOGS_DIR, catalog_rules, read_yaml
 from opencheck.engine.languages import EXTENSIONS
 
 NAME = "oxlint"
@@ -43,7 +41,7 @@ def oxlint_binary() -> str | None:
 @cache
 def rule_options() -> dict[str, list[Any]]:
     """Each catalog code's oxlint options (`options:` in the catalog), e.g. eqeqeq's null test."""
-    document = yaml.safe_load((CATALOGS_DIR / f"{NAME}.yml").read_text(encoding="utf-8"))
+    document = read_yaml(CATALOGS_DIR / f"{NAME}.yml")
     return {str(entry["code"]): list(entry.get("options") or []) for entry in document["rules"]}
 
 

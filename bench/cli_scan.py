@@ -10,7 +10,6 @@ Usage: .venv/bin/python bench/cli_scan.py [--tree django] [--repeat 3]
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import subprocess
 import sys
@@ -20,9 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from incremental import _git, make_merge_request, run_full_checks
+from outputs import print_targets, write_figures
 from sources import SOURCES, archive, git_repo
 
-RESULTS = Path(__file__).resolve().parent / "results"
 SCAN = [sys.executable, "-m", "opencheck.cli.main", "scan"]
 
 
@@ -67,11 +66,8 @@ def main() -> int:
           f" {report['scan_s']:.2f} s ({report['scan_lines_per_s']:,}/s), ratio"
           f" {report['service_full_s'] / report['scan_s']:.2f}; --changed-since on a 200-line"
           f" change {report['changed_since_s']:.2f} s")  # fmt: skip
-    for name, met in report["targets"].items():
-        print(f"  {name}: {'met' if met else 'NOT met'}")
-    RESULTS.mkdir(exist_ok=True)
-    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
-    (RESULTS / f"cli-scan-{stamp}.json").write_text(json.dumps(report, indent=2) + "\n")
+    print_targets(report["targets"])
+    write_figures("cli-scan", report)
     return 0
 
 

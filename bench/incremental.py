@@ -11,7 +11,6 @@ Usage: .venv/bin/python bench/incremental.py [--tree django] [--repeat 3]
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import subprocess
 import sys
@@ -20,6 +19,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from outputs import print_targets, write_figures
 from sources import SOURCES, archive, git_repo
 from sqlalchemy import select
 
@@ -33,7 +33,6 @@ from opencheck.services.tasks import NewTask
 from opencheck.store.db import unit_of_work
 from opencheck.store.models import Execution
 
-RESULTS = Path(__file__).resolve().parent / "results"
 CHANGED_FILES = 5
 LINES_PER_FILE = 40  # 5 x 40 = 200 lines
 MERGE_ID = 1
@@ -162,11 +161,8 @@ def main() -> int:
           f" warm cache after the first), merge request of {report['changed_lines']} lines in"
           f" {report['changed_files']} files {report['mr_median_s']:.2f} s:"
           f" {report['speedup']}x faster")  # fmt: skip
-    for name, met in report["targets"].items():
-        print(f"  {name}: {'met' if met else 'NOT met'}")
-    RESULTS.mkdir(exist_ok=True)
-    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
-    (RESULTS / f"incremental-{stamp}.json").write_text(json.dumps(report, indent=2) + "\n")
+    print_targets(report["targets"])
+    write_figures("incremental", report)
     return 0
 
 

@@ -11,7 +11,6 @@ Usage: .venv/bin/python bench/store.py [--findings N]
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import socket
 import sys
@@ -21,6 +20,8 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from outputs import write_figures
 
 from opencheck.config import Settings
 from opencheck.domain.executions import ExecutionStatus
@@ -158,10 +159,7 @@ def main() -> int:
                 figures.append(_report("postgresql", args.findings, measure(settings, runs)))
         else:
             print(f"postgresql  skipped: nothing listening at {PG_HOST}:{PG_PORT}")
-    out = Path(__file__).parent / "results"
-    out.mkdir(exist_ok=True)
-    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
-    (out / f"store-{stamp}.json").write_text(json.dumps(figures, indent=2) + "\n")
+    write_figures("store", figures)
     return 0
 
 

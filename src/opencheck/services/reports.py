@@ -19,6 +19,7 @@ from opencheck.services.defects import EFFECTIVE_STATUS, result_execution
 from opencheck.store.models import DefectOccurrence, ExecutionFile, TaskDefect
 
 SERVED = ("sarif", "gitlab", "json")
+IGNORED = DefectStatus.IGNORED.value
 
 
 def render(
@@ -51,7 +52,7 @@ def render(
             code_line=o.code_line,
             fingerprint=d.fingerprint,
             language=d.language,
-            suppression=o.suppression or ("ignored in triage" if status == 2 else None),
+            suppression=o.suppression or ("ignored in triage" if status == IGNORED else None),
             hotspot=d.hotspot,
             line_key=d.line_key or "",
         )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -32,7 +32,7 @@ def insert_rows(
     columns = tuple(columns)
     values = list(rows)
     for index, name in enumerate(columns):
-        if (convert := _processor(table.c[name].type, dialect)) is not None:
+        if (convert := table.c[name].type.bind_processor(dialect)) is not None:
             values = [(*v[:index], convert(v[index]), *v[index + 1 :]) for v in values]
     raw = session.connection().connection.driver_connection
     if dialect.name == "sqlite":
@@ -68,10 +68,6 @@ def select_rows(
         return list(cursor.fetchall())
     finally:
         cursor.close()
-
-
-def _processor(column_type: Any, dialect: Any) -> Callable[[Any], Any] | None:
-    return column_type.bind_processor(dialect)  # type: ignore[no-any-return]
 
 
 @lru_cache(maxsize=64)

@@ -56,8 +56,9 @@ def test_a_defect_is_new_then_seen_then_fixed_then_reopened(runtime: Runtime) ->
         lines = s.execute(
             select(DefectOccurrence.execution_id, DefectOccurrence.line)
             .join(TaskDefect)
+            .join(Execution)
             .where(TaskDefect.fingerprint == "a")
-            .order_by(DefectOccurrence.id)
+            .order_by(Execution.created_at)
         ).all()
         assert lines == [(first.id, 1), (second.id, 5), (third.id, 5)]
         assert len(s.scalars(select(TaskDefect)).all()) == 2

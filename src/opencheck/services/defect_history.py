@@ -4,15 +4,16 @@ a history row by "OpenCheck", as a person's triage is."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import and_, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from opencheck.domain.defects import DefectStatus
-from opencheck.store.models import DefectOccurrence, DefectTriage, Execution, TaskDefect, utcnow
+from opencheck.store.models import DefectTriage, TaskDefect, utcnow
 
 # Who the history names for what OpenCheck changed by itself.
 SYSTEM_USER = "OpenCheck"
@@ -42,71 +43,77 @@ class Changes:
         return lines
 
 
+class Reported(NamedTuple):
+    """A defect as the execution being stored reported it."""
+
+    defect_id: int
+    status: int  # its triage status before this execution's changes
+    suppression: str | None  # the reason of a suppression in the code
+
+
 def apply(
-    session: Session, execution: Execution, owner: str, now: datetime | None = None
+    session: Session,
+    dated: Sequence[int],
+    reported: Sequence[Reported],
+    now: datetime | None = None,
 ) -> Changes:
-    """Expire ignores and deferrals of `owner`'s defects, and follow the execution's
-    suppressions into the triage."""
+    """Expire ignores and deferrals, and follow the execution's suppressions into the triage.
+
+    `dated`: the task's defects with an ignore or deferral date, the only ones that may run
+    out; `reported`: the execution's defects. What is already known is not read again: the
+    queries over a task's 300,000 defects and occurrences that found them cost a second.
+    """
     now = now or utcnow()
-    task = owner
     ignored, unresolved = DefectStatus.IGNORED.value, DefectStatus.UNRESOLVED.value
     changes = Changes()
-    ran_out = _ids(session, TaskDefect.task_id == task, TaskDefect.status == ignored,
-                   TaskDefect.status_until <= now)  # fmt: skip
+    ran_out = _among(session, dated, TaskDefect.status == ignored, TaskDefect.status_until <= now)
     changes.expired = move(session, ran_out, ignored, unresolved, "the ignore expired")
-    due = _ids(session, TaskDefect.task_id == task, TaskDefect.delayed_until <= now)
+    due = _among(session, dated, TaskDefect.delayed_until <= now)
     changes.due = move(session, due, unresolved, unresolved, "the deferral ended")
-    hushed = session.execute(
-        select(TaskDefect.id, TaskDefect.status, DefectOccurrence.suppression)
-        .join(DefectOccurrence, DefectOccurrence.defect_id == TaskDefect.id)
-        .where(
-            DefectOccurrence.execution_id == execution.id,
-            DefectOccurrence.suppression.is_not(None),
-            TaskDefect.status != ignored,
-        )
-    ).all()
-    changes.suppressed = _move_each(
-        session, [(d, status, f"{SUPPRESSED}{why}"[:1000]) for d, status, why in hushed], ignored
-    )
-    changes.unsuppressed = _unsuppress(session, execution)
+    counting = set(ran_out) | set(due)
+    status = {r.defect_id: unresolved if r.defect_id in counting else r.status for r in reported}
+    hushed = [
+        (r.defect_id, status[r.defect_id], f"{SUPPRESSED}{r.suppression}"[:1000])
+        for r in reported
+        if r.suppression is not None and status[r.defect_id] != ignored
+    ]
+    changes.suppressed = _move_each(session, hushed, ignored)
+    candidates = [
+        r.defect_id for r in reported if r.suppression is None and status[r.defect_id] == ignored
+    ]
+    changes.unsuppressed = _unsuppress(session, candidates)
     return changes
 
 
-def _unsuppress(session: Session, execution: Execution) -> int:
-    """Defects OpenCheck ignored for a suppression that this execution reports unsuppressed."""
+def _unsuppress(session: Session, candidates: list[int]) -> int:
+    """Of the ignored defects this execution reports unsuppressed, those OpenCheck ignored for
+    a suppression."""
     ignored = DefectStatus.IGNORED.value
-    candidates = _ids(
-        session,
-        TaskDefect.status == ignored,
-        TaskDefect.id.in_(
-            select(DefectOccurrence.defect_id).where(
-                DefectOccurrence.execution_id == execution.id,
-                DefectOccurrence.suppression.is_(None),
-            )
-        ),
-    )
-    if not candidates:
-        return 0
-    latest = (
-        select(func.max(DefectTriage.id))
-        .where(DefectTriage.defect_id.in_(candidates))
-        .group_by(DefectTriage.defect_id)
-    )
-    by_suppression = list(
-        session.scalars(
+    by_suppression = []
+    for start in range(0, len(candidates), CHUNK):
+        latest = (
+            select(func.max(DefectTriage.id))
+            .where(DefectTriage.defect_id.in_(candidates[start : start + CHUNK]))
+            .group_by(DefectTriage.defect_id)
+        )
+        by_suppression += session.scalars(
             select(DefectTriage.defect_id).where(
                 DefectTriage.id.in_(latest),
                 and_(DefectTriage.user_name == SYSTEM_USER, DefectTriage.to_status == ignored),
                 DefectTriage.reason.startswith(SUPPRESSED),
             )
         )
-    )
     reason = "the suppression was removed from the code"
     return move(session, by_suppression, ignored, DefectStatus.UNRESOLVED.value, reason)
 
 
-def _ids(session: Session, *where: Any) -> list[int]:
-    return list(session.scalars(select(TaskDefect.id).where(*where)))
+def _among(session: Session, ids: Sequence[int], *where: Any) -> list[int]:
+    """The defects among `ids` that meet `where` (in chunks: SQLite takes 32,766 parameters)."""
+    found: list[int] = []
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        found += session.scalars(select(TaskDefect.id).where(TaskDefect.id.in_(chunk), *where))
+    return found
 
 
 def move(session: Session, ids: list[int], from_status: int, to: int, reason: str) -> int:

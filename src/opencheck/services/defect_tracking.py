@@ -13,14 +13,14 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import bindparam, exists, or_, select, update
+from sqlalchemy import exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from opencheck.domain.defects import DefectStatus, Detection
 from opencheck.domain.executions import JobType
 from opencheck.domain.findings import Finding
 from opencheck.services import defect_history, incremental
-from opencheck.store.bulk import insert_rows, select_rows
+from opencheck.store.bulk import insert_rows, select_rows, update_rows
 from opencheck.store.models import (
     DefectOccurrence,
     Execution,
@@ -35,11 +35,14 @@ FIXED, REOPENED, UNRESOLVED = (
     Detection.REOPENED.value,
     Detection.UNRESOLVED.value,
 )
-RESOLVED = DefectStatus.RESOLVED.value
-# A task's defects' identities, read in one query: chunked IN lists of fingerprints cost
-# PostgreSQL about a third of a second each (20,000 findings took 12 s), this a fraction.
-KNOWN_COLUMNS = ("id", "fingerprint", "path", "line_key", "detection", "status")
-_ID, _PRINT, _PATH, _KEY, _DETECTION, _STATUS = range(len(KNOWN_COLUMNS))
+RESOLVED, UNRESOLVED_STATUS = DefectStatus.RESOLVED.value, DefectStatus.UNRESOLVED.value
+# A task's defects' identities and states, read in one query: chunked IN lists of fingerprints
+# cost PostgreSQL about a third of a second each (20,000 findings took 12 s), this a fraction.
+# Plain tuples (select_rows): a Row's attributes cost seconds over 300,000 defects. What was
+# read also decides, without another query, which defects are reopened and which are fixed.
+KNOWN_COLUMNS = ("id", "fingerprint", "path", "line_key", "detection", "status", "status_until",
+                 "delayed_until")  # fmt: skip
+_ID, _PRINT, _PATH, _KEY, _DETECTION, _STATUS, _UNTIL, _DELAYED = range(len(KNOWN_COLUMNS))
 OCCURRENCE_COLUMNS = ("execution_id", "defect_id", "detection", "severity", "file_path", "line",
                       "column", "message", "code_line", "suppression")  # fmt: skip
 DEFECT_COLUMNS = ("task_id", "fingerprint", "path", "line_key", "rule_id", "language", "hotspot",
@@ -79,7 +82,8 @@ def record(
             .values(path=new)
             .execution_options(synchronize_session=False)
         )
-    matched = _match(session, execution, owner, findings)
+    known = select_rows(session, TaskDefect, KNOWN_COLUMNS, "task_id", owner)
+    matched, again = _match(session, execution, owner, known, findings)
     eid = execution.id
     rows = [
         (eid, *matched[f.fingerprint], int(f.severity), f.path, f.line, f.column, f.message,
@@ -87,43 +91,72 @@ def record(
         for f in findings
     ]  # fmt: skip
     insert_rows(session, DefectOccurrence, OCCURRENCE_COLUMNS, rows)
-    _reopen_resolved(session, execution)
-    changes = defect_history.apply(session, execution, owner)
-    _touch_seen(session, execution)
-    return Recorded(_mark_fixed(session, execution, owner) if full else 0, changes)
+    resolved = [k[_ID] for k in again.values() if k[_STATUS] == RESOLVED]
+    reason = f"reported again by execution {execution.id}"
+    defect_history.move(session, resolved, RESOLVED, UNRESOLVED_STATUS, reason)
+    dated = [k[_ID] for k in known if k[_UNTIL] is not None or k[_DELAYED] is not None]
+    reported = [
+        defect_history.Reported(matched[f.fingerprint][0], _status_now(again.get(f.fingerprint)),
+                                f.suppression)
+        for f in findings
+    ]  # fmt: skip
+    changes = defect_history.apply(session, dated, reported)
+    _reopen_fixed(session, [k[_ID] for k in again.values() if k[_DETECTION] == FIXED])
+    if not full:
+        return Recorded(0, changes)
+    seen = {k[_ID] for k in again.values()}
+    return Recorded(_mark_fixed(session, execution, owner, known, seen), changes)
 
 
-def _mark_fixed(session: Session, execution: Execution, owner: str) -> int:
-    """The task's defects this execution no longer reports, outside the files it did not check."""
-    unchecked = select(ExecutionFile.path).where(
-        ExecutionFile.execution_id == execution.id, ExecutionFile.unchecked_reason.is_not(None)
-    )
-    gone = (
-        TaskDefect.task_id == owner,
-        TaskDefect.detection != Detection.FIXED.value,
-        ~exists().where(
-            DefectOccurrence.defect_id == TaskDefect.id,
-            DefectOccurrence.execution_id == execution.id,
-        ),
-        TaskDefect.path.not_in(unchecked),
-    )
-    full_runs = select(Execution.id).where(
-        Execution.task_id == owner, Execution.job_type == JobType.FULL.value
-    )
-    seen_in_full = exists().where(
-        DefectOccurrence.defect_id == TaskDefect.id, DefectOccurrence.execution_id.in_(full_runs)
-    )
+def _status_now(known: tuple[Any, ...] | None) -> int:
+    """A reported defect's triage status once a resolved one is reopened (a new one's too)."""
+    if known is None or known[_STATUS] == RESOLVED:
+        return UNRESOLVED_STATUS
+    return int(known[_STATUS])
 
-    def fix(*where: Any) -> int:
-        fixed = session.execute(
-            update(TaskDefect)
-            .where(*where)
-            .values(detection=Detection.FIXED.value, fixed_at=utcnow())
-            .execution_options(synchronize_session=False)
+
+def _mark_fixed(
+    session: Session,
+    execution: Execution,
+    owner: str,
+    known: Sequence[tuple[Any, ...]],
+    reported: set[int],
+) -> int:
+    """The task's defects this execution no longer reports, outside the files it did not check.
+
+    The candidates come from the defects read for matching (an anti-join of the task's defects
+    with the execution's 300,000 occurrences cost PostgreSQL a second and a half); SQL then
+    only looks at them, by id.
+    """
+    unchecked = set(
+        session.scalars(
+            select(ExecutionFile.path).where(
+                ExecutionFile.execution_id == execution.id,
+                ExecutionFile.unchecked_reason.is_not(None),
+            )
         )
-        return int(getattr(fixed, "rowcount", 0) or 0)
-
-    counted = fix(*gone, seen_in_full)
+    )
+    gone = [
+        k[_ID]
+        for k in known
+        if k[_DETECTION] != FIXED and k[_ID] not in reported and k[_PATH] not in unchecked
+    ]
+    # Counted per defect, not as EXISTS: PostgreSQL turns an EXISTS into a join and, its
+    # statistics not yet counting the occurrences of the last check, hashed all of them
+    # (2 s); a count stays a lookup by defect per candidate.
+    full_occurrences = (
+        select(func.count())
+        .select_from(DefectOccurrence)
+        .join(Execution, Execution.id == DefectOccurrence.execution_id)
+        .where(
+            DefectOccurrence.defect_id == TaskDefect.id,
+            Execution.task_id == owner,
+            Execution.job_type == JobType.FULL.value,
+        )
+        .scalar_subquery()
+    )
+    seen_in_full = full_occurrences > 0
+    counted = _fix(session, gone, seen_in_full)
     # Defects only a merge request's check ever reported were never in the code checked here:
     # they stop being tracked but are not counted as fixed (a second pass, only where there
     # are such checks: the task's own or its incremental children's).
@@ -131,21 +164,38 @@ def _mark_fixed(session: Session, execution: Execution, owner: str) -> int:
     incremental_runs = select(Execution.id).where(
         Execution.task_id.in_(sharing), Execution.job_type != JobType.FULL.value
     )
-    if session.scalar(select(exists(incremental_runs))):
-        fix(*gone)
+    if gone and session.scalar(select(exists(incremental_runs))):
+        _fix(session, gone, TaskDefect.detection != FIXED)
     return counted
 
 
+def _fix(session: Session, ids: list[int], *where: Any) -> int:
+    """Mark the defects among `ids` that meet `where` fixed; how many were."""
+    count, now = 0, utcnow()
+    for batch in _chunks(ids, BATCH):
+        fixed = session.execute(
+            update(TaskDefect)
+            .where(TaskDefect.id.in_(batch), *where)
+            .values(detection=FIXED, fixed_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        count += int(getattr(fixed, "rowcount", 0) or 0)
+    return count
+
+
 def _match(
-    session: Session, execution: Execution, owner: str, findings: Sequence[Finding]
-) -> dict[str, tuple[int, str]]:
-    """Fingerprint → (task defect id, detection in this execution), inserting the new defects.
+    session: Session,
+    execution: Execution,
+    owner: str,
+    known: Sequence[tuple[Any, ...]],
+    findings: Sequence[Finding],
+) -> tuple[dict[str, tuple[int, str]], dict[str, tuple[Any, ...]]]:
+    """Fingerprint → (task defect id, detection in this execution), inserting the new defects;
+    and fingerprint → the `known` defect (KNOWN_COLUMNS, as read before) it matched.
 
     First by fingerprint; then the findings left by (path, line key) among the defects left,
     whose fingerprint, path and line key are brought up to date.
     """
-    # Plain tuples (KNOWN_COLUMNS): a Row's attributes cost seconds over 300,000 defects.
-    known = select_rows(session, TaskDefect, KNOWN_COLUMNS, "task_id", owner)
     by_print = {k[_PRINT]: k for k in known}
     found = {f.fingerprint: k for f in findings if (k := by_print.get(f.fingerprint)) is not None}
     if len(found) < len(findings):
@@ -168,7 +218,7 @@ def _match(
     if fresh:
         ids = _known_ids(session, owner, first_seen_in=execution.id)
         result.update({f.fingerprint: (ids[f.fingerprint], Detection.NEW.value) for f in fresh})
-    return result
+    return result, found
 
 
 def _again(known: tuple[Any, ...]) -> str:
@@ -179,17 +229,8 @@ def _again(known: tuple[Any, ...]) -> str:
 
 def _update_identity(session: Session, moves: Sequence[tuple[int, Finding]]) -> None:
     """A defect found again by its loose identity takes the finding's keys (bulk, by id)."""
-    statement = (
-        update(TaskDefect.__table__)
-        .where(TaskDefect.__table__.c.id == bindparam("defect_id"))
-        .values(fingerprint=bindparam("fp"), path=bindparam("p"), line_key=bindparam("lk"))
-    )
-    values = [
-        {"defect_id": defect_id, "fp": f.fingerprint, "p": f.path, "lk": f.line_key}
-        for defect_id, f in moves
-    ]
-    for batch in _chunks(values, BATCH):
-        session.execute(statement, batch)
+    rows = [(defect_id, f.fingerprint, f.path, f.line_key) for defect_id, f in moves]
+    update_rows(session, TaskDefect, "id", ("fingerprint", "path", "line_key"), rows)
 
 
 def _insert_new(
@@ -205,38 +246,19 @@ def _insert_new(
     insert_rows(session, TaskDefect, DEFECT_COLUMNS, rows)
 
 
-def _seen_in(execution: Execution) -> Any:
-    """The ids of the task's defects this execution reported (a subquery: no id lists)."""
-    return select(DefectOccurrence.defect_id).where(DefectOccurrence.execution_id == execution.id)
-
-
-def _touch_seen(session: Session, execution: Execution) -> None:
+def _reopen_fixed(session: Session, ids: list[int]) -> None:
     """Fixed defects reported again are reopened.
 
     Nothing else is written for the defects seen again: their state in this execution is on
     their occurrences, and rewriting every defect of a large task at every check cost seconds.
     """
-    session.execute(
-        update(TaskDefect)
-        .where(
-            TaskDefect.id.in_(_seen_in(execution)),
-            TaskDefect.detection == FIXED,
+    for batch in _chunks(ids, BATCH):
+        session.execute(
+            update(TaskDefect)
+            .where(TaskDefect.id.in_(batch))
+            .values(detection=REOPENED, fixed_at=None)
+            .execution_options(synchronize_session=False)
         )
-        .values(detection=Detection.REOPENED.value, fixed_at=None)
-        .execution_options(synchronize_session=False)
-    )
-
-
-def _reopen_resolved(session: Session, execution: Execution) -> None:
-    """A defect marked resolved that is reported again is unresolved again, in its history."""
-    resolved = DefectStatus.RESOLVED.value
-    again = session.scalars(
-        select(TaskDefect.id).where(
-            TaskDefect.id.in_(_seen_in(execution)), TaskDefect.status == resolved
-        )
-    ).all()
-    reason = f"reported again by execution {execution.id}"
-    defect_history.move(session, list(again), resolved, DefectStatus.UNRESOLVED.value, reason)
 
 
 def _known_ids(session: Session, task_id: str, first_seen_in: str) -> dict[str, int]:

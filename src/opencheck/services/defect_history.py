@@ -60,8 +60,9 @@ def apply(
     """Expire ignores and deferrals, and follow the execution's suppressions into the triage.
 
     `dated`: the task's defects with an ignore or deferral date, the only ones that may run
-    out; `reported`: the execution's defects. What is already known is not read again: the
-    queries over a task's 300,000 defects and occurrences that found them cost a second.
+    out; `reported`: the execution's defects that are ignored or suppressed in the code (no
+    other's triage can change). What is already known is not read again: the queries over a
+    task's 300,000 defects and occurrences that found them cost a second.
     """
     now = now or utcnow()
     ignored, unresolved = DefectStatus.IGNORED.value, DefectStatus.UNRESOLVED.value

@@ -39,7 +39,7 @@ def _eval_defects(s: Session, execution: Execution) -> list[int]:
     return list(
         s.scalars(
             select(DefectOccurrence.defect_id)
-            .join(TaskDefect)
+            .join(TaskDefect, TaskDefect.id == DefectOccurrence.defect_id)
             .where(DefectOccurrence.execution_id == execution.id, TaskDefect.rule_id == EVAL)
             .order_by(DefectOccurrence.line)
         )

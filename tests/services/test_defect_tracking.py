@@ -3,16 +3,18 @@ with triage that follows the defect and an occurrence per execution."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from opencheck.domain.defects import Detection
+from opencheck.domain.executions import ExecutionStatus
 from opencheck.domain.findings import Finding
 from opencheck.domain.severity import Severity
 from opencheck.runtime import Runtime
-from opencheck.services import defect_tracking, execution_states
+from opencheck.services import auth, defect_tracking, execution_states, tasks
+from opencheck.services.tasks import NewTask
 from opencheck.store.db import unit_of_work
-from opencheck.store.models import DefectOccurrence, Execution, ExecutionFile, TaskDefect
+from opencheck.store.models import DefectOccurrence, Execution, ExecutionFile, TaskDefect, User
 from tests.services.conftest import make_task
 
 
@@ -48,15 +50,15 @@ def test_a_defect_is_new_then_seen_then_fixed_then_reopened(runtime: Runtime) ->
         assert _states(s)["b"] == (Detection.REOPENED.value, 0)
         detections = s.execute(
             select(Execution.id, DefectOccurrence.detection)
-            .join(DefectOccurrence)
+            .join(DefectOccurrence, DefectOccurrence.execution_id == Execution.id)
             .order_by(Execution.created_at, DefectOccurrence.line)
         ).all()
         assert detections == [(first.id, "new"), (first.id, "new"), (second.id, "unresolved"),
                               (third.id, "unresolved"), (third.id, "reopened")]  # fmt: skip
         lines = s.execute(
             select(DefectOccurrence.execution_id, DefectOccurrence.line)
-            .join(TaskDefect)
-            .join(Execution)
+            .join(TaskDefect, TaskDefect.id == DefectOccurrence.defect_id)
+            .join(Execution, Execution.id == DefectOccurrence.execution_id)
             .where(TaskDefect.fingerprint == "a")
             .order_by(Execution.created_at)
         ).all()
@@ -77,3 +79,26 @@ def test_only_a_full_execution_fixes_and_only_in_files_it_checked(runtime: Runti
         assert _states(s) == {"a": ("new", 0)}
         assert defect_tracking.record(s, _execution(s, task.id), []).fixed == 1
         assert _states(s) == {"a": ("fixed", 0)}
+
+
+def test_deleting_a_task_deletes_its_occurrences(runtime: Runtime) -> None:
+    """Occurrences have no foreign keys to cascade along: delete_task deletes them itself."""
+    with unit_of_work(runtime.sessions) as s:
+        kept = make_task(s, runtime)
+        admin = s.scalars(select(User)).one()
+        principal = auth.Principal(admin.id, admin.name, True)
+        new = NewTask(git_url="https://example.com/a/c.git", git_branch="main",
+                      languages=["python"])  # fmt: skip
+        gone = tasks.create_task(s, principal=principal, project_id=kept.project_id, new=new,
+                                 cipher=runtime.cipher, local_repos=runtime.settings.local_repos)  # fmt: skip
+        for task in (kept, gone):
+            execution = _execution(s, task.id)
+            defect_tracking.record(s, execution, [_finding("a", 1), _finding("b", 2)])
+            execution_states.move(s, execution.id, ExecutionStatus.RUNNING, "running")
+            execution_states.move(s, execution.id, ExecutionStatus.FAILED, "done")
+        tasks.delete_task(s, principal=principal, task_id=gone.id)
+    with unit_of_work(runtime.sessions) as s:
+        left = s.scalars(select(Execution.task_id).join(
+            DefectOccurrence, DefectOccurrence.execution_id == Execution.id)).all()  # fmt: skip
+        assert left == [kept.id, kept.id]
+        assert s.scalar(select(func.count()).select_from(DefectOccurrence)) == 2

@@ -228,3 +228,34 @@ def test_per_execution_defects_become_task_defects_and_occurrences(
             assert [o.detection for o in occurrences] == ["new", "unresolved", "new", "new"]
     finally:
         engine.dispose()
+
+
+def test_occurrence_key_downgrades_and_upgrades_again(db_url: str, tmp_path: Path) -> None:
+    """0016 both ways, with a row: the surrogate id, its unique pair and foreign keys come back."""
+    from alembic import command
+
+    engine = make_engine(db_url)
+    try:
+        migrate.upgrade(engine, tmp_path)
+        with engine.begin() as conn:
+            task = _old_task(conn)
+            run = _insert(conn, "executions", task_id=task, job_type="FULL", status="success",
+                          executor="x", git_url="https://h/r.git", git_branch="main")  # fmt: skip
+            _insert(conn, "task_defects", task_id=task, fingerprint="fp", rule_id="r",
+                    language="Python", detection="new")  # fmt: skip
+            defect = conn.execute(sa.text("SELECT id FROM task_defects")).scalar()
+            _insert(conn, "defect_occurrences", execution_id=run, defect_id=defect, severity=2,
+                    file_path="a.py", line=1, column=1, message="m", code_line="c")  # fmt: skip
+            cfg = migrate.alembic_config(db_url)
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, "0015")
+            back = sa.inspect(conn)
+            assert back.get_pk_constraint("defect_occurrences")["constrained_columns"] == ["id"]
+            assert len(back.get_foreign_keys("defect_occurrences")) == 2
+            assert conn.execute(sa.text("SELECT id FROM defect_occurrences")).scalar() is not None
+            command.upgrade(cfg, "head")
+        with engine.connect() as conn:
+            assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
+            assert conn.execute(sa.text("SELECT count(*) FROM defect_occurrences")).scalar() == 1
+    finally:
+        engine.dispose()

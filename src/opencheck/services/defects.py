@@ -23,6 +23,8 @@ from opencheck.store.models import (
     TaskDefect,
 )
 
+# How an occurrence joins its task's defect (spelled out: occurrences have no foreign keys).
+ON_DEFECT = TaskDefect.id == DefectOccurrence.defect_id
 # An occurrence suppressed by a marker in the code counts as ignored; else the triage status.
 EFFECTIVE_STATUS = case(
     (DefectOccurrence.suppression.is_not(None), DefectStatus.IGNORED.value),
@@ -121,7 +123,7 @@ def list_defects(
         conditions.append(DefectOccurrence.severity.in_([int(s) for s in severities]))
     if hotspot is not None:
         conditions.append(TaskDefect.hotspot.is_(hotspot))
-    joined = select(func.count()).select_from(DefectOccurrence).join(TaskDefect)
+    joined = select(func.count()).select_from(DefectOccurrence).join(TaskDefect, ON_DEFECT)
     total = session.scalar(joined.where(*conditions)) or 0
     found = session.execute(
         select(DefectOccurrence, TaskDefect, EFFECTIVE_STATUS)
@@ -162,7 +164,7 @@ def count_defects(session: Session, *, execution_id: str) -> DefectCounts:
     counts = DefectCounts(
         by_severity=dict.fromkeys(Severity, 0), by_status=dict.fromkeys(DefectStatus, 0)
     )
-    joined = select().select_from(DefectOccurrence).join(TaskDefect)
+    joined = select().select_from(DefectOccurrence).join(TaskDefect, ON_DEFECT)
     mine = DefectOccurrence.execution_id == execution_id
     for severity, number in session.execute(
         joined.add_columns(DefectOccurrence.severity, func.count())

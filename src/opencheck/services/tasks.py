@@ -31,6 +31,7 @@ from opencheck.services.projects import check_id, get_group_or_raise, get_projec
 from opencheck.services.secrets import Cipher
 from opencheck.store.models import (
     ConfigTemplate,
+    DefectOccurrence,
     Execution,
     Task,
     TaskFollower,
@@ -269,6 +270,9 @@ def delete_task(session: Session, *, principal: Principal, task_id: str) -> None
             f"task {task.id} has incremental tasks (e.g. {child}): delete them first"
         )
     template_id = task.template_id
+    # Occurrences have no foreign keys to cascade along (store/models.py, DefectOccurrence).
+    executions = select(Execution.id).where(Execution.task_id == task.id)
+    session.execute(delete(DefectOccurrence).where(DefectOccurrence.execution_id.in_(executions)))
     session.delete(task)
     session.flush()
     still_used = session.scalar(select(func.count()).where(Task.template_id == template_id))

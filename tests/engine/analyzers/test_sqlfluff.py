@@ -300,6 +300,23 @@ def test_an_alias_repeated_where_its_name_is_ignored_or_never_sent_is_not_report
     ]
 
 
+def test_repeated_properties_of_a_sqlpage_component_are_no_reused_alias(tmp_path: Path) -> None:
+    """SQLPage reads a repeated column of a component row as a list (its shell's menu items)."""
+    (tmp_path / "index.sql").write_text(
+        "SELECT 'shell' AS component, 'Home' AS title,\n"
+        "    'blog' AS menu_item,\n"
+        "    'about' AS menu_item;\n"
+        "SELECT o.id AS ref, o.code AS ref FROM orders AS o;\n"
+    )
+    variant, files = SQLFLUFF.split(tmp_path, ["index.sql"])[0]
+    selection = default_selection(SQLFLUFF, "basic")
+    result = run_batch(variant, tmp_path, files, selection, Limits(120, 2048, lambda: False))
+    assert result.error is None
+    assert [(f.rule_id, f.line) for f in result.findings if f.rule_id.endswith("AL08")] == [
+        ("sqlfluff:AL08", 4)
+    ]
+
+
 def test_psql_alternatives_are_no_union_branches(tmp_path: Path) -> None:
     """sqlfluff reads psql `\\if`/`\\else` inside a union as more branches (postgres_dba)."""
     (tmp_path / "node.sql").write_text(

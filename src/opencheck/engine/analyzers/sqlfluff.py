@@ -139,6 +139,8 @@ class Sqlfluff:
 #   `pt1.typname, pt2.typname` report: read by position, no alias was written twice); or in the
 #   select list of a CTE declared with its own column list (`q_parts (relid, relkind, level,
 #   root) AS (SELECT oid, relkind, 1, oid ...)`, pgwatch2's metrics), which names the columns;
+#   or in a SQLPage component row (`SELECT 'shell' AS component, 'a' AS menu_item, 'b' AS
+#   menu_item`), where a repeated property is SQLPage's documented way to give several values;
 # - AM07 (set branches of different widths) in a statement with psql `\if`/`\else`
 #   alternatives, which sqlfluff reads as branches of one union (postgres_dba's node report);
 # - AL04 (a table alias used twice) unless two of its definitions share one scope: sqlfluff counts
@@ -173,6 +175,7 @@ _BIND_PARAMETER = re.compile(rb"\$\d+|\?|(?<![:\w]):[A-Za-z_]\w*|@\w+|%s|%\(\w+\
 _CONDITION_START = re.compile(rb"\b(?:and|or|when|where|on|not)\b|[,;(]", re.IGNORECASE)
 _CONDITION_END = re.compile(rb"\b(?:and|or|then|when|else|end)\b|[,;)]", re.IGNORECASE)
 _INSERT_INTO = re.compile(rb"\binsert\s+into\b", re.IGNORECASE)
+_SQLPAGE_COMPONENT = re.compile(rb"\bas\s+[\"`]?component\b", re.IGNORECASE)
 _COMMENT = re.compile(rb"--[^\n]*|/\*.*?\*/", re.DOTALL)
 _STRING = re.compile(rb"'(?:[^']|'')*'")
 _ALIAS_NAME = re.compile(r"alias '([^']+)'")
@@ -250,6 +253,7 @@ def _misread(finding: RawFinding, root: Path, texts: dict[str, _SqlText | None])
     if finding.rule_id.endswith(":AL08"):
         return (
             bool(_INSERT_INTO.search(before))
+            or _SQLPAGE_COMPONENT.search(statement) is not None
             or _later_set_branch(before)
             or _across_psql_alternatives(finding, text)
             or _implicit_names_outermost(finding.message, before, statement)

@@ -16,7 +16,7 @@ WHERE status IN ('paid', 'paid');  -- expect: oc-sql:duplicate-in-value
 
 UPDATE orders SET status = 'archived';  -- expect: oc-sql:update-without-where
 
-DELETE FROM order_lines;  -- missed: DELETE without WHERE (off by default: none of 6 labelled findings true)
+DELETE FROM order_lines;  -- expect: oc-sql:delete-without-where
 
 SELECT customer_id, SUM(total) AS total, SUM(total) AS total  -- expect: sqlfluff:AL08
 FROM orders

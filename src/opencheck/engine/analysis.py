@@ -117,8 +117,9 @@ def _plan(
             outcome.failed.append(name)
             outcome.log.append(f"{name} failed on {len(files)} files: {reason}")
             for lang in covered:
-                run = outcome.run_of(name, lang)
-                run.files, run.failed = len(inventory.files.get(lang, ())), True
+                if inventory.files.get(lang):
+                    run = outcome.run_of(name, lang)
+                    run.files, run.failed = len(inventory.files[lang]), True
             continue
         outcome.severities.update(selection.severities)
         files = _supported(analyzer, inventory.root, files, outcome)

@@ -5,11 +5,16 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 
 from opencheck.engine.checkout_budget import CheckoutBudget
 from opencheck.engine.local_repos import SETTING as LOCAL_ROOTS_SETTING
 from opencheck.engine.local_repos import LocalRepoPolicy, parse_roots
+from opencheck.logs import FORMATS, TEXT
+
+# Who may read GET /metrics without a token: loopback, unless OPENCHECK_METRICS_ALLOWED_ADDRESSES.
+DEFAULT_METRICS_ADDRESSES = ("127.0.0.0/8", "::1")
 
 DEFAULT_DATA_DIR = Path("./opencheck-data")
 
@@ -43,6 +48,11 @@ class Settings:
     local_repo_roots: tuple[Path, ...] = ()
     # Host names or addresses webhooks may post to although they are loopback or private.
     webhook_allowed_hosts: tuple[str, ...] = ()
+    # Addresses and networks that read GET /metrics without a token; others must send one.
+    metrics_allowed_addresses: tuple[IPv4Network | IPv6Network, ...] = field(
+        default_factory=lambda: parse_networks(",".join(DEFAULT_METRICS_ADDRESSES))
+    )
+    log_format: str = TEXT  # OPENCHECK_LOG_FORMAT: text or json (one JSON object a line)
 
     @property
     def db_url(self) -> str:
@@ -107,4 +117,23 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
             host.lower()
             for host in env.get("OPENCHECK_WEBHOOK_ALLOWED_HOSTS", "").replace(",", " ").split()
         ),
+        metrics_allowed_addresses=parse_networks(
+            env.get("OPENCHECK_METRICS_ALLOWED_ADDRESSES", ",".join(DEFAULT_METRICS_ADDRESSES))
+        ),
+        log_format=_log_format(env.get("OPENCHECK_LOG_FORMAT", TEXT)),
     )
+
+
+def parse_networks(value: str) -> tuple[IPv4Network | IPv6Network, ...]:
+    """Comma- or space-separated addresses and CIDR networks; empty means none."""
+    try:
+        return tuple(ip_network(part, strict=False) for part in value.replace(",", " ").split())
+    except ValueError as exc:
+        raise ValueError(f"OPENCHECK_METRICS_ALLOWED_ADDRESSES: {exc}") from None
+
+
+def _log_format(value: str) -> str:
+    fmt = value.strip().lower()
+    if fmt not in FORMATS:
+        raise ValueError(f"OPENCHECK_LOG_FORMAT must be one of {', '.join(FORMATS)}, not {value!r}")
+    return fmt

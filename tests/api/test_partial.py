@@ -14,6 +14,7 @@ from opencheck.runtime import Runtime
 from opencheck.store.db import unit_of_work
 from opencheck.store.models import Execution
 from tests.api.test_executions import BAD_PY
+from tests.api.test_prometheus import scrape, value
 from tests.conftest import Api
 from tests.support import LiveServer
 
@@ -64,3 +65,6 @@ def test_a_killed_analyser_gives_a_partial_clearly_marked_result(
     with unit_of_work(api.runtime.sessions) as s:
         execution = s.get(Execution, exec_id)
         assert execution is not None and execution.partial
+    samples = scrape(api.http)  # the failure is counted per analyser and language
+    assert value(samples, "opencheck_analyser_failures", analyser="sqlfluff", language="SQL") == 1
+    assert value(samples, "opencheck_analyser_failures", analyser="ruff", language="Python") == 0

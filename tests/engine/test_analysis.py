@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from opencheck.domain.severity import Severity
 from opencheck.engine.analysis import SLOW_LANE_FILES, Notice, analyze
 from opencheck.engine.analyzers.base import Limits, Rule, RuleSelection, default_selection
@@ -146,3 +148,34 @@ def test_the_retry_of_a_timed_out_batch_has_one_timeout_in_all(tmp_path: Path) -
     reasons = {n.path: n.reason for n in outcome.notices}
     assert sorted(reasons) == [f"{n}.py" for n in "abcdef"] and outcome.findings == []
     assert "and so did 1s of retries" in reasons["f.py"]
+
+
+def test_each_analyser_s_time_files_and_failure_are_kept_per_language(tmp_path: Path) -> None:
+    for name in ("a.py", "b.py", "c.sh"):
+        (tmp_path / name).write_text("x\n")
+    inventory = Inventory(tmp_path, {"Python": ["a.py", "b.py"], "Shell": ["c.sh"]})
+    both = frozenset({"Python", "Shell"})
+    analyzers = {
+        "ok": ScriptAnalyzer(EVERY_FILE, name="ok", languages=both),  # one batch, both languages
+        "broken": ScriptAnalyzer("kill -9 $$", name="broken"),
+        "absent": ScriptAnalyzer(EVERY_FILE, name="absent", unavailable="not installed"),
+    }
+    outcome = analyze(
+        tmp_path,
+        inventory,
+        ["Python", "Shell"],
+        "basic",
+        limits=LIMITS,
+        jobs=1,
+        analyzers=analyzers,
+    )
+    runs = {key: (run.files, run.failed) for key, run in outcome.runs.items()}
+    assert runs == {
+        ("ok", "Python"): (2, False),
+        ("ok", "Shell"): (1, False),
+        ("broken", "Python"): (2, True),
+        ("absent", "Python"): (2, True),
+    }
+    python, shell = outcome.runs[("ok", "Python")], outcome.runs[("ok", "Shell")]
+    assert shell.seconds > 0 and python.seconds == pytest.approx(2 * shell.seconds)
+    assert outcome.runs[("absent", "Python")].seconds == 0

@@ -21,6 +21,7 @@ from opencheck.api.routes import (
     history,
     iam,
     metrics,
+    prometheus,
     rulesets,
     task_settings,
     tasks_v1,
@@ -33,6 +34,7 @@ log = logging.getLogger("opencheck")
 
 ROUTERS = (
     health.router,
+    prometheus.router,
     iam.router,
     tasks_v2.router,
     executions.router,

@@ -1,7 +1,7 @@
-"""The request id of the request being served, for logs and error bodies."""
+"""The request id of the request being served, for logs and error bodies (see opencheck.logs)."""
 
 from __future__ import annotations
 
-from contextvars import ContextVar
+from opencheck.logs import request_id
 
-request_id: ContextVar[str] = ContextVar("request_id", default="-")
+__all__ = ["request_id"]

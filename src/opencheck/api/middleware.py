@@ -1,5 +1,5 @@
-"""Outermost ASGI layer: a request id on every response, one log line per request,
-and a CodeArts 500 body (never a traceback) for anything unexpected."""
+"""Outermost ASGI layer: a request id on every response, one log line and one latency figure
+per request, and a CodeArts 500 body (never a traceback) for anything unexpected."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from opencheck.api import context
+from opencheck.api import context, http_metrics
 
 log = logging.getLogger("opencheck.access")
 errlog = logging.getLogger("opencheck.api")
@@ -48,7 +48,9 @@ class RequestIdMiddleware:
             if not state["sent"]:
                 await _send_internal_error(send_with_id)
         finally:
-            elapsed = (time.perf_counter() - started) * 1000
+            seconds = time.perf_counter() - started
+            http_metrics.observe(scope, state["status"], seconds)
+            elapsed = seconds * 1000
             log.info(
                 "%s %s %s %s %.1fms",
                 rid,

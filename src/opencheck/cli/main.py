@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from opencheck import __version__
+from opencheck import __version__, logs
 from opencheck.cli import admin, remote, scan, serve
 from opencheck.config import Settings, from_env
 from opencheck.engine.errors import EngineError
@@ -55,17 +55,15 @@ def _roots(value: str | None) -> tuple[Path, ...] | None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the process exit code."""
     args = build_parser().parse_args(argv)
-    logging.basicConfig(
-        stream=sys.stderr,
-        level=logging.WARNING if args.command == "scan" else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s %(message)s",
-    )
+    level = logging.WARNING if args.command == "scan" else logging.INFO
+    logs.configure(logs.TEXT, level)
     try:
         if args.command == "scan":  # no settings, no database: a working copy on disk
             return scan.run(args)
         if args.command == "remote":  # no local settings, database or data directory
             return remote.run(args)
         settings = settings_from(args)
+        logs.configure(settings.log_format, level)
         if args.command == "serve":
             return serve.serve(settings)
         if args.command == "worker":

@@ -55,6 +55,20 @@ class _Tally:
 
 
 @dataclass
+class AnalyzerRun:
+    """What one analyser did on one language's files: its time, files, and whether it failed.
+
+    A batch mixing languages (oxlint on JavaScript and TypeScript) splits its time by file count.
+    """
+
+    analyzer: str
+    language: str
+    seconds: float = 0.0
+    files: int = 0
+    failed: bool = False
+
+
+@dataclass
 class AnalysisOutcome:
     """Raw findings with the severity their rule was selected with, and who failed."""
 
@@ -63,6 +77,14 @@ class AnalysisOutcome:
     failed: list[str] = field(default_factory=list)
     log: list[str] = field(default_factory=list)
     notices: list[Notice] = field(default_factory=list)
+    runs: dict[tuple[str, str], AnalyzerRun] = field(default_factory=dict)  # (analyser, language)
+
+    def run_of(self, analyzer: str, language: str) -> AnalyzerRun:
+        """The run of `analyzer` on `language`, created on first use."""
+        key = (analyzer, language)
+        if key not in self.runs:
+            self.runs[key] = AnalyzerRun(analyzer, language)
+        return self.runs[key]
 
 
 @dataclass(frozen=True)
@@ -94,6 +116,10 @@ def _plan(
         if reason is not None:
             outcome.failed.append(name)
             outcome.log.append(f"{name} failed on {len(files)} files: {reason}")
+            for lang in covered:
+                if inventory.files.get(lang):
+                    run = outcome.run_of(name, lang)
+                    run.files, run.failed = len(inventory.files[lang]), True
             continue
         outcome.severities.update(selection.severities)
         files = _supported(analyzer, inventory.root, files, outcome)
@@ -214,6 +240,7 @@ def analyze(
         futures = {pool.submit(_run_job, root, job, worker_limits): job for job in planned}
         try:
             _collect(futures, limits.cancelled, stop, tallies, outcome, progress)
+            _time_runs(futures, inventory.language_of(), outcome)
         except BaseException:
             stop.set()  # running batches notice within a poll interval and kill their process
             pool.shutdown(wait=True, cancel_futures=True)
@@ -287,6 +314,24 @@ def _record(
         else:
             tally.defects += 1
             outcome.findings.append(finding)
+
+
+def _time_runs(
+    futures: dict[Future[list[BatchResult]], _Job],
+    language_of: Mapping[str, str],
+    outcome: AnalysisOutcome,
+) -> None:
+    """Each finished batch's time and files per (analyser, language); a failed batch fails both."""
+    for future, job in futures.items():
+        for result in future.result():
+            if not result.files:
+                continue
+            share = result.duration / len(result.files)
+            for path in result.files:
+                run = outcome.run_of(job.analyzer.name, language_of.get(path, ""))
+                run.seconds += share
+                run.files += 1
+                run.failed = run.failed or result.error is not None
 
 
 def _log_tallies(tallies: Mapping[str, _Tally], outcome: AnalysisOutcome) -> None:

@@ -16,7 +16,13 @@ from opencheck.domain.findings import Finding
 from opencheck.domain.languages import canonical_language, upper_code
 from opencheck.domain.roles import Role
 from opencheck.engine import landlock
-from opencheck.engine.analysis import CANCEL_POLL, AnalysisOutcome, Notice, analyze
+from opencheck.engine.analysis import (
+    CANCEL_POLL,
+    AnalysisOutcome,
+    AnalyzerRun,
+    Notice,
+    analyze,
+)
 from opencheck.engine.analyzers.base import (
     Analyzer,
     Limits,
@@ -144,6 +150,8 @@ class ScanResult:
     # With a comparison: its merge base, and the files changed since (None when not compared).
     base: str | None = None
     changes: tuple[FileChange, ...] | None = None
+    # Per analyser and language: its time, files and failure (the service's metrics).
+    analyzer_runs: list[AnalyzerRun] = field(default_factory=list)
 
     def renamed(self) -> dict[str, str]:
         """Old path → new path of the files git found renamed since the comparison base."""
@@ -288,6 +296,7 @@ def scan_tree(
         roles=dict(inventory.roles),
         left_out=list(inventory.left_out),
         code_lines=code_lines,
+        analyzer_runs=list(outcome.runs.values()),
     )
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from opencheck import logs
 from opencheck.domain.executions import ExecutionStatus
 from opencheck.engine import clone_paths, orphans, removal
 from opencheck.engine.errors import FetchError, ScanCancelled
@@ -154,6 +155,11 @@ def finish(ctx: CheckContext, execution_id: str, status: ExecutionStatus, messag
 
 def process(ctx: CheckContext, execution_id: str, stop: threading.Event | None = None) -> None:
     """Carry out one queued execution from start to end; never raises."""
+    with logs.execution(execution_id):  # every log record of this check carries its id
+        _carry_out(ctx, execution_id, stop)
+
+
+def _carry_out(ctx: CheckContext, execution_id: str, stop: threading.Event | None) -> None:
     stop = stop or threading.Event()
     if not claim(ctx, execution_id):
         return

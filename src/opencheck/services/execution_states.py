@@ -7,6 +7,7 @@ the log text of seed 004 is rendered from those rows.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable
 from datetime import datetime
@@ -25,6 +26,8 @@ TRANSITIONS: dict[ExecutionStatus, frozenset[ExecutionStatus]] = {
     R: frozenset({ExecutionStatus.SUCCESS, ExecutionStatus.FAILED, ExecutionStatus.ABORTED}),
 }
 _LEVEL = re.compile(r"^\[(ERROR|WARNING|INFO)\] ?")
+# One service log record per state change; it carries the execution id (and the request's).
+_log = logging.getLogger("opencheck.executions")
 
 
 def queue(session: Session, execution: Execution, message: str) -> Execution:
@@ -33,6 +36,7 @@ def queue(session: Session, execution: Execution, message: str) -> Execution:
     session.add(execution)
     session.flush()
     log(session, execution.id, message)
+    _log.info("execution queued", extra={"execution_id": execution.id})
     return execution
 
 
@@ -56,6 +60,7 @@ def move(
     moved = result.rowcount == 1  # type: ignore[attr-defined]
     if moved:
         log(session, execution_id, *messages)
+        _log.info("execution %s", to.name.lower(), extra={"execution_id": execution_id})
         if not to.is_active:  # the outbox row commits (or not) with the state change
             webhooks.on_finished(session, execution_id)
     return moved

@@ -17,6 +17,7 @@ from opencheck.engine.errors import ScanCancelled
 from opencheck.engine.pipeline import ScanResult
 from opencheck.services import defect_tracking, execution_counts, execution_states
 from opencheck.store.models import (
+    AnalyserRun,
     Execution,
     ExecutionFile,
     ExecutionLanguage,
@@ -45,6 +46,22 @@ def _store_languages(session: Session, execution_id: str, result: ScanResult) ->
                 blank_lines=stats.blanks,
             )
         )
+
+
+def _store_analyzer_runs(session: Session, execution_id: str, result: ScanResult) -> None:
+    rows = [
+        {
+            "execution_id": execution_id,
+            "analyser": run.analyzer,
+            "language": run.language,
+            "seconds": round(run.seconds, 3),
+            "files": run.files,
+            "failed": run.failed,
+        }
+        for run in result.analyzer_runs
+    ]
+    if rows:
+        session.execute(insert(AnalyserRun), rows)
 
 
 def _store_files(session: Session, execution_id: str, result: ScanResult) -> None:
@@ -107,6 +124,7 @@ def store(session: Session, *, execution_id: str, result: ScanResult) -> None:
     assert execution is not None
     stored = _unique(result.findings)
     _store_languages(session, execution_id, result)
+    _store_analyzer_runs(session, execution_id, result)
     _store_files(session, execution_id, result)  # first: the files it did not check fix nothing
     full = execution.job_type == JobType.FULL.value
     renamed = result.renamed() if full else None

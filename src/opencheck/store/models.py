@@ -10,6 +10,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -350,6 +351,20 @@ class ExecutionLanguage(Base):
     code_lines: Mapped[int] = mapped_column(Integer)
     comment_lines: Mapped[int] = mapped_column(Integer)
     blank_lines: Mapped[int] = mapped_column(Integer)
+
+
+class AnalyserRun(Base):
+    """What one analyser did on one language's files in a stored check: for GET /metrics."""
+
+    __tablename__ = "analyser_runs"
+    execution_id: Mapped[str] = mapped_column(
+        ForeignKey("executions.id", ondelete="CASCADE"), primary_key=True
+    )
+    analyser: Mapped[str] = mapped_column(String(64), primary_key=True)
+    language: Mapped[str] = mapped_column(String(64), primary_key=True)
+    seconds: Mapped[float] = mapped_column(Float)
+    files: Mapped[int] = mapped_column(Integer)
+    failed: Mapped[bool] = mapped_column(Boolean)
 
 
 class ExecutionFile(Base):

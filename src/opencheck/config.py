@@ -53,6 +53,17 @@ class Settings:
         default_factory=lambda: parse_networks(",".join(DEFAULT_METRICS_ADDRESSES))
     )
     log_format: str = TEXT  # OPENCHECK_LOG_FORMAT: text or json (one JSON object a line)
+    # Distributed mode (docs/distributed.md): whether `serve` runs scan workers, the pool a
+    # worker serves and its name, leases, attempts, per-pool limits and the workers' memory.
+    run_workers: bool = True
+    queue_prefix: str = "opencheck"  # broker queue names: <prefix>.<pool>, one per installation
+    pool: str = "default"
+    worker_name: str = ""
+    lease_seconds: float = 30.0
+    max_attempts: int = 2
+    pool_limits: tuple[tuple[str, int], ...] = ()  # (pool, most checks running at once)
+    check_jobs: int = 2  # analyser processes one check runs at once
+    worker_memory_mb: int = 0  # address-space cap of a worker process; 0: none
 
     @property
     def db_url(self) -> str:
@@ -121,6 +132,14 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
             env.get("OPENCHECK_METRICS_ALLOWED_ADDRESSES", ",".join(DEFAULT_METRICS_ADDRESSES))
         ),
         log_format=_log_format(env.get("OPENCHECK_LOG_FORMAT", TEXT)),
+        queue_prefix=env.get("OPENCHECK_QUEUE_PREFIX", base.queue_prefix),
+        pool=env.get("OPENCHECK_POOL", base.pool).strip() or base.pool,
+        worker_name=env.get("OPENCHECK_WORKER_NAME", ""),
+        lease_seconds=float(env.get("OPENCHECK_LEASE_SECONDS", base.lease_seconds)),
+        max_attempts=int(env.get("OPENCHECK_MAX_ATTEMPTS", base.max_attempts)),
+        pool_limits=parse_pool_limits(env.get("OPENCHECK_POOL_LIMITS", "")),
+        check_jobs=int(env.get("OPENCHECK_CHECK_JOBS", base.check_jobs)),
+        worker_memory_mb=int(env.get("OPENCHECK_WORKER_MEMORY_MB", base.worker_memory_mb)),
     )
 
 
@@ -137,3 +156,16 @@ def _log_format(value: str) -> str:
     if fmt not in FORMATS:
         raise ValueError(f"OPENCHECK_LOG_FORMAT must be one of {', '.join(FORMATS)}, not {value!r}")
     return fmt
+
+
+def parse_pool_limits(value: str) -> tuple[tuple[str, int], ...]:
+    """`default=4,gpu=1` → ((default, 4), (gpu, 1)); a limit must be a positive number."""
+    limits = []
+    for item in value.replace(";", ",").split(","):
+        if not item.strip():
+            continue
+        pool, sep, count = item.partition("=")
+        if not sep or not pool.strip() or not count.strip().isdigit() or int(count) < 1:
+            raise ValueError(f"OPENCHECK_POOL_LIMITS: expected pool=N, got {item.strip()!r}")
+        limits.append((pool.strip(), int(count)))
+    return tuple(limits)

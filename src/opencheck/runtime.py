@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 
 from sqlalchemy import Engine
@@ -46,6 +45,7 @@ class Runtime:
             file_timeout=settings.file_timeout,
             local_repos=settings.local_repos,
             checkout_budget=settings.checkout_budget,
+            jobs=max(1, settings.check_jobs),
         )
         ctx = CheckContext(
             sessions,
@@ -53,15 +53,14 @@ class Runtime:
             engine_settings,
             settings.poll_interval,
             settings.webhook_allowed_hosts,
+            lease_seconds=settings.lease_seconds,
+            max_attempts=max(1, settings.max_attempts),
+            pool_limits=dict(settings.pool_limits),
         )
         return cls(settings, db, sessions, cipher, ctx)
 
-    @classmethod
-    def for_worker(cls, settings: Settings) -> Runtime:
-        """One runtime per worker process, built on first use."""
-        return _worker_runtime(settings)
-
     def start_queue(self) -> JobQueue:
+        """Start the queue `serve` uses: with its embedded workers unless `run_workers` is off."""
         from opencheck.queue.factory import make_queue
 
         self.queue = make_queue(self.settings, self.check_context)
@@ -73,8 +72,3 @@ class Runtime:
             self.queue.shutdown()
             self.queue = None
         self.db.dispose()
-
-
-@functools.cache
-def _worker_runtime(settings: Settings) -> Runtime:
-    return Runtime.build(settings)

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
 from opencheck.errors import InvalidParameter, NotFound, OpenCheckError, TooManyAttempts
 
+log = logging.getLogger("opencheck.api")
+UNAVAILABLE_CODE = "CC.00050012"  # "retry later", HTTP 503 in CodeArts's error table
 _HTTP_CODES = {
     401: "CC.00000003",
     403: "CC.00050010",
@@ -80,7 +84,18 @@ def _allowed_methods(request: Request) -> list[str]:
     ]
 
 
+async def _database_unavailable(_: Request, exc: Exception) -> JSONResponse:
+    # The database is down, restarting or out of connections: nothing was written (the unit of
+    # work rolled back), so the client may simply send the request again.
+    log.warning("database unavailable: %s", type(exc).__name__)
+    response = error_response(503, UNAVAILABLE_CODE, "The service is busy; retry later")
+    response.headers["Retry-After"] = "5"
+    return response
+
+
 def install(app: FastAPI) -> None:
+    for unavailable in (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError):
+        app.add_exception_handler(unavailable, _database_unavailable)
     app.add_exception_handler(OpenCheckError, _opencheck_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)

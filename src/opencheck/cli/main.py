@@ -44,6 +44,9 @@ def settings_from(args: argparse.Namespace) -> Settings:
         port=getattr(args, "port", None),
         workers=getattr(args, "workers", None),
         queue_backend=getattr(args, "queue", None),
+        run_workers=getattr(args, "run_workers", None),
+        pool=getattr(args, "pool", None),
+        worker_name=getattr(args, "worker_name", None),
         local_repo_roots=_roots(getattr(args, "local_repo_roots", None)),
     )
 

@@ -23,11 +23,22 @@ def add_parsers(sub: Any, common: Callable[[argparse.ArgumentParser], None]) -> 
     p.add_argument("--host", help="listen address (default 127.0.0.1)")
     p.add_argument("--port", type=int, help="listen port (default 8040)")
     p.add_argument("--workers", type=int, help="embedded scan workers (default 2)")
-    p.add_argument("--queue", choices=("embedded", "celery"), help="job queue backend")
-    w = sub.add_parser("worker", help="run a Celery scan worker (queue backend celery)")
+    p.add_argument(
+        "--no-workers",
+        dest="run_workers",
+        action="store_false",
+        default=None,
+        help="run the API only; `opencheck worker` processes run the checks",
+    )
+    w = sub.add_parser("worker", help="run a scan worker of one agent pool")
     common(w)
-    w.add_argument("--workers", type=int, help="concurrent checks in this worker")
+    w.add_argument(
+        "--concurrency", "--workers", dest="workers", type=int, help="checks run at once (2)"
+    )
+    w.add_argument("--pool", help="the agent pool whose checks it runs (default: default)")
+    w.add_argument("--name", dest="worker_name", help="worker name (default host:pid:random)")
     for parser in (p, w):
+        parser.add_argument("--queue", choices=("embedded", "celery"), help="job queue backend")
         parser.add_argument(
             "--local-repo-roots",
             metavar="DIRS",
@@ -97,24 +108,47 @@ def serve(settings: Settings) -> int:
 
 
 def worker(settings: Settings) -> int:
-    from opencheck.queue.celery_app import make_celery
+    """Run scan workers of `settings.pool` until SIGTERM or SIGINT."""
+    import signal
+    import threading
+
+    from opencheck.queue.celery_app import CeleryWorker
+    from opencheck.queue.factory import make_worker
     from opencheck.queue.webhook_dispatch import WebhookDispatcher
     from opencheck.runtime import Runtime
-    from opencheck.services import checks
 
+    cap_memory(settings.worker_memory_mb)
     runtime = Runtime.build(settings)
-    # Celery workers also send the webhook events their checks write to the outbox.
+    consumer = make_worker(settings, runtime.check_context)
+    # Workers also send the webhook events their checks write to the outbox.
     dispatcher = WebhookDispatcher(runtime.check_context)
-    dispatcher.start()
-    # What a killed worker on this host left running dies before this one takes work.
-    killed = checks.kill_orphans()
-    if killed:
-        print(f"killed {killed} process(es) left by an earlier worker", file=sys.stderr)
-    app = make_celery(settings)
-    argv = ["worker", "--loglevel=INFO", f"--concurrency={settings.workers}", "--pool=threads"]
+    print(f"worker of pool {settings.pool!r} ({settings.queue_backend})", file=sys.stderr)
     try:
-        app.worker_main(argv)
+        if isinstance(consumer, CeleryWorker):
+            dispatcher.start()
+            consumer.start_upkeep()
+            try:
+                consumer.run()
+            finally:
+                consumer.stop()
+                dispatcher.stop()
+        else:
+            stopping = threading.Event()
+            for signum in (signal.SIGTERM, signal.SIGINT):
+                signal.signal(signum, lambda *_: stopping.set())
+            consumer.start()  # it runs its own webhook dispatcher
+            while not stopping.wait(1.0):
+                pass
+            consumer.shutdown()
     finally:
-        dispatcher.stop()
         runtime.close()
     return 0
+
+
+def cap_memory(megabytes: int) -> None:
+    """Cap this process's address space (analysers inherit it and may only lower it)."""
+    if megabytes > 0:
+        import resource
+
+        limit = megabytes * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))

@@ -116,7 +116,7 @@ def _spawn(
 ) -> subprocess.Popen[bytes]:
     memory_mb, output_mb, ruleset = limits
     rlimits = [
-        (which, mb * 1024 * 1024)
+        (which, _within_own(which, mb * 1024 * 1024))
         for which, mb in ((resource.RLIMIT_AS, memory_mb), (resource.RLIMIT_FSIZE, output_mb))
         if mb is not None
     ]
@@ -147,6 +147,13 @@ def _spawn(
     except OSError as exc:
         where = f" ({exc.filename})" if exc.filename else ""
         raise EngineError(f"cannot run {argv[0]}: {exc.strerror or exc}{where}") from exc
+
+
+def _within_own(which: int, limit: int) -> int:
+    """`limit`, lowered to this process's own hard limit (a capped worker's): a child may not
+    raise it, and asking would make it fail before it starts."""
+    own = resource.getrlimit(which)[1]
+    return limit if own == resource.RLIM_INFINITY else min(limit, own)
 
 
 def _supervise(

@@ -12,10 +12,10 @@ class JobQueue(Protocol):
     name: str
 
     def start(self) -> None:
-        """Start consuming (embedded) or connect (remote)."""
+        """Start this process's part: worker threads (embedded), the reaper, webhooks."""
 
-    def enqueue(self, execution_id: str) -> None:
-        """Hand a queued execution to a worker."""
+    def enqueue(self, execution_id: str, pool: str = "default") -> None:
+        """Hand a queued execution to a worker of its pool."""
 
     def cancel(self, execution_id: str) -> None:
         """Fast path for a stop request; the database flag is the reliable one."""

@@ -1,93 +1,104 @@
-"""In-process worker pool taking executions from the database, oldest first."""
+"""Worker threads taking executions of their pool from the database, oldest first.
+
+The executions table with status `quering` is the queue itself, so any number of processes on
+any hosts that share the database (`opencheck worker --queue embedded`) take work from it; one
+with no worker threads (`opencheck serve --no-workers`) only reaps and sends webhooks.
+"""
 
 from __future__ import annotations
 
 import logging
 import threading
 
+from opencheck.domain.pools import DEFAULT_POOL
+from opencheck.queue.agent import WorkerAgent
+from opencheck.queue.upkeep import Upkeep
 from opencheck.queue.webhook_dispatch import WebhookDispatcher
-from opencheck.services import checks
+from opencheck.services import leases
 from opencheck.services.checks import CheckContext
+from opencheck.services.leases import Claim, WorkerId
+from opencheck.store.db import unit_of_work
 
 log = logging.getLogger("opencheck.queue")
 
 
 class EmbeddedQueue:
-    """N worker threads; the executions table with status `quering` is the queue itself."""
+    """N worker threads of one pool (none: the API alone) polling the executions table."""
 
     name = "embedded"
 
-    def __init__(self, ctx: CheckContext, workers: int) -> None:
+    def __init__(
+        self, ctx: CheckContext, workers: int, pool: str = DEFAULT_POOL, worker_name: str = ""
+    ) -> None:
         self._ctx = ctx
-        self._workers = max(1, workers)
+        self._workers = max(0, workers)
         self._wake = threading.Condition()
         self._closing = threading.Event()
         self._threads: list[threading.Thread] = []
-        self._stops: dict[str, threading.Event] = {}
-        self._lock = threading.Lock()
+        self._agent = (
+            WorkerAgent(ctx, WorkerId.of(pool, worker_name), self._workers) if workers else None
+        )
+        chores = (self._agent.heartbeat,) if self._agent else ()
+        self._upkeep = Upkeep(ctx, lambda _id, _pool: self._notify(), chores)
         self._webhooks = WebhookDispatcher(ctx, ctx.poll_interval)
 
+    @property
+    def agent(self) -> WorkerAgent | None:
+        return self._agent
+
     def start(self) -> None:
-        recovered = checks.recover_interrupted(self._ctx.sessions)
-        if recovered:
-            log.warning("marked %d interrupted execution(s) failed", recovered)
-        killed = checks.kill_orphans()
-        if killed:
-            log.warning("killed %d analyser process(es) left by an earlier process", killed)
-        # Nothing of this process runs yet, so every worktree on disk is a leftover.
-        swept = checks.sweep_worktrees(self._ctx)
-        if swept:
-            log.warning("discarded %d worktree(s) left by an earlier process", swept)
-        unused = checks.sweep_clones(self._ctx)
-        if unused:
-            log.info("discarded %d cached clone(s) no task uses", unused)
+        if self._agent is not None:
+            self._agent.clean_up()
+            self._agent.register()
+            self._upkeep.run_once()  # leases that ran out while nothing was running
+        self._upkeep.start()
         self._webhooks.start()
         for n in range(self._workers):
             t = threading.Thread(target=self._loop, name=f"opencheck-worker-{n}", daemon=True)
             t.start()
             self._threads.append(t)
 
-    def enqueue(self, execution_id: str) -> None:
-        with self._wake:
-            self._wake.notify()
+    def enqueue(self, execution_id: str, pool: str = DEFAULT_POOL) -> None:
+        self._notify()
 
     def cancel(self, execution_id: str) -> None:
-        with self._lock:
-            stop = self._stops.get(execution_id)
-        if stop is not None:
-            stop.set()
+        if self._agent is not None:
+            self._agent.cancel(execution_id)
 
     def shutdown(self) -> None:
         self._closing.set()
-        with self._lock:
-            for stop in self._stops.values():
-                stop.set()
-        with self._wake:
-            self._wake.notify_all()
+        if self._agent is not None:
+            self._agent.cancel_all()
+        self._notify(everyone=True)
         for t in self._threads:
             t.join(timeout=30)
         self._threads.clear()
+        self._upkeep.stop()
         self._webhooks.stop()
+        if self._agent is not None:
+            try:
+                self._agent.unregister()
+            except Exception:
+                log.exception("cannot unregister worker %s", self._agent.worker.name)
+
+    def _notify(self, everyone: bool = False) -> None:
+        with self._wake:
+            if everyone:
+                self._wake.notify_all()
+            else:
+                self._wake.notify()
 
     def _loop(self) -> None:
+        assert self._agent is not None
+        pool = self._agent.worker.pool
         while not self._closing.is_set():
             try:
-                execution_id = checks.next_queued(self._ctx.sessions)
+                with unit_of_work(self._ctx.sessions) as s:
+                    execution_id = leases.next_queued(s, pool)
+                claimed = self._agent.run(execution_id) if execution_id else None
             except Exception:
                 log.exception("cannot read the queue")
-                execution_id = None
-            if execution_id is None:
+                claimed = None
+            if claimed in (None, Claim.POOL_FULL):
                 with self._wake:
                     self._wake.wait(timeout=self._ctx.poll_interval)
-                continue
-            self._run(execution_id)
-
-    def _run(self, execution_id: str) -> None:
-        stop = threading.Event()
-        with self._lock:
-            self._stops[execution_id] = stop
-        try:
-            checks.process(self._ctx, execution_id, stop)
-        finally:
-            with self._lock:
-                self._stops.pop(execution_id, None)

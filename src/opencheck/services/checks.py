@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import json
 import logging
-import socket
 import threading
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
@@ -20,11 +19,18 @@ from opencheck.engine.errors import FetchError, ScanCancelled
 from opencheck.engine.pipeline import (
     EngineSettings,
     RepoCredentials,
-    ScanResult,
     ScanSpec,
     run_scan,
 )
-from opencheck.services import execution_states, incremental, results, rule_thresholds, rulesets
+from opencheck.services import (
+    execution_states,
+    incremental,
+    leases,
+    results,
+    rule_thresholds,
+    rulesets,
+)
+from opencheck.services.leases import Claim, WorkerId
 from opencheck.services.secrets import Cipher
 from opencheck.store.db import unit_of_work
 from opencheck.store.models import (
@@ -33,7 +39,6 @@ from opencheck.store.models import (
     RuleSet,
     Task,
     TemplateRuleSet,
-    utcnow,
 )
 
 log = logging.getLogger("opencheck.checks")
@@ -48,6 +53,9 @@ class CheckContext:
     engine: EngineSettings
     poll_interval: float = 0.5
     webhook_hosts: tuple[str, ...] = ()  # OPENCHECK_WEBHOOK_ALLOWED_HOSTS
+    lease_seconds: float = 30.0  # how long a worker holds a check without a heartbeat
+    max_attempts: int = 2  # runs of one check whose worker died, before it fails
+    pool_limits: Mapping[str, int] = field(default_factory=dict)  # running checks per pool
 
 
 class ExecutionObserver:
@@ -86,21 +94,12 @@ class ExecutionObserver:
             s.execute(update(Execution).where(Execution.id == self._id).values(**values))
 
 
-def claim(ctx: CheckContext, execution_id: str) -> bool:
-    """Move a queued execution to running; False if another worker has it or it was stopped."""
+def claim(ctx: CheckContext, execution_id: str, worker: WorkerId) -> Claim:
+    """Lease a queued execution to `worker`, within its pool's limit."""
     with unit_of_work(ctx.sessions) as s:
-        return execution_states.move(
-            s,
-            execution_id,
-            ExecutionStatus.RUNNING,
-            f"Running on server: {_hostname()}",
-            started_at=utcnow(),
-            progress=1,
-        )
-
-
-def _hostname() -> str:
-    return socket.gethostname()
+        pool = s.scalar(select(Execution.pool).where(Execution.id == execution_id))
+        limit = ctx.pool_limits.get(pool) if pool is not None else None
+        return leases.claim(s, execution_id, worker, ctx.lease_seconds, limit)
 
 
 def _spec(ctx: CheckContext, s: Session, execution: Execution) -> ScanSpec:
@@ -147,22 +146,41 @@ def _split(value: str) -> tuple[str, ...]:
     return tuple(p.strip() for p in value.replace(";", ",").split(",") if p.strip())
 
 
-def finish(ctx: CheckContext, execution_id: str, status: ExecutionStatus, message: str) -> None:
-    """End an execution without results (failed or aborted)."""
+def finish(
+    ctx: CheckContext,
+    execution_id: str,
+    status: ExecutionStatus,
+    message: str,
+    worker: WorkerId | None = None,
+) -> None:
+    """End an execution without results (failed or aborted), if `worker` still holds it."""
     with unit_of_work(ctx.sessions) as s:
-        execution_states.move(s, execution_id, status, message)
+        holder = worker.name if worker is not None else None
+        execution_states.move(s, execution_id, status, message, holder=holder)
 
 
-def process(ctx: CheckContext, execution_id: str, stop: threading.Event | None = None) -> None:
-    """Carry out one queued execution from start to end; never raises."""
+def process(
+    ctx: CheckContext, execution_id: str, worker: WorkerId, stop: threading.Event | None = None
+) -> Claim:
+    """Claim one queued execution and carry it out from start to end; never raises.
+    Without the claim (another worker has it, or its pool is full) it does nothing."""
+    claimed = claim(ctx, execution_id, worker)
+    if claimed is Claim.CLAIMED:
+        carry_out(ctx, execution_id, worker, stop or threading.Event())
+    return claimed
+
+
+def carry_out(
+    ctx: CheckContext, execution_id: str, worker: WorkerId, stop: threading.Event
+) -> None:
+    """Scan and store a claimed execution, or end it failed or aborted; never raises."""
     with logs.execution(execution_id):  # every log record of this check carries its id
-        _carry_out(ctx, execution_id, stop)
+        _scan_and_store(ctx, execution_id, worker, stop)
 
 
-def _carry_out(ctx: CheckContext, execution_id: str, stop: threading.Event | None) -> None:
-    stop = stop or threading.Event()
-    if not claim(ctx, execution_id):
-        return
+def _scan_and_store(
+    ctx: CheckContext, execution_id: str, worker: WorkerId, stop: threading.Event
+) -> None:
     observer = ExecutionObserver(ctx, execution_id, stop)
     try:
         with unit_of_work(ctx.sessions) as s:
@@ -172,21 +190,16 @@ def _carry_out(ctx: CheckContext, execution_id: str, stop: threading.Event | Non
         result = run_scan(spec, ctx.engine, observer, execution_id)
         if observer.cancelled():
             raise ScanCancelled("stopped")
-        _store(ctx, execution_id, result)
+        with unit_of_work(ctx.sessions) as s:
+            results.store(s, execution_id=execution_id, result=result, holder=worker.name)
     except ScanCancelled:
-        finish(ctx, execution_id, ExecutionStatus.ABORTED, "Check aborted by user")
+        finish(ctx, execution_id, ExecutionStatus.ABORTED, "Check aborted by user", worker)
     except (FetchError, ValueError) as exc:
-        finish(ctx, execution_id, ExecutionStatus.FAILED, f"[ERROR] {exc}")
+        finish(ctx, execution_id, ExecutionStatus.FAILED, f"[ERROR] {exc}", worker)
     except Exception:
         log.exception("execution %s failed", execution_id)
-        finish(
-            ctx, execution_id, ExecutionStatus.FAILED, "[ERROR] internal error; see the server log"
-        )
-
-
-def _store(ctx: CheckContext, execution_id: str, result: ScanResult) -> None:
-    with unit_of_work(ctx.sessions) as s:
-        results.store(s, execution_id=execution_id, result=result)
+        reason = "[ERROR] internal error; see the server log"
+        finish(ctx, execution_id, ExecutionStatus.FAILED, reason, worker)
 
 
 def sweep_worktrees(ctx: CheckContext) -> int:
@@ -216,27 +229,3 @@ def sweep_clones(ctx: CheckContext) -> int:
 def kill_orphans() -> int:
     """Kill analysers and git calls whose service process is gone; returns how many."""
     return orphans.kill_orphans()
-
-
-def recover_interrupted(sessions: sessionmaker[Session]) -> int:
-    """Mark executions left running by a previous process as failed; returns how many."""
-    reason = "[ERROR] The check was interrupted by a restart of the service"
-    with unit_of_work(sessions) as s:
-        running = s.scalars(
-            select(Execution.id).where(Execution.status == ExecutionStatus.RUNNING.value)
-        ).all()
-        return sum(execution_states.move(s, eid, ExecutionStatus.FAILED, reason) for eid in running)
-
-
-def next_queued(sessions: sessionmaker[Session]) -> str | None:
-    """The oldest queued execution, if any."""
-    with unit_of_work(sessions) as s:
-        return s.scalar(
-            select(Execution.id)
-            .where(Execution.status == ExecutionStatus.QUEUED.value)
-            .order_by(Execution.created_at, Execution.id)
-            .limit(1)
-        )
-
-
-Processor = Callable[[str, threading.Event], None]

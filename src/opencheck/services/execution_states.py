@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.orm import Session
 
 from opencheck.domain.executions import ExecutionStatus
@@ -23,7 +23,8 @@ Q, R = ExecutionStatus.QUEUED, ExecutionStatus.RUNNING
 # Where an execution may go from each state; success, failed and aborted are final.
 TRANSITIONS: dict[ExecutionStatus, frozenset[ExecutionStatus]] = {
     Q: frozenset({R, ExecutionStatus.FAILED, ExecutionStatus.ABORTED}),
-    R: frozenset({ExecutionStatus.SUCCESS, ExecutionStatus.FAILED, ExecutionStatus.ABORTED}),
+    # Back to the queue only when its worker's lease ran out (services.leases.reap).
+    R: frozenset({Q, ExecutionStatus.SUCCESS, ExecutionStatus.FAILED, ExecutionStatus.ABORTED}),
 }
 _LEVEL = re.compile(r"^\[(ERROR|WARNING|INFO)\] ?")
 # One service log record per state change; it carries the execution id (and the request's).
@@ -45,18 +46,20 @@ def move(
     execution_id: str,
     to: ExecutionStatus,
     *messages: str,
+    holder: str | None = None,
+    only_if: Sequence[ColumnElement[bool]] = (),
     **values: object,
 ) -> bool:
-    """Move the execution to `to` (and set `values`) if it is in a state that may go there;
-    log `messages` when it moved. False when it was elsewhere (another worker, a stop)."""
+    """Move the execution to `to` (and set `values`) if it is in a state that may go there,
+    `holder` (a worker) still holds it and `only_if` holds; log `messages` when it moved.
+    False when it was elsewhere (another worker, a stop)."""
     sources = [state.value for state, targets in TRANSITIONS.items() if to in targets]
     if not to.is_active:
         values.setdefault("finished_at", utcnow())
-    result = session.execute(
-        update(Execution)
-        .where(Execution.id == execution_id, Execution.status.in_(sources))
-        .values(status=to.value, **values)
-    )
+    where = [Execution.id == execution_id, Execution.status.in_(sources), *only_if]
+    if holder is not None:  # only the worker running it, never once it was queued again
+        where += [Execution.worker == holder, Execution.status == R.value]
+    result = session.execute(update(Execution).where(*where).values(status=to.value, **values))
     moved = result.rowcount == 1  # type: ignore[attr-defined]
     if moved:
         log(session, execution_id, *messages)

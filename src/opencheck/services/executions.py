@@ -9,9 +9,10 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from opencheck.domain.executions import ExecutionStatus
+from opencheck.domain.pools import pool_of
 from opencheck.engine.local_repos import LocalRepoPolicy
 from opencheck.errors import InvalidParameter, NotFound, TaskRunning
-from opencheck.services import execution_states, incremental
+from opencheck.services import execution_states, incremental, leases
 from opencheck.services.auth import Principal
 from opencheck.services.permissions import Action
 from opencheck.services.projects import check_id, require
@@ -23,7 +24,7 @@ from opencheck.services.tasks import (
     validate_branch,
     validate_git_url,
 )
-from opencheck.store.models import Execution, Task, utcnow
+from opencheck.store.models import ConfigTemplate, Execution, Task, utcnow
 
 REFS = ("pull", "merge_request")
 
@@ -71,12 +72,14 @@ def run_task(
     options: RunOptions,
     cipher: Cipher,
     local_repos: LocalRepoPolicy,
+    live_within: float | None = None,
 ) -> Execution:
     """Queue a check of the task (full, or incremental by `options.job_type`, the run's `ref`
     or the task's type); at most one queued or running check per task.
 
     A one-off repository or branch in the body changes what is checked: that needs the edit
-    permission, not only execute, and the URL rules of task creation.
+    permission, not only execute, and the URL rules of task creation. With `live_within`, the
+    log says so when no worker of the task's pool sent a heartbeat within that many seconds.
     """
     task = get_task_for(session, principal=principal, task_id=task_id, action=Action.EXECUTE)
     if options.git_url or options.git_branch:
@@ -109,10 +112,27 @@ def run_task(
         commit_sha=plan.commit,
         base_sha=plan.base,
         merge_id=plan.merge_id,
+        pool=pool_of(_pool_id(session, task)),
     )
     execution_states.queue(session, execution, f"Check queued by {principal.name}")
     session.execute(update(Task).where(Task.id == task.id).values(last_execution_id=execution.id))
+    if live_within is not None and not leases.live_workers(session, execution.pool, live_within):
+        execution_states.log(
+            session,
+            execution.id,
+            f"[WARNING] No live worker serves pool {execution.pool!r}; "
+            "the check stays queued until one starts",
+        )
     return execution
+
+
+def _pool_id(session: Session, task: Task) -> str:
+    return (
+        session.scalar(
+            select(ConfigTemplate.resource_pool_id).where(ConfigTemplate.id == task.template_id)
+        )
+        or ""
+    )
 
 
 def stop_task(session: Session, *, principal: Principal, task_id: str) -> Execution | None:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from opencheck.domain.executions import ExecutionStatus
 from opencheck.domain.pools import DEFAULT_POOL, pool_of
-from opencheck.store.models import AnalyserRun, ConfigTemplate, Execution, Task, utcnow
+from opencheck.store.models import AnalyserRun, Execution, utcnow
 
 WINDOW = timedelta(hours=24)
 MAX_EXECUTIONS = 10_000
@@ -57,17 +57,13 @@ def cluster_figures(session: Session, *, now: datetime | None = None) -> Cluster
 def queued_by_pool(session: Session) -> dict[str, int]:
     """Queued executions per agent pool (the default pool always listed)."""
     rows = session.execute(
-        select(ConfigTemplate.resource_pool_id, func.count())
-        .select_from(Execution)
-        .join(Task, Task.id == Execution.task_id)
-        .join(ConfigTemplate, ConfigTemplate.id == Task.template_id)
+        select(Execution.pool, func.count())
         .where(Execution.status == ExecutionStatus.QUEUED.value)
-        .group_by(ConfigTemplate.resource_pool_id)
+        .group_by(Execution.pool)
     ).all()
     queued = {DEFAULT_POOL: 0}
-    for pool_id, count in rows:
-        pool = pool_of(pool_id)
-        queued[pool] = queued.get(pool, 0) + count
+    for pool, count in rows:
+        queued[pool_of(pool)] = queued.get(pool_of(pool), 0) + count
     return queued
 
 

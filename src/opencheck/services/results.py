@@ -118,8 +118,11 @@ def _partial_warning(result: ScanResult) -> str:
     return "[WARNING] Partial result: " + "; ".join(parts)
 
 
-def store(session: Session, *, execution_id: str, result: ScanResult) -> None:
-    """Write everything a successful scan produced, in the caller's transaction."""
+def store(
+    session: Session, *, execution_id: str, result: ScanResult, holder: str | None = None
+) -> None:
+    """Write everything a successful scan produced, in the caller's transaction; with `holder`,
+    only while that worker still holds the execution."""
     execution = session.get(Execution, execution_id)
     assert execution is not None
     stored = _unique(result.findings)
@@ -150,6 +153,7 @@ def store(session: Session, *, execution_id: str, result: ScanResult) -> None:
         execution_id,
         ExecutionStatus.SUCCESS,
         *lines,
+        holder=holder,
         progress=100,
         commit_sha=result.commit,
         base_sha=None if full else result.base,

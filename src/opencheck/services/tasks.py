@@ -14,6 +14,7 @@ from opencheck.domain import gate
 from opencheck.domain.defects import RULE_TYPES, RuleType
 from opencheck.domain.executions import ACTIVE_STATUSES
 from opencheck.domain.languages import canonical_language
+from opencheck.domain.pools import pool_type_of
 from opencheck.engine.inventory import clean_relative
 from opencheck.engine.local_repos import LocalRepoPolicy
 from opencheck.engine.repo_urls import (
@@ -212,6 +213,7 @@ def _new_template(
         test_paths=new.test_paths,
         rule_type=new.rule_type,
         resource_pool_id=new.resource_pool_id or "",
+        resource_pool_type=pool_type_of(new.resource_pool_id),
         review_data=gate.to_json(gate.DEFAULT_GATE),
         creator=creator,
         last_reviser=creator,

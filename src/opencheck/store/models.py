@@ -295,7 +295,10 @@ class Execution(Base):
     """One run of a task; keeps its own results forever."""
 
     __tablename__ = "executions"
-    __table_args__ = (Index("ix_executions_status_created", "status", "created_at"),)
+    __table_args__ = (
+        Index("ix_executions_status_created", "status", "created_at"),
+        Index("ix_executions_status_pool", "status", "pool"),
+    )
     id: Mapped[str] = _id()
     task_id: Mapped[str] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), index=True)
     job_type: Mapped[str] = mapped_column(String(32))
@@ -309,6 +312,13 @@ class Execution(Base):
     commit_sha: Mapped[str | None] = mapped_column(String(64), nullable=True)
     base_sha: Mapped[str | None] = mapped_column(String(64), nullable=True)  # incremental only
     merge_id: Mapped[str | None] = mapped_column(String(64), nullable=True)  # with `ref`
+    # The agent pool whose workers may run it (domain.pools), fixed when it is queued.
+    pool: Mapped[str] = mapped_column(String(128), default="default", server_default="default")
+    # Who runs it: the worker's name and machine, and until when its lease holds (services.leases).
+    worker: Mapped[str] = mapped_column(String(255), default="", server_default="")
+    arch: Mapped[str] = mapped_column(String(16), default="", server_default="")
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     cancel_requested: Mapped[bool] = mapped_column(Boolean, default=False)
     partial: Mapped[bool] = mapped_column(Boolean, default=False)
     review_result: Mapped[str | None] = mapped_column(String(16), nullable=True)
@@ -326,6 +336,19 @@ class Execution(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class WorkerRecord(Base):
+    """A scan worker process that is alive while its heartbeat is recent (services.leases)."""
+
+    __tablename__ = "workers"
+    name: Mapped[str] = mapped_column(String(255), primary_key=True)
+    pool: Mapped[str] = mapped_column(String(128), index=True)
+    host: Mapped[str] = mapped_column(String(255))
+    arch: Mapped[str] = mapped_column(String(16))
+    concurrency: Mapped[int] = mapped_column(Integer)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    heartbeat_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class ExecutionLog(Base):

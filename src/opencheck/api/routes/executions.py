@@ -25,9 +25,10 @@ def run_task(
             options=options,
             cipher=runtime.cipher,
             local_repos=runtime.settings.local_repos,
+            live_within=runtime.settings.lease_seconds * 2,
         )
     if runtime.queue is not None:
-        runtime.queue.enqueue(execution.id)
+        runtime.queue.enqueue(execution.id, execution.pool)
     return {"exec_id": execution.id}
 
 

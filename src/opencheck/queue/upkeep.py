@@ -1,0 +1,76 @@
+"""A thread every OpenCheck process runs beside its work: heartbeats, reaping and resends.
+
+The reaper runs in every process (API and workers alike), so an execution whose worker died is
+queued again or failed even when no other worker is left; the conditional updates in
+services.leases make the processes' races harmless.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+
+from opencheck.services import leases
+from opencheck.services.checks import CheckContext
+from opencheck.store.db import unit_of_work
+
+log = logging.getLogger("opencheck.queue")
+
+Requeue = Callable[[str, str], None]  # (execution id, pool) → hand it to the queue again
+
+
+class Upkeep:
+    """Runs `chores` and (if `reaps`) the reaper every `ctx.lease_seconds / 3` seconds."""
+
+    def __init__(
+        self,
+        ctx: CheckContext,
+        requeue: Requeue,
+        chores: tuple[Callable[[], None], ...] = (),
+        name: str = "opencheck-upkeep",
+        reaps: bool = True,
+    ) -> None:
+        self._ctx = ctx
+        self._reaps = reaps
+        self._requeue = requeue
+        self._chores = chores
+        self._interval = max(0.05, ctx.lease_seconds / 3)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name=name, daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout=30)
+
+    def run_once(self) -> None:
+        """One round of chores and reaping; errors are logged, the next round tries again."""
+        for chore in self._chores:
+            try:
+                chore()
+            except Exception:
+                log.exception("upkeep chore failed")
+        try:
+            if self._reaps:
+                self.reap()
+        except Exception:
+            log.exception("cannot reap expired leases")
+
+    def reap(self) -> None:
+        with unit_of_work(self._ctx.sessions) as s:
+            requeued = leases.reap(s, self._ctx.max_attempts)
+            leases.forget_stale_workers(s, self._ctx.lease_seconds * 20)
+        for execution_id, pool in requeued:
+            log.warning("execution %s lost its worker; queued again", execution_id)
+            try:
+                self._requeue(execution_id, pool)
+            except Exception:  # the broker is away: the resend chore picks it up later
+                log.exception("cannot hand execution %s to the queue", execution_id)
+
+    def _loop(self) -> None:
+        while not self._stop.wait(self._interval):
+            self.run_once()

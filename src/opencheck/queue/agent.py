@@ -79,7 +79,9 @@ class WorkerAgent:
     def heartbeat(self) -> None:
         """Renew the leases of the running checks; stop those another worker took over."""
         with unit_of_work(self.ctx.sessions) as s:
-            lost = leases.renew(s, self.worker, self.running(), self.ctx.lease_seconds)
+            lost = leases.renew(
+                s, self.worker, self.running(), self.ctx.lease_seconds, self.concurrency
+            )
         for execution_id in lost:
             log.warning(
                 "execution %s is no longer leased to this worker; stopping it", execution_id

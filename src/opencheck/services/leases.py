@@ -128,7 +128,11 @@ def claim(
 
 
 def renew(
-    session: Session, worker: WorkerId, execution_ids: set[str], lease_seconds: float
+    session: Session,
+    worker: WorkerId,
+    execution_ids: set[str],
+    lease_seconds: float,
+    concurrency: int,
 ) -> set[str]:
     """The heartbeat: extend the worker's leases; returns the executions it no longer holds."""
     now = utcnow()
@@ -136,7 +140,7 @@ def renew(
         update(WorkerRecord).where(WorkerRecord.name == worker.name).values(heartbeat_at=now)
     )
     if beat.rowcount == 0:  # type: ignore[attr-defined]
-        register(session, worker, 0)
+        register(session, worker, concurrency)  # forgotten while it was away
     if not execution_ids:
         return set()
     held = (Execution.id.in_(execution_ids), Execution.worker == worker.name)

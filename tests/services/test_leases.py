@@ -1,0 +1,77 @@
+"""Leases: claims within a pool's limit, heartbeats that notice a takeover, and the reaper."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from opencheck.domain.executions import ExecutionStatus as S
+from opencheck.runtime import Runtime
+from opencheck.services import execution_states, leases
+from opencheck.services.leases import Claim, WorkerId
+from opencheck.store.db import unit_of_work
+from opencheck.store.models import Execution, WorkerRecord, utcnow
+from tests.services.conftest import make_task
+
+
+def _queued(s: Session, runtime: Runtime, n: int, pool: str = "default") -> list[str]:
+    task = make_task(s, runtime)
+    ids = []
+    for _ in range(n):
+        execution = Execution(task_id=task.id, job_type="FULL", executor="root", pool=pool,
+                              git_url=task.git_url, git_branch="main")  # fmt: skip
+        ids.append(execution_states.queue(s, execution, "queued").id)
+    return ids
+
+
+def test_a_pool_at_its_limit_leaves_the_rest_queued(runtime: Runtime) -> None:
+    w1, w2 = WorkerId.of("default", "w1"), WorkerId.of("default", "w2")
+    with unit_of_work(runtime.sessions) as s:
+        ids = _queued(s, runtime, 3)
+        for w in (w1, w2):
+            leases.register(s, w, 1)
+        assert leases.claim(s, ids[0], w1, 30, pool_limit=2) is Claim.CLAIMED
+        assert leases.claim(s, ids[0], w2, 30, pool_limit=2) is Claim.GONE  # already running
+        assert leases.claim(s, ids[1], w2, 30, pool_limit=2) is Claim.CLAIMED
+        assert leases.claim(s, ids[2], w2, 30, pool_limit=2) is Claim.POOL_FULL
+        assert leases.claim(s, ids[2], WorkerId.of("gpu", "g"), 30) is Claim.GONE  # other pool
+        assert leases.live_workers(s, "default", 60) == 2
+        assert leases.live_workers(s, "gpu", 60) == 0
+
+
+def test_the_reaper_requeues_then_fails_and_the_old_worker_notices(runtime: Runtime) -> None:
+    w1, w2 = WorkerId.of("default", "w1"), WorkerId.of("default", "w2")
+    with unit_of_work(runtime.sessions) as s:
+        [eid] = _queued(s, runtime, 1)
+        assert leases.claim(s, eid, w1, 30) is Claim.CLAIMED
+        assert leases.reap(s, max_attempts=2) == []  # the lease holds
+        _expire(s, eid)
+        assert leases.reap(s, max_attempts=2) == [(eid, "default")]
+        assert leases.renew(s, w1, {eid}, 30, 1) == {eid}  # w1 lost it: it stops its check
+        # w1's late result or failure does not land on the execution queued again.
+        assert not execution_states.move(s, eid, S.FAILED, "late", holder=w1.name)
+        assert leases.claim(s, eid, w2, 30) is Claim.CLAIMED
+        assert leases.renew(s, w2, {eid}, 30, 1) == set()
+        _expire(s, eid)
+        assert leases.reap(s, max_attempts=2) == []
+        execution = s.get(Execution, eid)
+        assert execution is not None
+        assert (execution.status, execution.attempts) == ("failed", 2)
+
+
+def test_a_heartbeat_registers_a_forgotten_worker_again(runtime: Runtime) -> None:
+    w = WorkerId.of("default", "w")
+    with unit_of_work(runtime.sessions) as s:
+        leases.renew(s, w, set(), 30, 3)
+        record = s.get(WorkerRecord, "w")
+        assert record is not None and record.concurrency == 3
+
+
+def _expire(s: Session, eid: str) -> None:
+    s.execute(
+        update(Execution)
+        .where(Execution.id == eid)
+        .values(lease_until=utcnow() - timedelta(seconds=1))
+    )

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import update
 
+from opencheck.services import task_list_columns
 from opencheck.store.db import unit_of_work
-from opencheck.store.models import Execution, Task, utcnow
+from opencheck.store.models import Execution, utcnow
 from tests.conftest import Api
 
 
@@ -23,10 +23,11 @@ def _finish(
                       created_at=when, started_at=when, finished_at=when)  # fmt: skip
         s.add(e)
         s.flush()
-        values: dict[str, object] = {"last_execution_id": e.id}
+        # The task's copies are kept as the services keep them (services.task_list_columns).
+        task_list_columns.queued(s, e)
+        task_list_columns.moved(s, e.id, status, started_at=when)
         if status == "success":
-            values["last_result_execution_id"] = e.id
-        s.execute(update(Task).where(Task.id == task_id).values(**values))
+            task_list_columns.result_stored(s, task_id, e.id, review)
         return e.id
 
 

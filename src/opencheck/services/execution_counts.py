@@ -17,7 +17,7 @@ from opencheck.domain import gate
 from opencheck.domain.defects import DefectStatus, Detection
 from opencheck.domain.severity import Severity
 from opencheck.engine.analyzers.registry import is_security_rule
-from opencheck.services import new_code
+from opencheck.services import new_code, task_list_columns
 from opencheck.services.defects import EFFECTIVE_STATUS
 from opencheck.store.models import ConfigTemplate, DefectOccurrence, Execution, Task, TaskDefect
 
@@ -136,6 +136,7 @@ def refresh_latest(session: Session, task: Task) -> None:
     if execution is not None:
         values = derive(session, execution)
         session.execute(update(Execution).where(Execution.id == execution.id).values(**values))
+        task_list_columns.review_changed(session, execution.id, values.get("review_result"))
 
 
 def gate_of(session: Session, execution: Execution) -> tuple[gate.GateItem, ...]:

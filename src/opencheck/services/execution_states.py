@@ -12,11 +12,11 @@ import re
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, select, update
+from sqlalchemy import ColumnElement, Row, select, update
 from sqlalchemy.orm import Session
 
 from opencheck.domain.executions import ExecutionStatus
-from opencheck.services import webhooks
+from opencheck.services import task_list_columns, webhooks
 from opencheck.store.models import Execution, ExecutionLog, utcnow
 
 Q, R = ExecutionStatus.QUEUED, ExecutionStatus.RUNNING
@@ -62,6 +62,7 @@ def move(
     result = session.execute(update(Execution).where(*where).values(status=to.value, **values))
     moved = result.rowcount == 1  # type: ignore[attr-defined]
     if moved:
+        task_list_columns.moved(session, execution_id, to.value, values.get("started_at"))
         log(session, execution_id, *messages)
         _log.info("execution %s", to.name.lower(), extra={"execution_id": execution_id})
         if not to.is_active:  # the outbox row commits (or not) with the state change
@@ -85,7 +86,7 @@ def log(session: Session, execution_id: str, *messages: str, at: datetime | None
     session.flush()
 
 
-def log_line(row: ExecutionLog) -> str:
+def log_line(row: ExecutionLog | Row[tuple[str, datetime, str, str]]) -> str:
     """One line of seed 004's log text."""
     stamp = row.at.strftime("%Y/%m/%d %H:%M:%S")
     level = "" if row.level == "INFO" else f"[{row.level}] "
@@ -97,10 +98,12 @@ def log_texts(session: Session, execution_ids: Iterable[str]) -> dict[str, str]:
     ids = list(set(execution_ids))
     texts = dict.fromkeys(ids, "")
     if ids:
-        rows = session.scalars(
-            select(ExecutionLog)
-            .where(ExecutionLog.execution_id.in_(ids))
-            .order_by(ExecutionLog.execution_id, ExecutionLog.id)
+        # Plain rows, not ORM objects: a page of tasks brings hundreds of log lines.
+        log = ExecutionLog
+        rows = session.execute(
+            select(log.execution_id, log.at, log.level, log.text)
+            .where(log.execution_id.in_(ids))
+            .order_by(log.execution_id, log.id)
         )
         for row in rows:
             texts[row.execution_id] += log_line(row)

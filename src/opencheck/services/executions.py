@@ -12,7 +12,7 @@ from opencheck.domain.executions import ExecutionStatus
 from opencheck.domain.pools import pool_of
 from opencheck.engine.local_repos import LocalRepoPolicy
 from opencheck.errors import InvalidParameter, NotFound, TaskRunning
-from opencheck.services import execution_states, incremental, leases
+from opencheck.services import execution_states, incremental, leases, task_list_columns
 from opencheck.services.auth import Principal
 from opencheck.services.permissions import Action
 from opencheck.services.projects import check_id, require
@@ -115,7 +115,7 @@ def run_task(
         pool=pool_of(_pool_id(session, task)),
     )
     execution_states.queue(session, execution, f"Check queued by {principal.name}")
-    session.execute(update(Task).where(Task.id == task.id).values(last_execution_id=execution.id))
+    task_list_columns.queued(session, execution)
     if live_within is not None and not leases.live_workers(session, execution.pool, live_within):
         execution_states.log(
             session,

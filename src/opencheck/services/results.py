@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import asdict
 
-from sqlalchemy import insert, update
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from opencheck.domain import gate
@@ -15,7 +15,12 @@ from opencheck.domain.findings import Finding
 from opencheck.domain.roles import Role
 from opencheck.engine.errors import ScanCancelled
 from opencheck.engine.pipeline import ScanResult
-from opencheck.services import defect_tracking, execution_counts, execution_states
+from opencheck.services import (
+    defect_tracking,
+    execution_counts,
+    execution_states,
+    task_list_columns,
+)
 from opencheck.store.models import (
     AnalyserRun,
     Execution,
@@ -168,8 +173,4 @@ def store(
     task = session.get(Task, execution.task_id)
     # An incremental result never stands for a full task's code as a whole.
     if full or (task is not None and task.task_type == "inc"):
-        session.execute(
-            update(Task)
-            .where(Task.id == execution.task_id)
-            .values(last_result_execution_id=execution_id)
-        )
+        task_list_columns.result_stored(session, execution.task_id, execution_id, verdict)

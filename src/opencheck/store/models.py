@@ -235,6 +235,11 @@ class TemplateRuleSet(Base):
 
 class Task(Base):
     __tablename__ = "tasks"
+    __table_args__ = (
+        Index("ix_tasks_created_at_id", "created_at", "id"),
+        Index("ix_tasks_git_branch", "git_branch"),
+        Index("ix_tasks_last_executed_at_id", "last_executed_at", "id"),
+    )
     id: Mapped[str] = _id()
     project_id: Mapped[str] = mapped_column(
         ForeignKey("projects.id", ondelete="CASCADE"), index=True
@@ -252,7 +257,14 @@ class Task(Base):
     access_token_enc: Mapped[str | None] = mapped_column(Text, nullable=True)
     # Denormalised pointers for the task list: the latest execution and the latest successful one.
     last_execution_id: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)
-    last_result_execution_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    last_result_execution_id: Mapped[str | None] = mapped_column(
+        String(32), nullable=True, index=True
+    )
+    # Copies for the task list's filters and orders (services.task_columns keeps them true):
+    # the latest execution's status and start (else queueing) time, the latest result's verdict.
+    last_status: Mapped[str | None] = mapped_column(String(16), nullable=True, index=True)
+    last_executed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    result_review: Mapped[str | None] = mapped_column(String(16), nullable=True, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     task_type: Mapped[str] = mapped_column(String(8), default="full", server_default="full")

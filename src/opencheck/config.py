@@ -56,6 +56,7 @@ class Settings:
     # Distributed mode (docs/distributed.md): whether `serve` runs scan workers, the pool a
     # worker serves and its name, leases, attempts, per-pool limits and the workers' memory.
     run_workers: bool = True
+    api_processes: int = 1  # `serve --processes`: API processes sharing the port
     queue_prefix: str = "opencheck"  # broker queue names: <prefix>.<pool>, one per installation
     pool: str = "default"
     worker_name: str = ""
@@ -114,8 +115,7 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
         analyzer_timeout=float(env.get("OPENCHECK_ANALYZER_TIMEOUT", base.analyzer_timeout)),
         analyzer_memory_mb=int(env.get("OPENCHECK_ANALYZER_MEMORY_MB", base.analyzer_memory_mb)),
         file_timeout=float(env.get("OPENCHECK_FILE_TIMEOUT", base.file_timeout)),
-        confine_analyzers=env.get("OPENCHECK_CONFINE_ANALYZERS", "1").strip().lower()
-        not in ("0", "false", "no", "off"),
+        confine_analyzers=_on(env.get("OPENCHECK_CONFINE_ANALYZERS", "1")),
         secret_key=env.get("OPENCHECK_SECRET_KEY", ""),
         max_body_bytes=int(env.get("OPENCHECK_MAX_BODY_BYTES", base.max_body_bytes)),
         checkout_budget=CheckoutBudget(
@@ -132,6 +132,8 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
             env.get("OPENCHECK_METRICS_ALLOWED_ADDRESSES", ",".join(DEFAULT_METRICS_ADDRESSES))
         ),
         log_format=_log_format(env.get("OPENCHECK_LOG_FORMAT", TEXT)),
+        run_workers=_on(env.get("OPENCHECK_RUN_WORKERS", "1")),
+        api_processes=int(env.get("OPENCHECK_API_PROCESSES", base.api_processes)),
         queue_prefix=env.get("OPENCHECK_QUEUE_PREFIX", base.queue_prefix),
         pool=env.get("OPENCHECK_POOL", base.pool).strip() or base.pool,
         worker_name=env.get("OPENCHECK_WORKER_NAME", ""),
@@ -141,6 +143,10 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
         check_jobs=int(env.get("OPENCHECK_CHECK_JOBS", base.check_jobs)),
         worker_memory_mb=int(env.get("OPENCHECK_WORKER_MEMORY_MB", base.worker_memory_mb)),
     )
+
+
+def _on(value: str) -> bool:
+    return value.strip().lower() not in ("0", "false", "no", "off")
 
 
 def parse_networks(value: str) -> tuple[IPv4Network | IPv6Network, ...]:

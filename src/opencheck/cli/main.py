@@ -45,6 +45,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         workers=getattr(args, "workers", None),
         queue_backend=getattr(args, "queue", None),
         run_workers=getattr(args, "run_workers", None),
+        api_processes=getattr(args, "processes", None),
         pool=getattr(args, "pool", None),
         worker_name=getattr(args, "worker_name", None),
         local_repo_roots=_roots(getattr(args, "local_repo_roots", None)),

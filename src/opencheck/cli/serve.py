@@ -23,6 +23,7 @@ def add_parsers(sub: Any, common: Callable[[argparse.ArgumentParser], None]) -> 
     p.add_argument("--host", help="listen address (default 127.0.0.1)")
     p.add_argument("--port", type=int, help="listen port (default 8040)")
     p.add_argument("--workers", type=int, help="embedded scan workers (default 2)")
+    p.add_argument("--processes", type=int, help="API processes sharing the port (default 1)")
     p.add_argument(
         "--no-workers",
         dest="run_workers",
@@ -97,6 +98,9 @@ def serve(settings: Settings) -> int:
     password = ensure_admin(runtime)
     if password:
         _announce_admin(password, settings)
+    if settings.api_processes > 1:
+        runtime.close()  # each process builds its own; the database is upgraded already
+        return _serve_processes(settings)
     app = create_app(runtime)
     try:
         uvicorn.run(
@@ -105,6 +109,57 @@ def serve(settings: Settings) -> int:
     finally:
         runtime.close()
     return 0
+
+
+def _serve_processes(settings: Settings) -> int:
+    """uvicorn's process group on one port, each process building the app from the environment."""
+    import shutil
+    import socket
+
+    import uvicorn
+    from uvicorn.supervisors import Multiprocess
+
+    os.environ.update(settings_env(settings))
+    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        # HTTP figures summed over the group's processes (api.http_metrics), fresh each start.
+        metrics_dir = settings.data_dir / "prometheus"
+        shutil.rmtree(metrics_dir, ignore_errors=True)
+        metrics_dir.mkdir(parents=True)
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
+    config = uvicorn.Config(
+        "opencheck.api.served:app",
+        factory=True,
+        workers=settings.api_processes,
+        host=settings.host,
+        port=settings.port,
+        log_level="warning",
+        access_log=False,
+    )
+    sock = config.bind_socket()
+    # uvicorn makes this socket without IPPROTO_TCP, so asyncio never sets TCP_NODELAY on the
+    # connections it accepts: every answer after the first on a keep-alive connection would
+    # wait 40 ms for a delayed ACK. Linux copies the listener's TCP_NODELAY to them.
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    Multiprocess(config, sockets=[sock]).run()
+    return 0
+
+
+def settings_env(settings: Settings) -> dict[str, str]:
+    """The environment that gives `config.from_env` the settings flags can change."""
+    from opencheck.engine.local_repos import SETTING as LOCAL_ROOTS
+
+    return {
+        "OPENCHECK_DATA_DIR": str(settings.data_dir.resolve()),
+        "OPENCHECK_DATABASE_URL": settings.database_url,
+        "OPENCHECK_HOST": settings.host,
+        "OPENCHECK_PORT": str(settings.port),
+        "OPENCHECK_WORKERS": str(settings.workers),
+        "OPENCHECK_QUEUE": settings.queue_backend,
+        "OPENCHECK_RUN_WORKERS": "1" if settings.run_workers else "0",
+        "OPENCHECK_POOL": settings.pool,
+        "OPENCHECK_WORKER_NAME": settings.worker_name,
+        LOCAL_ROOTS: os.pathsep.join(str(root) for root in settings.local_repo_roots),
+    }
 
 
 def worker(settings: Settings) -> int:

@@ -1,0 +1,98 @@
+"""`opencheck serve --processes 2`: two API processes on one port, the embedded scan workers in
+exactly one of them, and HTTP figures summed over both, as a user runs it."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import httpx
+
+from tests.cli.test_cli import OPENCHECK, oc
+from tests.support import free_port, make_repo
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def _api_processes(pid: int) -> list[int]:
+    """uvicorn's spawned API processes (not multiprocessing's resource tracker)."""
+    return [c for c in _children(pid) if b"spawn_main" in Path(f"/proc/{c}/cmdline").read_bytes()]
+
+
+def test_two_api_processes_share_the_port_and_one_runs_the_workers(tmp_path: Path) -> None:
+    data, port = tmp_path / "data", free_port()
+    repo = make_repo(tmp_path / "repos" / "r", {"a.py": "import os\n"})
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENCHECK_", "PROMETHEUS"))}
+    cmd = [*OPENCHECK, "serve", "--port", str(port), "--data-dir", str(data), "--workers", "1",
+           "--processes", "2", "--local-repo-roots", str(tmp_path / "repos")]  # fmt: skip
+    log = (tmp_path / "serve.log").open("wb")
+    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while len(_api_processes(proc.pid)) < 2 or not _answers(base):
+            assert proc.poll() is None and time.monotonic() < deadline, _tail(tmp_path)
+            time.sleep(0.2)
+        token = oc("admin", "create-token", "admin", data_dir=data).stdout.strip()
+        project = oc("admin", "create-project", "p", data_dir=data).stdout.strip()
+        headers = {"X-Auth-Token": token}
+        with httpx.Client(base_url=base, headers=headers, timeout=30) as http:
+            body = {"git_url": str(repo), "git_branch": "main", "language": ["python"]}
+            task = http.post(f"/v2/{project}/task", json=body).json()["task_id"]
+            r = http.post(f"/v2/tasks/{task}/run")
+            assert r.status_code == 200, r.text
+            while (status := _status(http, task)) not in ("success", "failed"):
+                assert time.monotonic() < deadline + 120, status
+                time.sleep(0.3)
+            assert status == "success", _tail(tmp_path)
+            for _ in range(20):  # keep-alive requests, spread over both processes
+                assert http.get("/health").status_code == 200
+            metrics = http.get("/metrics").text
+        holders = [p for p in _api_processes(proc.pid) if _holds_worker_lock(p, data)]
+        assert len(holders) == 1  # the scan workers run in one process of the two
+        # Any process answers with the figures of both (prometheus_client multiprocess mode).
+        served = [
+            ln for ln in metrics.splitlines() if ln.startswith("opencheck_http_requests_total")
+        ]
+        assert sum(float(ln.rsplit(" ", 1)[1]) for ln in served if "/health" in ln) >= 20
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+    assert not _children(proc.pid)
+
+
+def _answers(base: str) -> bool:
+    try:
+        return httpx.get(base + "/health").status_code == 200
+    except httpx.TransportError:
+        return False
+
+
+def _status(http: httpx.Client, task: str) -> str:
+    info = http.get("/v1/tasks").json()["result"]["info"]
+    last = [t["lastJob"] for t in info if t["id"] == task and t["lastJob"]]
+    return str(last[0]["status"]) if last else ""
+
+
+def _holds_worker_lock(pid: int, data: Path) -> bool:
+    lock = str((data / "scan-workers.lock").resolve())
+    fds = Path(f"/proc/{pid}/fd")
+    return any(os.readlink(fd) == lock for fd in fds.iterdir() if fd.is_symlink())
+
+
+def _tail(root: Path) -> str:
+    return (root / "serve.log").read_text(errors="replace")[-3000:]

@@ -74,9 +74,10 @@ class Cluster:
             env=self.env,
         )
 
-    def start_api(self) -> None:
-        """`opencheck serve --no-workers`; returns once it answers."""
-        self.api = self._start("api", ["serve", "--no-workers", "--port", str(self.api_port)])
+    def start_api(self, processes: int = 1) -> None:
+        """`opencheck serve --no-workers [--processes N]`; returns once it answers."""
+        args = ["serve", "--no-workers", "--port", str(self.api_port)]
+        self.api = self._start("api", [*args, "--processes", str(processes)])
         deadline = time.monotonic() + 60
         while True:
             try:

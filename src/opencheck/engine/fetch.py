@@ -28,6 +28,7 @@ from opencheck.engine.repo_urls import (
     strip_userinfo,
     validate_repo_url,
 )
+from opencheck.engine.steps import StepTimes
 
 __all__ = [
     "GIT_ENV",
@@ -107,6 +108,7 @@ class RepoCache:
         compare_to: Target | None = None,
         changed_only: bool = False,
         compare_optional: bool = False,
+        times: StepTimes | None = None,
     ) -> Iterator[Checkout]:
         """Fetch `branch` of `url` (or `target`: a request's head, a commit) and yield a worktree
         of it; always removed afterwards. With `compare_to`, also what changed since the merge
@@ -115,28 +117,35 @@ class RepoCache:
 
         The clone used is `scope`'s own (a project), so one tenant never reads what another
         fetched. Files whose path `leave_out` accepts are not written (a sparse checkout).
+        `times` gets the steps fetch (waiting for the clone's lock included), checkout and
+        cleanup.
         """
+        times = times or StepTimes()
         target = target or Target(branch)
-        session = _Session.open(self, url, target, credentials, execution_id, scope)
+        with times.step("fetch"):
+            session = _Session.open(self, url, target, credentials, execution_id, scope)
         try:
-            with session.locked(self.cancelled):
-                commit = session.fetch(target)
-                base, changes = None, None
-                if compare_to is not None:
-                    try:
-                        base, changes = session.compare(compare_to, commit)
-                    except FetchError:
-                        if not compare_optional:
-                            raise
-                if changed_only and changes is not None:
-                    left_out = session.export(commit, changes, leave_out)
-                else:
-                    left_out = session.add_worktree(commit, leave_out)
+            with session.locked(self.cancelled, times=times):
+                with times.step("fetch"):
+                    commit = session.fetch(target)
+                with times.step("checkout"):
+                    base, changes = None, None
+                    if compare_to is not None:
+                        try:
+                            base, changes = session.compare(compare_to, commit)
+                        except FetchError:
+                            if not compare_optional:
+                                raise
+                    if changed_only and changes is not None:
+                        left_out = session.export(commit, changes, leave_out)
+                    else:
+                        left_out = session.add_worktree(commit, leave_out)
             yield Checkout(session.worktree, commit, left_out, base, changes)
         finally:
             # Also after a cancelled or failed `worktree add`, which may leave a partial tree.
             if session.worktree.exists():
-                session.discard_worktree()
+                with times.step("cleanup"):
+                    session.discard_worktree()
 
 
 def _never() -> bool:
@@ -190,16 +199,23 @@ class _Session:
         return session
 
     @contextmanager
-    def locked(self, cancelled: Callable[[], bool], timeout: float | None = None) -> Iterator[None]:
-        """Hold the per-repository lock, polling so that a cancellation is still noticed."""
+    def locked(
+        self,
+        cancelled: Callable[[], bool],
+        timeout: float | None = None,
+        times: StepTimes | None = None,
+    ) -> Iterator[None]:
+        """Hold the per-repository lock, polling so that a cancellation is still noticed;
+        the wait is the step `lock` of `times`."""
         deadline = time.monotonic() + (self.cache.timeout if timeout is None else timeout)
         with open(self.bare.with_suffix(".lock"), "a") as lock:
-            while True:
-                try:
-                    fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    self._wait_for_lock(cancelled, deadline)
+            with (times or StepTimes()).step("lock"):
+                while True:
+                    try:
+                        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                        break
+                    except BlockingIOError:
+                        self._wait_for_lock(cancelled, deadline)
             try:
                 yield
             finally:

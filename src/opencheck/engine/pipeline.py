@@ -206,6 +206,8 @@ def run_scan(
         changed_only=spec.incremental,
         compare_optional=not spec.incremental,
         times=times,
+        # Only git writes into a worktree whose analysers may only read it: it can be reused.
+        reuse=settings.confine_analyzers and landlock.available() is None,
     ) as checkout:
         observer.log(f"Checked out commit {checkout.commit}")
         if checkout.changes is not None:

@@ -96,7 +96,8 @@ def _check(runtime: Runtime, principal: Any, task_id: str) -> dict[str, Any]:
     exec_id = _queue_check(runtime, principal, task_id)
     start = time.perf_counter()
     with PeakTreeRss(os.getpid()) as peak:
-        runtime.start_queue()  # a no-op once started
+        if runtime.queue is None:  # once: a start sweeps the worktrees an earlier one left
+            runtime.start_queue()
         while True:
             with unit_of_work(runtime.sessions) as s:
                 execution = s.scalar(select(Execution).where(Execution.id == exec_id))

@@ -21,9 +21,8 @@ def run_busy(tmp_path: Path) -> runner.RunResult:
 
 def test_steps_are_listed_in_start_order_and_add_up() -> None:
     times = StepTimes()
-    with times.step("outer"):
-        with times.step("inner"):
-            pass
+    with times.step("outer"), times.step("inner"):
+        pass
     times.add("outer", wall=1.5, cpu=0.25, child_cpu=2.0)
     times.add("later", wall=-1.0)  # a clock that went back counts as nothing
     steps = times.items()

@@ -1,12 +1,14 @@
 """End-to-end scan benchmark: OpenCheck on pinned real trees vs Semgrep CE (and ruff directly).
 
+Per tree, three checks on one service: cold, warm (the same commit) and a commit editing a
+few files, each with the service's own per-step wall and CPU seconds (check_profile.py).
+
 Usage: .venv/bin/python bench/scan.py [--trees django,effect] [--languages all] [--no-semgrep]
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import re
 import resource
@@ -15,11 +17,12 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from check_profile import RUNS, edit_files, pick_files, print_profile, step_rows
 from memory import PeakTreeRss
+from outputs import write_figures
 from semgrep_ce import default_rule_counts, run_semgrep
 from sources import DEFAULT_TREES, SOURCES, archive, git_repo
 from sqlalchemy import select
@@ -28,39 +31,25 @@ from opencheck.config import Settings
 from opencheck.domain.languages import SYSTEM_LANGUAGES
 from opencheck.engine.inventory import build_inventory
 from opencheck.runtime import Runtime
-from opencheck.services import auth, execution_states, projects, tasks
+from opencheck.services import auth, execution_states, projects, results, tasks
 from opencheck.services.executions import RunOptions, run_task
 from opencheck.services.tasks import NewTask
 from opencheck.store.db import unit_of_work
 from opencheck.store.models import Execution
 
-BENCH = Path(__file__).resolve().parent
-RESULTS = BENCH / "results"
 VENV_BIN = Path(sys.executable).parent
-LOG_LINE = re.compile(r"^(\d{4}/\d\d/\d\d \d\d:\d\d:\d\d) GMT\+00:00 (.*)$")
+LOG_LINE = re.compile(r"^\d{4}/\d\d/\d\d \d\d:\d\d:\d\d GMT\+00:00 (.*)$")
 TALLY = re.compile(r"^(?P<name>[\w-]+): (?P<files>\d+) files, (?P<defects>\d+) defects, "
                    r"(?P<seconds>[\d.]+)s$")  # fmt: skip
 JOBS = 2  # OpenCheck's default analyser parallelism; Semgrep gets the same
 
 
-def step_times(message: str) -> list[dict[str, Any]]:
-    """Seconds from each log line to the next (the log has one-second resolution)."""
-    entries = []
-    for line in message.splitlines():
-        m = LOG_LINE.match(line)
-        if m:
-            entries.append((datetime.strptime(m[1], "%Y/%m/%d %H:%M:%S"), m[2]))
-    return [
-        {"step": text, "seconds": (entries[i + 1][0] - at).total_seconds()}
-        for i, (at, text) in enumerate(entries[:-1])
-    ] + ([{"step": entries[-1][1], "seconds": 0.0}] if entries else [])
-
-
-def analyser_times(steps: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
+def analyser_times(message: str) -> dict[str, dict[str, float]]:
     """Per analyser: files, defects and summed process seconds over its batches (from the log)."""
     found = {}
-    for step in steps:
-        m = TALLY.match(str(step["step"]))
+    for line in message.splitlines():
+        logged = LOG_LINE.match(line)
+        m = TALLY.match(logged[1]) if logged else None
         if m:
             found[m["name"]] = {
                 "files": int(m["files"]),
@@ -70,8 +59,8 @@ def analyser_times(steps: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
     return found
 
 
-def _queue_check(runtime: Runtime, repo: Path, languages: list[str]) -> str:
-    """Create a user, project and task; queue a full check; its execution id."""
+def _create_task(runtime: Runtime, repo: Path, languages: list[str]) -> tuple[Any, str]:
+    """Create a user, project and task; the user and the task's id."""
     with unit_of_work(runtime.sessions) as s:
         user = auth.create_user(s, name="bench", password="pw", is_admin=True)
         principal = auth.Principal(user.id, user.name, True)
@@ -86,48 +75,70 @@ def _queue_check(runtime: Runtime, repo: Path, languages: list[str]) -> str:
             cipher=runtime.cipher,
             local_repos=local_repos,
         )
+    return principal, task.id
+
+
+def _queue_check(runtime: Runtime, principal: Any, task_id: str) -> str:
+    """Queue a full check of the task; its execution id."""
     with unit_of_work(runtime.sessions) as s:
         return run_task(
             s,
             principal=principal,
-            task_id=task.id,
+            task_id=task_id,
             options=RunOptions(),
             cipher=runtime.cipher,
-            local_repos=local_repos,
+            local_repos=runtime.settings.local_repos,
         ).id
 
 
-def opencheck_scan(repo: Path, data_dir: Path, languages: list[str]) -> dict[str, Any]:
-    """Queue a full check through the service and poll until its result is stored."""
+def _check(runtime: Runtime, principal: Any, task_id: str) -> dict[str, Any]:
+    """Queue a full check, poll until its result is stored; its figures and stored steps."""
+    exec_id = _queue_check(runtime, principal, task_id)
+    start = time.perf_counter()
+    with PeakTreeRss(os.getpid()) as peak:
+        if runtime.queue is None:  # once: a start sweeps the worktrees an earlier one left
+            runtime.start_queue()
+        while True:
+            with unit_of_work(runtime.sessions) as s:
+                execution = s.scalar(select(Execution).where(Execution.id == exec_id))
+                assert execution is not None
+                if execution.status not in ("quering", "running"):
+                    message = execution_states.log_texts(s, [exec_id]).get(exec_id, "")
+                    steps = results.step_times(s, exec_id)
+                    break
+            time.sleep(0.05)
+    wall = time.perf_counter() - start
+    return {
+        "status": execution.status,
+        "code_lines": execution.code_lines,
+        "files": execution.file_total,
+        "defects": execution.defect_count,
+        "message": message,
+        "wall_seconds": round(wall, 3),
+        "peak_tree_rss_mb": peak.mib,
+        "steps": step_rows(steps),
+    }
+
+
+def opencheck_scan(
+    repo: Path, data_dir: Path, languages: list[str], edited: list[str]
+) -> dict[str, dict[str, Any]]:
+    """Cold, warm and few-files checks of one task through the service (see check_profile)."""
     # The tree is a local repository beside the data directory.
     settings = Settings(
         data_dir=data_dir, workers=1, poll_interval=0.05, local_repo_roots=(repo.parent,)
     )
     runtime = Runtime.build(settings)
+    runs: dict[str, dict[str, Any]] = {}
     try:
-        exec_id = _queue_check(runtime, repo, languages)
-        start = time.perf_counter()
-        with PeakTreeRss(os.getpid()) as peak:
-            runtime.start_queue()
-            while True:
-                with unit_of_work(runtime.sessions) as s:
-                    execution = s.scalar(select(Execution).where(Execution.id == exec_id))
-                    assert execution is not None
-                    if execution.status not in ("quering", "running"):
-                        message = execution_states.log_texts(s, [exec_id]).get(exec_id, "")
-                        break
-                time.sleep(0.05)
-        wall = time.perf_counter() - start
-        row = {
-            "status": execution.status,
-            "code_lines": execution.code_lines,
-            "files": execution.file_total,
-            "defects": execution.defect_count,
-            "message": message,
-        }
+        principal, task_id = _create_task(runtime, repo, languages)
+        for run in RUNS:
+            if run == "few_files":
+                runs[run] = {"edited": edited, "commit": edit_files(repo, edited)}
+            runs[run] = {**runs.get(run, {}), **_check(runtime, principal, task_id)}
     finally:
         runtime.close()
-    return {**row, "wall_seconds": round(wall, 3), "peak_tree_rss_mb": peak.mib}
+    return runs
 
 
 def ruff_direct(tree: Path) -> dict[str, Any]:
@@ -163,21 +174,23 @@ def bench_tree(key: str, languages: list[str], with_semgrep: bool) -> dict[str, 
     report: dict[str, Any] = {"tree": key, "source": f"{source.label}: {path.name}"}
     with tempfile.TemporaryDirectory(prefix="opencheck-bench-") as tmp:
         repo = git_repo(path, Path(tmp) / "src")
-        scan = opencheck_scan(repo, Path(tmp) / "data", languages)
-        steps = step_times(str(scan.pop("message")))
+        inventory = build_inventory(repo, [], [])
+        checked = [lang for lang in languages if inventory.files.get(lang)]
+        edited = pick_files([p for lang in checked for p in inventory.files[lang]])
+        runs = opencheck_scan(repo, Path(tmp) / "data", languages, edited)
+        for run in runs.values():
+            run["analysers"] = analyser_times(str(run.pop("message")))
+            run["code_lines_per_second"] = rate(int(run["code_lines"]), run["wall_seconds"])
+        scan = runs["cold"]
         code_lines = int(scan["code_lines"])
         rss = ru_maxrss_mb()  # before Semgrep and ruff run as children
         report["opencheck"] = {
             **scan,
             # The sampler needs the GIL, so it can miss a short peak of this process.
             "peak_memory_mb": max(scan["peak_tree_rss_mb"], rss["self_mb"]),
-            "code_lines_per_second": rate(code_lines, float(scan["wall_seconds"])),
-            "analysers": analyser_times(steps),
             "ru_maxrss": rss,
-            "steps": steps,
         }
-        inventory = build_inventory(repo, [], [])
-        checked = [lang for lang in languages if inventory.files.get(lang)]
+        report["profile"] = runs
         if with_semgrep:
             files = sorted(p for lang in checked for p in inventory.files[lang])
             semgrep = run_semgrep(repo, files, default_rule_counts(checked), JOBS, Path(tmp))
@@ -219,8 +232,11 @@ def print_tree(report: dict[str, Any]) -> None:
           f" largest child {o['ru_maxrss']['largest_child_mb']} MiB")  # fmt: skip
     for name, a in o["analysers"].items():
         print(f"  {name:<11} {a['seconds']:7.1f} s  {a['files']:6} files  {a['defects']:6} defects")
-    for step in o["steps"]:
-        print(f"  {step['seconds']:6.0f} s  {step['step']}")
+    runs = report["profile"]
+    print("Profile (the service's own timers; analysers and metrics run inside analysis):")
+    print_profile(runs)
+    for name, run in runs.items():
+        print(f"  {name}: {run['status']}, {run['code_lines_per_second']:,.0f} code lines/s")
     s = report.get("semgrep")
     if s:
         print(f"Semgrep CE  {s['version']}, {s['rules']} rules {s['rules_per_language']},"
@@ -262,12 +278,10 @@ def main() -> int:
         report["targets"] = targets(report)
         print_tree(report)
         reports.append(report)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    path = RESULTS / f"scan-{stamp}.json"
-    path.write_text(json.dumps({"cpus": os.cpu_count(), "trees": reports}, indent=2) + "\n")
+    path = write_figures("scan", {"cpus": os.cpu_count(), "trees": reports})
     print(f"written {path}")
-    return 0 if all(r["opencheck"]["status"] == "success" for r in reports) else 1
+    ok = all(run["status"] == "success" for r in reports for run in r["profile"].values())
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

@@ -25,6 +25,7 @@ from opencheck.engine.analyzers.base import (
 )
 from opencheck.engine.errors import ScanCancelled
 from opencheck.engine.inventory import Inventory
+from opencheck.engine.steps import StepTimes
 
 CANCEL_POLL = 0.2
 # A slow analyser still checks a file over its size cap, alone in a batch under the full time
@@ -224,20 +225,24 @@ def analyze(
     analyzers: Mapping[str, Analyzer],
     progress: Callable[[float], None] = lambda fraction: None,
     selections: Mapping[str, RuleSelection] | None = None,
+    times: StepTimes | None = None,
 ) -> AnalysisOutcome:
     """Run the analysers of `languages` over the inventory; `limits.cancelled` is polled here.
 
     Worker threads never call `limits.cancelled` themselves (the observer may not be
     thread-safe): this thread polls it and tells them through an event. `selections` maps a
     language to the rules (and severities) of its rule set; None runs every default rule.
+    Each analyser's batches are the step `analyser <name>` of `times` (summed, so analysers
+    running side by side add up to more than the analysis took).
     """
+    times = times or StepTimes()
     outcome = AnalysisOutcome()
     planned = _plan(inventory, languages, rule_type, analyzers, outcome, selections)
     stop = threading.Event()
     worker_limits = dataclasses.replace(limits, cancelled=stop.is_set)
     tallies = {job.analyzer.name: _Tally() for job in planned}  # in registry order
     with ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="analyse") as pool:
-        futures = {pool.submit(_run_job, root, job, worker_limits): job for job in planned}
+        futures = {pool.submit(_run_job, root, job, worker_limits, times): job for job in planned}
         try:
             _collect(futures, limits.cancelled, stop, tallies, outcome, progress)
             _time_runs(futures, inventory.language_of(), outcome)
@@ -249,12 +254,13 @@ def analyze(
     return outcome
 
 
-def _run_job(root: Path, job: _Job, limits: Limits) -> list[BatchResult]:
+def _run_job(root: Path, job: _Job, limits: Limits, times: StepTimes) -> list[BatchResult]:
     if limits.cancelled():
         raise ScanCancelled("the scan was cancelled")
-    result = run_batch(job.analyzer, root, job.files, job.selection, limits)
-    if result.timed_out and len(job.files) > 1:
-        return _file_by_file(root, job, limits)
+    with times.step(f"analyser {job.analyzer.name}"):
+        result = run_batch(job.analyzer, root, job.files, job.selection, limits)
+        if result.timed_out and len(job.files) > 1:
+            return _file_by_file(root, job, limits)
     return [result]
 
 

@@ -46,13 +46,14 @@ def export(
         mode, kind, sha = meta.split()[:3]
         path = os.fsdecode(raw)
         if kind == b"blob" and mode in _REGULAR and raw not in (found.left_out or []):
-            wanted.append((sha, _checked(path)))
+            wanted.append((sha, checked_path(path)))
     _write(git, into, wanted)
     written = {path for _, path in wanted}
     return tuple(path for path in paths if path not in written)
 
 
-def _checked(path: str) -> str:
+def checked_path(path: str) -> str:
+    """`path` if it is a plain repository path (no `..`, `.git` or absolute); else ExportError."""
     parts = path.split("/")
     if path.startswith("/") or any(part in ("", ".", "..", ".git") for part in parts):
         raise ExportError(f"not a plain repository path: {path!r}")

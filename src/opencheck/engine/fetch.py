@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import functools
 import os
 import re
 import time
@@ -12,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NoReturn
 
-from opencheck.engine import blob_export, checkout_budget, runner
+from opencheck.engine import blob_export, checkout_budget, parked, runner
 from opencheck.engine.checkout_budget import CheckoutBudget
 from opencheck.engine.clone_paths import bare_clone_path
 from opencheck.engine.diffs import FileChange, parse
@@ -28,6 +29,7 @@ from opencheck.engine.repo_urls import (
     strip_userinfo,
     validate_repo_url,
 )
+from opencheck.engine.steps import StepTimes
 
 __all__ = [
     "GIT_ENV",
@@ -107,6 +109,8 @@ class RepoCache:
         compare_to: Target | None = None,
         changed_only: bool = False,
         compare_optional: bool = False,
+        times: StepTimes | None = None,
+        reuse: bool = False,
     ) -> Iterator[Checkout]:
         """Fetch `branch` of `url` (or `target`: a request's head, a commit) and yield a worktree
         of it; always removed afterwards. With `compare_to`, also what changed since the merge
@@ -115,28 +119,41 @@ class RepoCache:
 
         The clone used is `scope`'s own (a project), so one tenant never reads what another
         fetched. Files whose path `leave_out` accepts are not written (a sparse checkout).
+        `times` gets the steps fetch, lock (the wait for the clone), checkout and cleanup.
+
+        With `reuse`, the clone's parked worktree (parked.py) is brought to the commit instead
+        of writing a new one, and this one is parked afterwards: only when nothing but git
+        writes into worktrees (the analysers are confined to reading them).
         """
+        times = times or StepTimes()
         target = target or Target(branch)
-        session = _Session.open(self, url, target, credentials, execution_id, scope)
+        park = False  # only a complete worktree (a partial one is discarded)
+        with times.step("fetch"):
+            session = _Session.open(self, url, target, credentials, execution_id, scope)
         try:
-            with session.locked(self.cancelled):
-                commit = session.fetch(target)
-                base, changes = None, None
-                if compare_to is not None:
-                    try:
-                        base, changes = session.compare(compare_to, commit)
-                    except FetchError:
-                        if not compare_optional:
-                            raise
-                if changed_only and changes is not None:
-                    left_out = session.export(commit, changes, leave_out)
-                else:
-                    left_out = session.add_worktree(commit, leave_out)
+            with session.locked(self.cancelled, times=times):
+                with times.step("fetch"):
+                    commit = session.fetch(target)
+                with times.step("checkout"):
+                    base, changes = None, None
+                    if compare_to is not None:
+                        try:
+                            base, changes = session.compare(compare_to, commit)
+                        except FetchError:
+                            if not compare_optional:
+                                raise
+                    if changed_only and changes is not None:
+                        left_out = session.export(commit, changes, leave_out)
+                    else:
+                        left_out = session.add_worktree(commit, leave_out, reuse=reuse)
+                        park = reuse
             yield Checkout(session.worktree, commit, left_out, base, changes)
         finally:
             # Also after a cancelled or failed `worktree add`, which may leave a partial tree.
             if session.worktree.exists():
-                session.discard_worktree()
+                with times.step("cleanup"):
+                    if not (park and session.park_worktree(left_out)):
+                        session.discard_worktree()
 
 
 def _never() -> bool:
@@ -190,16 +207,23 @@ class _Session:
         return session
 
     @contextmanager
-    def locked(self, cancelled: Callable[[], bool], timeout: float | None = None) -> Iterator[None]:
-        """Hold the per-repository lock, polling so that a cancellation is still noticed."""
+    def locked(
+        self,
+        cancelled: Callable[[], bool],
+        timeout: float | None = None,
+        times: StepTimes | None = None,
+    ) -> Iterator[None]:
+        """Hold the per-repository lock, polling so that a cancellation is still noticed;
+        the wait is the step `lock` of `times`."""
         deadline = time.monotonic() + (self.cache.timeout if timeout is None else timeout)
         with open(self.bare.with_suffix(".lock"), "a") as lock:
-            while True:
-                try:
-                    fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    self._wait_for_lock(cancelled, deadline)
+            with (times or StepTimes()).step("lock"):
+                while True:
+                    try:
+                        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                        break
+                    except BlockingIOError:
+                        self._wait_for_lock(cancelled, deadline)
             try:
                 yield
             finally:
@@ -300,12 +324,13 @@ class _Session:
         return self._git(*empty, what="name the empty tree", stdin=b"").strip()
 
     def add_worktree(
-        self, commit: str, leave_out: Callable[[str], bool] | None = None
+        self, commit: str, leave_out: Callable[[str], bool] | None = None, *, reuse: bool = False
     ) -> tuple[str, ...]:
         """Create a clean, detached worktree of `commit`; return the paths left out.
 
         The files whose path `leave_out` accepts are never written: their index entries are
-        marked skip-worktree, by exact path, before the others are checked out.
+        marked skip-worktree, by exact path, before the others are checked out. With `reuse`,
+        the clone's parked worktree becomes this one, brought to `commit`, if there is one.
         """
         self.cache.work_dir.mkdir(parents=True, exist_ok=True)
         if self.worktree.exists():  # left over by a crashed run with the same id
@@ -313,6 +338,8 @@ class _Session:
         self._git("worktree", "prune", what="prune worktrees")
         what = f"check out commit {commit}"
         unwanted = self._budgeted(commit, leave_out)
+        if reuse and self._reuse_parked(commit, unwanted):
+            return tuple(map(os.fsdecode, unwanted))
         if not unwanted:
             add = ("worktree", "add", "--detach", "--force", "--quiet", str(self.worktree), commit)
             self._git(*add, what=what)
@@ -327,6 +354,43 @@ class _Session:
         self._git(*inside, *mark, what=what, stdin=listed)
         self._git(*inside, "checkout-index", "--all", "--quiet", what=what)
         return tuple(map(os.fsdecode, unwanted))
+
+    def _reuse_parked(self, commit: str, unwanted: list[bytes]) -> bool:
+        """Make the clone's parked worktree this one, at `commit`; False when there is none
+        or it cannot be brought there (then it is discarded)."""
+        left_out = parked.take(
+            self._status, parked.slot(self.cache.work_dir, self.bare), self.worktree
+        )
+        if left_out is None:
+            return False
+        inside = functools.partial(self._status, "-C", str(self.worktree))
+        try:
+            parked.update(inside, self.worktree, commit, unwanted, left_out)
+        except parked.ParkError:
+            if move_to_trash(self.worktree, self.cache.trash_dir) is None:
+                remove_tree(self.worktree)
+            self._run("worktree", "prune")
+            empty_trash_in_background(self.cache.trash_dir)
+            return False
+        return True
+
+    def park_worktree(self, left_out: tuple[str, ...]) -> bool:
+        """Keep this execution's worktree as the clone's parked one; False when the slot is
+        taken (another check of the clone parked first) or the clone is busy."""
+        try:
+            with self.locked(_never, CLEANUP_TIMEOUT):
+                into = parked.slot(self.cache.work_dir, self.bare)
+                git = functools.partial(self._status, cancelled=_never)  # also when cancelled
+                return parked.park(git, self.worktree, into, left_out)
+        except FetchError:
+            return False
+
+    def _status(
+        self, *args: str, stdin: bytes | None = None, cancelled: Callable[[], bool] | None = None
+    ) -> tuple[int, bytes]:
+        """Run git; (return code, stdout), a time-out being a failure."""
+        result = self._run(*args, stdin=stdin, cancelled=cancelled)
+        return (1 if result.timed_out else result.returncode), result.stdout
 
     def _budgeted(self, commit: str, leave_out: Callable[[str], bool] | None) -> list[bytes]:
         """The paths (as git spells them) `leave_out` accepts; fails over the budget."""

@@ -41,6 +41,7 @@ from opencheck.engine.loc import LanguageStats, count_lines
 from opencheck.engine.local_repos import LocalRepoPolicy
 from opencheck.engine.metrics.measure import CodeMeasures, measure_code
 from opencheck.engine.reporting import to_findings
+from opencheck.engine.steps import StepTimes
 from opencheck.engine.suppressing import unused_severities
 from opencheck.engine.test_code import drop_main_only_on_tests, main_only_rules, read_text
 
@@ -152,6 +153,8 @@ class ScanResult:
     changes: tuple[FileChange, ...] | None = None
     # Per analyser and language: its time, files and failure (the service's metrics).
     analyzer_runs: list[AnalyzerRun] = field(default_factory=list)
+    # Wall and CPU seconds of each step so far; the service adds its own (storing, the gate).
+    times: StepTimes = field(default_factory=StepTimes)
 
     def renamed(self) -> dict[str, str]:
         """Old path → new path of the files git found renamed since the comparison base."""
@@ -165,11 +168,14 @@ def run_scan(
     execution_id: str,
     *,
     analyzers: Mapping[str, Analyzer] = ANALYZERS,
+    times: StepTimes | None = None,
 ) -> ScanResult:
     """Fetch, inventory, count and analyse; the worktree is always removed afterwards.
 
+    Each step's seconds go to `times` (a new one when None), which the result carries.
     Raises FetchError, ScanCancelled, or ValueError for a bad spec.
     """
+    times = times or StepTimes()
     if spec.rule_type not in RULE_TYPES:
         raise ValueError(f"rule type must be one of {', '.join(RULE_TYPES)}")
     for path in (*spec.include_paths, *spec.excludes, *spec.test_paths):
@@ -199,6 +205,9 @@ def run_scan(
         compare_to=spec.compare_to,
         changed_only=spec.incremental,
         compare_optional=not spec.incremental,
+        times=times,
+        # Only git writes into a worktree whose analysers may only read it: it can be reused.
+        reuse=settings.confine_analyzers and landlock.available() is None,
     ) as checkout:
         observer.log(f"Checked out commit {checkout.commit}")
         if checkout.changes is not None:
@@ -215,6 +224,7 @@ def run_scan(
             progress=progress,
             # An incremental checkout leaves out what did not change: no file to count.
             unread=() if spec.incremental else checkout.left_out,
+            times=times,
         )
     result.base, result.changes = checkout.base, checkout.changes
     if spec.incremental:
@@ -233,6 +243,7 @@ def scan_tree(
     analyzers: Mapping[str, Analyzer] = ANALYZERS,
     progress: Callable[[float], None] | None = None,
     unread: Sequence[str] = (),
+    times: StepTimes | None = None,
 ) -> ScanResult:
     """Inventory, line counts and analysis of a tree already on disk (a worktree or a folder).
 
@@ -240,15 +251,18 @@ def scan_tree(
     `unread` files were left out of the checkout by name: counted as having no language.
     """
     progress = progress or _Progress(observer)
+    times = times or StepTimes()
     _check_cancelled(observer)
-    inventory = build_inventory(
-        root, spec.include_paths, spec.excludes, spec.test_paths, unread=unread
-    )
+    with times.step("inventory"):
+        inventory = build_inventory(
+            root, spec.include_paths, spec.excludes, spec.test_paths, unread=unread
+        )
     _log_inventory(inventory, observer)
     progress(40)
     _check_cancelled(observer)
     code_lines: dict[str, int] = {}
-    languages = count_lines(inventory, code_lines)
+    with times.step("line counting"):
+        languages = count_lines(inventory, code_lines)
     progress(50)
     _check_cancelled(observer)
     checked = _checked_languages(languages, spec.rule_languages, observer)
@@ -260,7 +274,11 @@ def scan_tree(
         settings.file_timeout,
     )
     _log_confinement(settings.confine_analyzers, observer)
-    with _Measuring(root, inventory, checked, limits, settings.jobs) as measuring:
+    # The analysers and the metrics beside them; each also times itself in its own threads.
+    with (
+        times.step("analysis"),
+        _Measuring(root, inventory, checked, limits, settings.jobs, times) as measuring,
+    ):
         outcome = analyze(
             root,
             inventory,
@@ -271,9 +289,18 @@ def scan_tree(
             analyzers=analyzers,
             progress=lambda f: progress(ANALYSIS_START + (ANALYSIS_END - ANALYSIS_START) * f),
             selections=spec.rule_selections,
+            times=times,
         )
         measures = measuring.result(observer.cancelled)
-    _keep_main_only_rules_off_tests(root, inventory, outcome, analyzers)
+    with times.step("findings"):
+        _keep_main_only_rules_off_tests(root, inventory, outcome, analyzers)
+        findings = to_findings(
+            root,
+            inventory,
+            outcome,
+            unused_severities(checked, spec.rule_type, spec.rule_selections),
+            hotspot_rules(analyzers.values()),
+        )
     for line in outcome.log:
         observer.log(line)
     if measures.errors:
@@ -281,13 +308,7 @@ def scan_tree(
     return ScanResult(
         commit=commit,
         languages=languages,
-        findings=to_findings(
-            root,
-            inventory,
-            outcome,
-            unused_severities(checked, spec.rule_type, spec.rule_selections),
-            hotspot_rules(analyzers.values()),
-        ),
+        findings=findings,
         partial=bool(outcome.failed or outcome.notices),
         failed_analyzers=outcome.failed,
         skipped=dict(inventory.skipped),
@@ -297,6 +318,7 @@ def scan_tree(
         left_out=list(inventory.left_out),
         code_lines=code_lines,
         analyzer_runs=list(outcome.runs.values()),
+        times=times,
     )
 
 
@@ -319,11 +341,17 @@ class _Measuring:
         languages: Sequence[str],
         limits: Limits,
         jobs: int,
+        times: StepTimes,
     ) -> None:
         self._stop = threading.Event()
         own = dataclasses.replace(limits, cancelled=self._stop.is_set)
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="measure")
-        self._future = self._pool.submit(measure_code, root, inventory, languages, own, jobs)
+
+        def measure() -> CodeMeasures:
+            with times.step("metrics"):
+                return measure_code(root, inventory, languages, own, jobs)
+
+        self._future = self._pool.submit(measure)
 
     def __enter__(self) -> _Measuring:
         return self

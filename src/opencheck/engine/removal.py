@@ -12,6 +12,8 @@ import uuid
 from collections.abc import Collection
 from pathlib import Path
 
+from opencheck.engine import parked
+
 
 def remove_tree(root: Path) -> None:
     """Delete `root` and everything under it, never following links; errors are skipped."""
@@ -78,6 +80,11 @@ def sweep_worktrees(work_dir: Path) -> int:
     found = 0
     for entry in list(work_dir.iterdir()) if work_dir.is_dir() else []:
         found += 1
+        if move_to_trash(entry, trash_dir) is None:
+            remove_tree(entry)
+    # Parked worktrees too: what a crash interrupted, or an older release's left-out files.
+    idle = parked.idle_dir(work_dir)
+    for entry in list(idle.iterdir()) if idle.is_dir() else []:
         if move_to_trash(entry, trash_dir) is None:
             remove_tree(entry)
     empty_trash_in_background(trash_dir)

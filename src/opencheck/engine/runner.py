@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from opencheck.engine import landlock, orphans
+from opencheck.engine import landlock, orphans, steps
 from opencheck.engine.errors import EngineError, ScanCancelled
 from opencheck.engine.orphans import OWNER_VARIABLE
 
@@ -40,6 +40,8 @@ class RunResult:
     stderr: bytes
     duration: float
     timed_out: bool
+    # User and system seconds of the child and of the children it waited for (its rusage).
+    cpu: float = 0.0
 
 
 def minimal_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -98,11 +100,12 @@ def run(
         finally:
             if ruleset is not None:
                 os.close(ruleset)
-        timed_out = _supervise(proc, start + timeout, cancelled)
+        timed_out, cpu = _supervise(proc, start + timeout, cancelled)
         duration = time.monotonic() - start
+        steps.charge_children(cpu)
         out.seek(0)
         err.seek(0)
-        return RunResult(proc.returncode, out.read(), err.read(), duration, timed_out)
+        return RunResult(proc.returncode, out.read(), err.read(), duration, timed_out, cpu)
 
 
 def _spawn(
@@ -158,16 +161,16 @@ def _within_own(which: int, limit: int) -> int:
 
 def _supervise(
     proc: subprocess.Popen[bytes], deadline: float, cancelled: Callable[[], bool]
-) -> bool:
-    """Wait for `proc`; return True when it had to be killed for running past `deadline`."""
+) -> tuple[bool, float]:
+    """Wait for `proc`; return whether it had to be killed for running past `deadline`, and
+    its CPU seconds."""
     delay = 0.002  # short commands (most git calls) finish in milliseconds: back off from there
     try:
         while not _exited(proc.pid):
             if cancelled():
                 raise ScanCancelled("the scan was cancelled")
             if time.monotonic() >= deadline:
-                _kill_group(proc)
-                return True
+                return True, _kill_group(proc)
             time.sleep(delay)
             delay = min(delay * 2, POLL_INTERVAL)
     except BaseException:  # cancelled, or the callback itself failed: nothing may outlive us
@@ -176,8 +179,19 @@ def _supervise(
     # The leader is a zombie until reaped, so its id cannot be reused yet: background
     # children it left in the group can be killed without hitting a stranger.
     _signal_group(proc.pid, signal.SIGKILL)
-    proc.wait()
-    return False
+    return False, _reap(proc)
+
+
+def _reap(proc: subprocess.Popen[bytes]) -> float:
+    """Reap the leader with `wait4`, for its own rusage: RUSAGE_CHILDREN deltas would mix in
+    the children that other threads (other analysers, the metrics child) reap meanwhile."""
+    try:
+        _, status, usage = os.wait4(proc.pid, 0)
+    except ChildProcessError:  # already reaped
+        proc.wait()
+        return 0.0
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _exited(pid: int) -> bool:
@@ -189,14 +203,15 @@ def _exited(pid: int) -> bool:
     return info is not None and info.si_pid == pid
 
 
-def _kill_group(proc: subprocess.Popen[bytes]) -> None:
-    """SIGTERM the group, give it a second, then SIGKILL whatever is left and reap the leader."""
+def _kill_group(proc: subprocess.Popen[bytes]) -> float:
+    """SIGTERM the group, give it a second, then SIGKILL whatever is left and reap the leader;
+    returns the leader's CPU seconds."""
     _signal_group(proc.pid, signal.SIGTERM)
     grace_end = time.monotonic() + TERM_GRACE
     while not _exited(proc.pid) and time.monotonic() < grace_end:
         time.sleep(0.05)
     _signal_group(proc.pid, signal.SIGKILL)
-    proc.wait()
+    return _reap(proc)
 
 
 def _signal_group(pgid: int, sig: signal.Signals) -> None:

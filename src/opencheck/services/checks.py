@@ -22,6 +22,7 @@ from opencheck.engine.pipeline import (
     ScanSpec,
     run_scan,
 )
+from opencheck.engine.steps import StepTimes
 from opencheck.services import (
     execution_states,
     incremental,
@@ -182,12 +183,17 @@ def _scan_and_store(
     ctx: CheckContext, execution_id: str, worker: WorkerId, stop: threading.Event
 ) -> None:
     observer = ExecutionObserver(ctx, execution_id, stop)
+    times = StepTimes()
     try:
         with unit_of_work(ctx.sessions) as s:
             execution = s.get(Execution, execution_id)
             assert execution is not None
-            spec = _spec(ctx, s, execution)
-        result = run_scan(spec, ctx.engine, observer, execution_id)
+            if execution.started_at is not None:  # set by the claim: the wait in the queue
+                waited = execution.started_at - execution.created_at
+                times.add("queue", wall=waited.total_seconds())
+            with times.step("preparing"):
+                spec = _spec(ctx, s, execution)
+        result = run_scan(spec, ctx.engine, observer, execution_id, times=times)
         if observer.cancelled():
             raise ScanCancelled("stopped")
         with unit_of_work(ctx.sessions) as s:

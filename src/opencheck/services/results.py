@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import asdict
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from opencheck.domain import gate
@@ -15,6 +15,7 @@ from opencheck.domain.findings import Finding
 from opencheck.domain.roles import Role
 from opencheck.engine.errors import ScanCancelled
 from opencheck.engine.pipeline import ScanResult
+from opencheck.engine.steps import StepTime, StepTimes
 from opencheck.services import (
     defect_tracking,
     execution_counts,
@@ -26,6 +27,7 @@ from opencheck.store.models import (
     Execution,
     ExecutionFile,
     ExecutionLanguage,
+    ExecutionStep,
     Task,
 )
 
@@ -67,6 +69,22 @@ def _store_analyzer_runs(session: Session, execution_id: str, result: ScanResult
     ]
     if rows:
         session.execute(insert(AnalyserRun), rows)
+
+
+def _store_steps(session: Session, execution_id: str, times: StepTimes) -> None:
+    rows = [
+        {
+            "execution_id": execution_id,
+            "step": step.step[:128],
+            "position": position,
+            "wall_seconds": round(step.wall, 4),
+            "cpu_seconds": round(step.cpu, 4),
+            "child_cpu_seconds": round(step.child_cpu, 4),
+        }
+        for position, step in enumerate(times.items())
+    ]
+    if rows:
+        session.execute(insert(ExecutionStep), rows)
 
 
 def _store_files(session: Session, execution_id: str, result: ScanResult) -> None:
@@ -127,20 +145,27 @@ def store(
     session: Session, *, execution_id: str, result: ScanResult, holder: str | None = None
 ) -> None:
     """Write everything a successful scan produced, in the caller's transaction; with `holder`,
-    only while that worker still holds the execution."""
+    only while that worker still holds the execution.
+
+    Adds the steps storing, matching and gate to `result.times` and stores all its steps (the
+    commit, after this returns, is in none of them)."""
+    times = result.times
     execution = session.get(Execution, execution_id)
     assert execution is not None
-    stored = _unique(result.findings)
-    _store_languages(session, execution_id, result)
-    _store_analyzer_runs(session, execution_id, result)
-    _store_files(session, execution_id, result)  # first: the files it did not check fix nothing
+    with times.step("storing"):
+        stored = _unique(result.findings)
+        _store_languages(session, execution_id, result)
+        _store_analyzer_runs(session, execution_id, result)
+        _store_files(session, execution_id, result)  # first: files it did not check fix nothing
     full = execution.job_type == JobType.FULL.value
     renamed = result.renamed() if full else None
-    recorded = defect_tracking.record(session, execution, stored, renamed=renamed, full=full)
+    with times.step("matching"):
+        recorded = defect_tracking.record(session, execution, stored, renamed=renamed, full=full)
     fixed = recorded.fixed
     # Suppressed defects are stored but count nowhere: not in the gate, totals or summaries.
     findings = [f for f in stored if f.suppression is None]
-    counted = execution_counts.derive(session, execution)
+    with times.step("gate"):
+        counted = execution_counts.derive(session, execution)
     verdict = counted["review_result"]
     lines = [
         f"{len(findings)} defects stored"
@@ -170,7 +195,18 @@ def store(
     )
     if not moved:  # stopped or failed meanwhile: its results must not land (rolled back)
         raise ScanCancelled(f"execution {execution_id} is no longer running")
+    _store_steps(session, execution_id, times)
     task = session.get(Task, execution.task_id)
     # An incremental result never stands for a full task's code as a whole.
     if full or (task is not None and task.task_type == "inc"):
         task_list_columns.result_stored(session, execution.task_id, execution_id, verdict)
+
+
+def step_times(session: Session, execution_id: str) -> list[StepTime]:
+    """The stored steps of an execution, in the order they started (none for a failed one)."""
+    rows = session.scalars(
+        select(ExecutionStep)
+        .where(ExecutionStep.execution_id == execution_id)
+        .order_by(ExecutionStep.position)
+    )
+    return [StepTime(r.step, r.wall_seconds, r.cpu_seconds, r.child_cpu_seconds) for r in rows]

@@ -402,6 +402,20 @@ class AnalyserRun(Base):
     failed: Mapped[bool] = mapped_column(Boolean)
 
 
+class ExecutionStep(Base):
+    """Wall and CPU seconds of one step of a stored check, from the service's own timers."""
+
+    __tablename__ = "execution_steps"
+    execution_id: Mapped[str] = mapped_column(
+        ForeignKey("executions.id", ondelete="CASCADE"), primary_key=True
+    )
+    step: Mapped[str] = mapped_column(String(128), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)  # the order the steps started in
+    wall_seconds: Mapped[float] = mapped_column(Float)
+    cpu_seconds: Mapped[float] = mapped_column(Float)  # the service's own threads
+    child_cpu_seconds: Mapped[float] = mapped_column(Float)  # git, analysers, metrics child
+
+
 class ExecutionFile(Base):
     """One checked file of an execution with its code metrics (see domain.code_metrics)."""
 

@@ -9,6 +9,7 @@ finds the duplication across all files, which needs them all in one place.
 
 from __future__ import annotations
 
+import contextvars
 import json
 import sys
 from collections.abc import Iterator, Sequence
@@ -68,7 +69,8 @@ def measure_code(
     ]
     with ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="measure") as pool:
         running = [
-            pool.submit(_run_batch, root, batch, limits)
+            # In this context, so that the children's CPU counts to the caller's step.
+            pool.submit(contextvars.copy_context().run, _run_batch, root, batch, limits)
             for batch in batches(arguments, BATCH_FILES, max_chars=sys.maxsize)
         ]
         _add_duplication(root, main, limits)

@@ -23,7 +23,7 @@ from opencheck.queue.upkeep import Upkeep
 from opencheck.services import leases
 from opencheck.services.checks import CheckContext
 from opencheck.services.leases import Claim
-from opencheck.store.db import unit_of_work
+from opencheck.store.db import UNREACHABLE, unit_of_work
 
 TASK_NAME = "opencheck.execute"
 _SAFE = re.compile(r"[A-Za-z0-9_.-]{1,100}")
@@ -56,7 +56,14 @@ def make_celery(settings: Settings, agent: WorkerAgent | None = None) -> Celery:
 
         @app.task(name=TASK_NAME, bind=True, shared=False)  # each worker app its own agent
         def execute(task: Any, execution_id: str) -> None:
-            if agent.run(execution_id) is Claim.POOL_FULL:
+            try:
+                claimed = agent.run(execution_id)
+            except UNREACHABLE:
+                # Nothing was claimed (carry_out itself never raises): without the retry the
+                # message would be acknowledged and the execution wait for a resend.
+                log.warning("database unreachable; execution %s tried again later", execution_id)
+                claimed = Claim.POOL_FULL
+            if claimed is Claim.POOL_FULL:
                 raise task.retry(countdown=retry_after, max_retries=None)
 
     return app

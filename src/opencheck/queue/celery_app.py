@@ -15,6 +15,7 @@ from typing import Any
 
 from celery import Celery
 from kombu.exceptions import ChannelError
+from kombu.exceptions import OperationalError as KombuOperationalError
 
 from opencheck.config import Settings
 from opencheck.domain.pools import DEFAULT_POOL
@@ -87,7 +88,14 @@ class CeleryQueue:
         self._upkeep.start()
 
     def enqueue(self, execution_id: str, pool: str = DEFAULT_POOL) -> None:
-        self._app.send_task(TASK_NAME, args=[execution_id], queue=queue_name(self._prefix, pool))
+        try:
+            self._app.send_task(
+                TASK_NAME, args=[execution_id], queue=queue_name(self._prefix, pool)
+            )
+        except (KombuOperationalError, OSError) as exc:
+            # The execution is committed, queued: refusing the request now would make the
+            # client's retry a 409. The pool's workers resend what the broker does not have.
+            log.warning("broker unreachable (%s); execution %s is resent later", exc, execution_id)
 
     def cancel(self, execution_id: str) -> None:
         return None  # workers poll the execution's cancel flag

@@ -15,7 +15,7 @@ from opencheck.domain.defects import RULE_TYPES, RuleType
 from opencheck.domain.findings import Finding
 from opencheck.domain.languages import canonical_language, upper_code
 from opencheck.domain.roles import Role
-from opencheck.engine import landlock
+from opencheck.engine import landlock, threads
 from opencheck.engine.analysis import (
     CANCEL_POLL,
     AnalysisOutcome,
@@ -323,7 +323,9 @@ class _Measuring:
         self._stop = threading.Event()
         own = dataclasses.replace(limits, cancelled=self._stop.is_set)
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="measure")
-        self._future = self._pool.submit(measure_code, root, inventory, languages, own, jobs)
+        self._future = threads.submit(
+            self._pool, measure_code, root, inventory, languages, own, jobs
+        )
 
     def __enter__(self) -> _Measuring:
         return self

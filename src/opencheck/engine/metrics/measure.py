@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from opencheck.domain.roles import Role
-from opencheck.engine import runner
+from opencheck.engine import runner, threads
 from opencheck.engine.analyzers.base import MAX_OUTPUT_MB, Limits, batches, worktree_only
 from opencheck.engine.errors import EngineError, ScanCancelled
 from opencheck.engine.inventory import Inventory
@@ -68,7 +68,7 @@ def measure_code(
     ]
     with ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="measure") as pool:
         running = [
-            pool.submit(_run_batch, root, batch, limits)
+            threads.submit(pool, _run_batch, root, batch, limits)
             for batch in batches(arguments, BATCH_FILES, max_chars=sys.maxsize)
         ]
         _add_duplication(root, main, limits)

@@ -79,6 +79,8 @@ def test_json_logs_carry_the_request_id_and_the_execution_id(tmp_path: Path) -> 
     # The run request's own records: its access line, and the execution it queued.
     mine = [r for r in records if r["request_id"] == request_id]
     assert {"opencheck.access", "opencheck.executions"} <= {r["logger"] for r in mine}
+    access = [r["message"] for r in mine if r["logger"] == "opencheck.access"]
+    assert access and not any(request_id in message for message in access)  # once, as a field
     assert any(r["execution_id"] == exec_id for r in mine)
     # The worker's records of that execution carry its id, outside any request.
     worker = [r for r in records if r["execution_id"] == exec_id and r["request_id"] is None]

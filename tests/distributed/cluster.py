@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 from sqlalchemy import create_engine, text
 
-from tests.support import free_port
+from tests.support import free_port, make_repo
 
 OPENCHECK = str(Path(sys.executable).parent / "opencheck")
 LEASE_SECONDS = 6.0  # short, so that a dead worker is noticed within seconds
@@ -187,3 +187,9 @@ def analyser_processes_of(pid: int) -> list[int]:
         if f"OPENCHECK_OWNER={pid}-".encode() in environ:
             found.append(int(entry.name))
     return found
+
+
+def big_repo(path: Path, files: int = 60) -> Path:
+    """Enough code that a check takes a few seconds, so a worker can be killed during it."""
+    body = "".join(f"def f{n}(a, b):\n    import os\n    return a + b + {n}\n\n" for n in range(40))
+    return make_repo(path, {f"pkg{n // 50}/m{n}.py": body for n in range(files)})

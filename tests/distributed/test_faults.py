@@ -13,7 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.distributed.cluster import LEASE_SECONDS, Cluster, analyser_processes_of, cluster
+from tests.distributed.cluster import (
+    LEASE_SECONDS,
+    Cluster,
+    analyser_processes_of,
+    big_repo,
+    cluster,
+)
 from tests.support import REDIS_URL, free_port, make_repo, need_service, postgres_database
 
 pytestmark = [pytest.mark.slow, pytest.mark.services]
@@ -22,12 +28,6 @@ BROKERS = {
     "redis": ("Redis", 6379, REDIS_URL),
     "rabbitmq": ("RabbitMQ", 5672, "amqp://guest:guest@127.0.0.1:5672//"),
 }
-
-
-def _big_repo(path: Path, files: int = 60) -> Path:
-    """Enough code that a check takes a few seconds, so a worker can be killed during it."""
-    body = "".join(f"def f{n}(a, b):\n    import os\n    return a + b + {n}\n\n" for n in range(40))
-    return make_repo(path, {f"pkg{n // 50}/m{n}.py": body for n in range(files)})
 
 
 @pytest.fixture(params=sorted(BROKERS))
@@ -44,7 +44,7 @@ def test_a_killed_worker_s_check_runs_again_on_another_worker(
     c = redis_or_rabbit
     c.start_api()
     pids = {name: c.start_worker(name) for name in ("w1", "w2")}
-    repo = _big_repo(tmp_path / "repo")
+    repo = big_repo(tmp_path / "repo")
     project = c.project()
     ids = [c.run(c.create_task(project, repo, name=f"t{n}")) for n in range(4)]
     deadline = time.monotonic() + 120
@@ -79,7 +79,7 @@ def test_a_check_whose_workers_keep_dying_fails_with_the_reason(tmp_path: Path) 
     need_service("Redis", "127.0.0.1", 6379)
     with postgres_database() as db, cluster(tmp_path, db, REDIS_URL) as c:
         c.start_api()
-        repo = _big_repo(tmp_path / "repo")
+        repo = big_repo(tmp_path / "repo")
         exec_id = c.run(c.create_task(c.project(), repo))
         for attempt in (1, 2):
             name = f"w{attempt}"
@@ -110,7 +110,7 @@ def test_an_api_restart_loses_and_duplicates_nothing(tmp_path: Path) -> None:
     with postgres_database() as db, cluster(tmp_path, db, REDIS_URL) as c:
         c.start_api()
         c.start_worker("w1")
-        repo = _big_repo(tmp_path / "repo")
+        repo = big_repo(tmp_path / "repo")
         project = c.project()
         tasks = [c.create_task(project, repo, name=f"t{n}") for n in range(5)]
         ids = [c.run(task) for task in tasks]

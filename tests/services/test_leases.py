@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from opencheck.domain.executions import ExecutionStatus as S
 from opencheck.runtime import Runtime
-from opencheck.services import execution_states, leases
+from opencheck.services import checks, execution_states, leases
 from opencheck.services.leases import Claim, WorkerId
 from opencheck.store.db import unit_of_work
 from opencheck.store.models import Execution, WorkerRecord, utcnow
@@ -67,6 +67,27 @@ def test_a_heartbeat_registers_a_forgotten_worker_again(runtime: Runtime) -> Non
         leases.renew(s, w, set(), 30, 3)
         record = s.get(WorkerRecord, "w")
         assert record is not None and record.concurrency == 3
+
+
+def test_an_earlier_attempt_of_the_same_worker_cannot_end_the_later_one(
+    runtime: Runtime,
+) -> None:
+    """A worker that missed its heartbeats claims its own execution again after the reaper
+    queued it: the first attempt's late end must not land on the second."""
+    w1 = WorkerId.of("default", "w1")
+    with unit_of_work(runtime.sessions) as s:
+        leases.register(s, w1, 2)
+        [eid] = _queued(s, runtime, 1)
+    assert checks.claim(runtime.check_context, eid, w1) == (Claim.CLAIMED, 1)
+    with unit_of_work(runtime.sessions) as s:
+        _expire(s, eid)
+        assert leases.reap(s, max_attempts=3) == [(eid, "default")]
+    assert checks.claim(runtime.check_context, eid, w1) == (Claim.CLAIMED, 2)
+    with unit_of_work(runtime.sessions) as s:
+        assert not execution_states.move(s, eid, S.ABORTED, "late", holder=w1.name, attempt=1)
+        assert execution_states.move(s, eid, S.FAILED, "its own", holder=w1.name, attempt=2)
+        execution = s.get(Execution, eid)
+        assert execution is not None and (execution.status, execution.attempts) == ("failed", 2)
 
 
 def _expire(s: Session, eid: str) -> None:

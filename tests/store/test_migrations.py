@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -259,3 +262,30 @@ def test_occurrence_key_downgrades_and_upgrades_again(db_url: str, tmp_path: Pat
             assert conn.execute(sa.text("SELECT count(*) FROM defect_occurrences")).scalar() == 1
     finally:
         engine.dispose()
+
+
+def test_servers_started_together_on_one_postgresql_upgrade_it_once(tmp_path: Path) -> None:
+    """Several `opencheck` processes on different hosts (data dirs), one fresh database: one
+    upgrades, the others wait for it and find the schema current."""
+    opencheck = str(Path(sys.executable).parent / "opencheck")
+    with postgres_database() as url:
+        env = {**os.environ, "OPENCHECK_DATABASE_URL": url}
+        procs = [
+            subprocess.Popen(
+                [opencheck, "db", "upgrade", "--data-dir", str(tmp_path / f"host{n}")],
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for n in range(5)
+        ]
+        errors = [proc.communicate(timeout=120)[1] for proc in procs]
+        assert [proc.returncode for proc in procs] == [0] * 5, errors
+        engine = make_engine(url)
+        try:
+            with engine.connect() as conn:
+                versions = conn.execute(sa.text("SELECT version_num FROM alembic_version")).all()
+        finally:
+            engine.dispose()
+    assert len(versions) == 1

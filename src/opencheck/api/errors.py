@@ -8,11 +8,11 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
 from opencheck.errors import InvalidParameter, NotFound, OpenCheckError, TooManyAttempts
+from opencheck.store.db import UNREACHABLE
 
 log = logging.getLogger("opencheck.api")
 UNAVAILABLE_CODE = "CC.00050012"  # "retry later", HTTP 503 in CodeArts's error table
@@ -94,7 +94,7 @@ async def _database_unavailable(_: Request, exc: Exception) -> JSONResponse:
 
 
 def install(app: FastAPI) -> None:
-    for unavailable in (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError):
+    for unavailable in UNREACHABLE:
         app.add_exception_handler(unavailable, _database_unavailable)
     app.add_exception_handler(OpenCheckError, _opencheck_error)
     app.add_exception_handler(RequestValidationError, _validation_error)

@@ -51,9 +51,9 @@ class RequestIdMiddleware:
             seconds = time.perf_counter() - started
             http_metrics.observe(scope, state["status"], seconds)
             elapsed = seconds * 1000
+            # The request id is not in the message: every record carries it (opencheck.logs).
             log.info(
-                "%s %s %s %s %.1fms",
-                rid,
+                "%s %s %s %.1fms",
                 scope.get("method"),
                 scope.get("path"),
                 state["status"],

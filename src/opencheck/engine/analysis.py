@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from opencheck.domain.severity import Severity
+from opencheck.engine import threads
 from opencheck.engine.analyzers.base import (
     MAX_BATCH_FILES,
     SYNTAX_ERROR,
@@ -242,7 +243,9 @@ def analyze(
     worker_limits = dataclasses.replace(limits, cancelled=stop.is_set)
     tallies = {job.analyzer.name: _Tally() for job in planned}  # in registry order
     with ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="analyse") as pool:
-        futures = {pool.submit(_run_job, root, job, worker_limits, times): job for job in planned}
+        futures = {
+            threads.submit(pool, _run_job, root, job, worker_limits, times): job for job in planned
+        }
         try:
             _collect(futures, limits.cancelled, stop, tallies, outcome, progress)
             _time_runs(futures, inventory.language_of(), outcome)

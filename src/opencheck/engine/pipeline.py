@@ -15,7 +15,7 @@ from opencheck.domain.defects import RULE_TYPES, RuleType
 from opencheck.domain.findings import Finding
 from opencheck.domain.languages import canonical_language, upper_code
 from opencheck.domain.roles import Role
-from opencheck.engine import landlock
+from opencheck.engine import landlock, threads
 from opencheck.engine.analysis import (
     CANCEL_POLL,
     AnalysisOutcome,
@@ -351,7 +351,7 @@ class _Measuring:
             with times.step("metrics"):
                 return measure_code(root, inventory, languages, own, jobs)
 
-        self._future = self._pool.submit(measure)
+        self._future = threads.submit(self._pool, measure)
 
     def __enter__(self) -> _Measuring:
         return self

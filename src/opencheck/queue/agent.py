@@ -21,7 +21,9 @@ class WorkerAgent:
         self.worker = worker
         self.concurrency = max(1, concurrency)
         self._lock = threading.Lock()
-        self._stops: dict[str, threading.Event] = {}
+        # By execution and attempt: after a missed heartbeat this worker may claim an execution
+        # again while its earlier attempt is still winding down.
+        self._stops: dict[tuple[str, int], threading.Event] = {}
 
     def clean_up(self) -> None:
         """Before taking work: kill and discard what an earlier process on this host and data
@@ -48,28 +50,31 @@ class WorkerAgent:
 
     def run(self, execution_id: str) -> Claim:
         """Claim and carry out one execution; returns whether it was claimed."""
-        claimed = checks.claim(self.ctx, execution_id, self.worker)
+        claimed, attempt = checks.claim(self.ctx, execution_id, self.worker)
         if claimed is not Claim.CLAIMED:
             return claimed
-        stop = threading.Event()
+        stop, key = threading.Event(), (execution_id, attempt)
         with self._lock:  # only now: the heartbeat takes what is listed here for held
-            self._stops[execution_id] = stop
+            for (other, _), earlier in self._stops.items():
+                if other == execution_id:  # an attempt this worker lost: its writes would fail
+                    earlier.set()
+            self._stops[key] = stop
         try:
-            checks.carry_out(self.ctx, execution_id, self.worker, stop)
+            checks.carry_out(self.ctx, execution_id, self.worker, stop, attempt)
         finally:
             with self._lock:
-                self._stops.pop(execution_id, None)
+                self._stops.pop(key, None)
         return claimed
 
     def running(self) -> set[str]:
         with self._lock:
-            return set(self._stops)
+            return {execution_id for execution_id, _ in self._stops}
 
     def cancel(self, execution_id: str) -> None:
         with self._lock:
-            stop = self._stops.get(execution_id)
-        if stop is not None:
-            stop.set()
+            for (running, _), stop in self._stops.items():
+                if running == execution_id:
+                    stop.set()
 
     def cancel_all(self) -> None:
         with self._lock:

@@ -15,6 +15,7 @@ from typing import Any
 
 from celery import Celery
 from kombu.exceptions import ChannelError
+from kombu.exceptions import OperationalError as KombuOperationalError
 
 from opencheck.config import Settings
 from opencheck.domain.pools import DEFAULT_POOL
@@ -23,7 +24,7 @@ from opencheck.queue.upkeep import Upkeep
 from opencheck.services import leases
 from opencheck.services.checks import CheckContext
 from opencheck.services.leases import Claim
-from opencheck.store.db import unit_of_work
+from opencheck.store.db import UNREACHABLE, unit_of_work
 
 TASK_NAME = "opencheck.execute"
 _SAFE = re.compile(r"[A-Za-z0-9_.-]{1,100}")
@@ -56,7 +57,14 @@ def make_celery(settings: Settings, agent: WorkerAgent | None = None) -> Celery:
 
         @app.task(name=TASK_NAME, bind=True, shared=False)  # each worker app its own agent
         def execute(task: Any, execution_id: str) -> None:
-            if agent.run(execution_id) is Claim.POOL_FULL:
+            try:
+                claimed = agent.run(execution_id)
+            except UNREACHABLE:
+                # Nothing was claimed (carry_out itself never raises): without the retry the
+                # message would be acknowledged and the execution wait for a resend.
+                log.warning("database unreachable; execution %s tried again later", execution_id)
+                claimed = Claim.POOL_FULL
+            if claimed is Claim.POOL_FULL:
                 raise task.retry(countdown=retry_after, max_retries=None)
 
     return app
@@ -80,7 +88,14 @@ class CeleryQueue:
         self._upkeep.start()
 
     def enqueue(self, execution_id: str, pool: str = DEFAULT_POOL) -> None:
-        self._app.send_task(TASK_NAME, args=[execution_id], queue=queue_name(self._prefix, pool))
+        try:
+            self._app.send_task(
+                TASK_NAME, args=[execution_id], queue=queue_name(self._prefix, pool)
+            )
+        except (KombuOperationalError, OSError) as exc:
+            # The execution is committed, queued: refusing the request now would make the
+            # client's retry a 409. The pool's workers resend what the broker does not have.
+            log.warning("broker unreachable (%s); execution %s is resent later", exc, execution_id)
 
     def cancel(self, execution_id: str) -> None:
         return None  # workers poll the execution's cancel flag

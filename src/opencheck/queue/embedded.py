@@ -17,7 +17,7 @@ from opencheck.queue.webhook_dispatch import WebhookDispatcher
 from opencheck.services import leases
 from opencheck.services.checks import CheckContext
 from opencheck.services.leases import Claim, WorkerId
-from opencheck.store.db import unit_of_work
+from opencheck.store.db import UNREACHABLE, unit_of_work
 
 log = logging.getLogger("opencheck.queue")
 
@@ -96,6 +96,9 @@ class EmbeddedQueue:
                 with unit_of_work(self._ctx.sessions) as s:
                     execution_id = leases.next_queued(s, pool)
                 claimed = self._agent.run(execution_id) if execution_id else None
+            except UNREACHABLE as exc:  # an outage: one line a poll, not a traceback
+                log.warning("database unreachable (%s); the queue waits", type(exc).__name__)
+                claimed = None
             except Exception:
                 log.exception("cannot read the queue")
                 claimed = None

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 
 from opencheck.services import leases
 from opencheck.services.checks import CheckContext
-from opencheck.store.db import unit_of_work
+from opencheck.store.db import UNREACHABLE, unit_of_work
 
 log = logging.getLogger("opencheck.queue")
 
@@ -36,6 +37,7 @@ class Upkeep:
         self._requeue = requeue
         self._chores = chores
         self._interval = max(0.05, ctx.lease_seconds / 3)
+        self._unreachable_at: float | None = None  # monotonic time of the last failed round
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name=name, daemon=True)
 
@@ -49,16 +51,31 @@ class Upkeep:
 
     def run_once(self) -> None:
         """One round of chores and reaping; errors are logged, the next round tries again."""
-        for chore in self._chores:
-            try:
-                chore()
-            except Exception:
-                log.exception("upkeep chore failed")
+        reachable = all([self._attempt(chore) for chore in self._chores])
+        if self._reaps and reachable and self._leases_renewable():
+            reachable = self._attempt(self.reap)
+        if not reachable:
+            self._unreachable_at = time.monotonic()
+
+    def _leases_renewable(self) -> bool:
+        # A lease that ran out while the database was unreachable says nothing of its worker,
+        # which could not renew it either: after an outage this process reaps again only once
+        # workers have had a whole lease (three heartbeats) to renew theirs.
+        since = self._unreachable_at
+        return since is None or time.monotonic() - since >= self._ctx.lease_seconds
+
+    def _attempt(self, chore: Callable[[], None]) -> bool:
+        """Run `chore`; False when the database was unreachable."""
         try:
-            if self._reaps:
-                self.reap()
+            chore()
+        except UNREACHABLE as exc:  # an outage: one line a round, not a traceback
+            log.warning(
+                "database unreachable (%s); %s skipped", exc.__class__.__name__, _name(chore)
+            )
+            return False
         except Exception:
-            log.exception("cannot reap expired leases")
+            log.exception("upkeep chore %s failed", _name(chore))
+        return True
 
     def reap(self) -> None:
         with unit_of_work(self._ctx.sessions) as s:
@@ -74,3 +91,7 @@ class Upkeep:
     def _loop(self) -> None:
         while not self._stop.wait(self._interval):
             self.run_once()
+
+
+def _name(chore: Callable[[], None]) -> str:
+    return getattr(chore, "__name__", repr(chore))

@@ -7,6 +7,7 @@ import threading
 
 from opencheck.services import webhook_delivery
 from opencheck.services.checks import CheckContext
+from opencheck.store.db import UNREACHABLE
 
 log = logging.getLogger("opencheck.webhooks")
 
@@ -34,6 +35,9 @@ class WebhookDispatcher:
                 sent = webhook_delivery.deliver_due(
                     self._ctx.sessions, self._ctx.cipher, self._ctx.webhook_hosts
                 )
+            except UNREACHABLE as exc:  # an outage: one line a round, not a traceback
+                log.warning("database unreachable (%s); webhooks wait", type(exc).__name__)
+                sent = 0
             except Exception:
                 log.exception("cannot deliver webhooks")
                 sent = 0

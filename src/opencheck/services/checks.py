@@ -6,10 +6,11 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import TypeVar
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from opencheck import logs
@@ -19,6 +20,7 @@ from opencheck.engine.errors import FetchError, ScanCancelled
 from opencheck.engine.pipeline import (
     EngineSettings,
     RepoCredentials,
+    ScanResult,
     ScanSpec,
     run_scan,
 )
@@ -31,9 +33,10 @@ from opencheck.services import (
     rule_thresholds,
     rulesets,
 )
+from opencheck.services.check_observer import ExecutionObserver
 from opencheck.services.leases import Claim, WorkerId
 from opencheck.services.secrets import Cipher
-from opencheck.store.db import unit_of_work
+from opencheck.store.db import UNREACHABLE, unit_of_work
 from opencheck.store.models import (
     ConfigTemplate,
     Execution,
@@ -57,50 +60,22 @@ class CheckContext:
     lease_seconds: float = 30.0  # how long a worker holds a check without a heartbeat
     max_attempts: int = 2  # runs of one check whose worker died, before it fails
     pool_limits: Mapping[str, int] = field(default_factory=dict)  # running checks per pool
+    # How long a check waits for an unreachable database to store its result; after that its
+    # lease runs out and the check is queued again.
+    database_patience: float = 120.0
 
 
-class ExecutionObserver:
-    """Writes the log and progress of one execution, and notices stop requests."""
-
-    def __init__(self, ctx: CheckContext, execution_id: str, stop: threading.Event) -> None:
-        self._ctx = ctx
-        self._id = execution_id
-        self._stop = stop
-        self._checked_at = 0.0
-        self._last_progress = -1
-
-    def log(self, message: str) -> None:
-        with unit_of_work(self._ctx.sessions) as s:
-            execution_states.log(s, self._id, message)
-
-    def progress(self, percent: int) -> None:
-        percent = max(0, min(99, int(percent)))
-        if percent > self._last_progress:
-            self._last_progress = percent
-            self._update(progress=percent)
-
-    def cancelled(self) -> bool:
-        if self._stop.is_set():
-            return True
-        now = time.monotonic()
-        if now - self._checked_at >= self._ctx.poll_interval:
-            self._checked_at = now
-            with unit_of_work(self._ctx.sessions) as s:
-                if s.scalar(select(Execution.cancel_requested).where(Execution.id == self._id)):
-                    self._stop.set()
-        return self._stop.is_set()
-
-    def _update(self, **values: object) -> None:
-        with unit_of_work(self._ctx.sessions) as s:
-            s.execute(update(Execution).where(Execution.id == self._id).values(**values))
-
-
-def claim(ctx: CheckContext, execution_id: str, worker: WorkerId) -> Claim:
-    """Lease a queued execution to `worker`, within its pool's limit."""
+def claim(ctx: CheckContext, execution_id: str, worker: WorkerId) -> tuple[Claim, int]:
+    """Lease a queued execution to `worker`, within its pool's limit; with the claim, the
+    attempt it starts (the worker's writes hold for that attempt only)."""
     with unit_of_work(ctx.sessions) as s:
         pool = s.scalar(select(Execution.pool).where(Execution.id == execution_id))
         limit = ctx.pool_limits.get(pool) if pool is not None else None
-        return leases.claim(s, execution_id, worker, ctx.lease_seconds, limit)
+        claimed = leases.claim(s, execution_id, worker, ctx.lease_seconds, limit)
+        if claimed is not Claim.CLAIMED:
+            return claimed, 0
+        attempt = s.scalar(select(Execution.attempts).where(Execution.id == execution_id))
+        return claimed, int(attempt or 0)
 
 
 def _spec(ctx: CheckContext, s: Session, execution: Execution) -> ScanSpec:
@@ -147,65 +122,137 @@ def _split(value: str) -> tuple[str, ...]:
     return tuple(p.strip() for p in value.replace(";", ",").split(",") if p.strip())
 
 
-def finish(
-    ctx: CheckContext,
-    execution_id: str,
-    status: ExecutionStatus,
-    message: str,
-    worker: WorkerId | None = None,
-) -> None:
-    """End an execution without results (failed or aborted), if `worker` still holds it."""
-    with unit_of_work(ctx.sessions) as s:
-        holder = worker.name if worker is not None else None
-        execution_states.move(s, execution_id, status, message, holder=holder)
-
-
 def process(
     ctx: CheckContext, execution_id: str, worker: WorkerId, stop: threading.Event | None = None
 ) -> Claim:
-    """Claim one queued execution and carry it out from start to end; never raises.
-    Without the claim (another worker has it, or its pool is full) it does nothing."""
-    claimed = claim(ctx, execution_id, worker)
+    """Claim one queued execution and carry it out from start to end.
+    Without the claim (another worker has it, or its pool is full) it does nothing. Raises
+    only what `claim` raises (the database unreachable: nothing was claimed)."""
+    claimed, attempt = claim(ctx, execution_id, worker)
     if claimed is Claim.CLAIMED:
-        carry_out(ctx, execution_id, worker, stop or threading.Event())
+        carry_out(ctx, execution_id, worker, stop or threading.Event(), attempt)
     return claimed
 
 
 def carry_out(
-    ctx: CheckContext, execution_id: str, worker: WorkerId, stop: threading.Event
+    ctx: CheckContext,
+    execution_id: str,
+    worker: WorkerId,
+    stop: threading.Event,
+    attempt: int | None = None,
 ) -> None:
     """Scan and store a claimed execution, or end it failed or aborted; never raises."""
     with logs.execution(execution_id):  # every log record of this check carries its id
-        _scan_and_store(ctx, execution_id, worker, stop)
+        observer = ExecutionObserver(ctx.sessions, execution_id, stop, ctx.poll_interval)
+        try:
+            held = _Held(worker, attempt)
+            status, reason = _scan_and_store(ctx, execution_id, held, observer)
+            if status is not ExecutionStatus.SUCCESS:
+                _patiently(ctx, lambda: _finish(ctx, execution_id, status, reason, held, observer))
+        except UNREACHABLE:
+            # Its lease runs out and a reaper queues it again: another attempt, not a failure.
+            log.error(
+                "execution %s: the database stayed unreachable for %.0f s; left to its lease",
+                execution_id,
+                ctx.database_patience,
+            )
+
+
+@dataclass(frozen=True)
+class _Held:
+    """The worker running an execution, and in which attempt (None: any)."""
+
+    worker: WorkerId
+    attempt: int | None
 
 
 def _scan_and_store(
-    ctx: CheckContext, execution_id: str, worker: WorkerId, stop: threading.Event
-) -> None:
-    observer = ExecutionObserver(ctx, execution_id, stop)
+    ctx: CheckContext, execution_id: str, held: _Held, observer: ExecutionObserver
+) -> tuple[ExecutionStatus, str]:
+    """The outcome: success once the results are stored, or why not. Raises UNREACHABLE
+    when the database stayed away longer than `ctx.database_patience`."""
     times = StepTimes()
     try:
-        with unit_of_work(ctx.sessions) as s:
-            execution = s.get(Execution, execution_id)
-            assert execution is not None
-            if execution.started_at is not None:  # set by the claim: the wait in the queue
-                waited = execution.started_at - execution.created_at
-                times.add("queue", wall=waited.total_seconds())
-            with times.step("preparing"):
-                spec = _spec(ctx, s, execution)
+        with times.step("preparing"):
+            spec, waited = _patiently(ctx, lambda: _read_spec(ctx, execution_id))
+        if waited is not None:  # from queueing to the claim: the wait in the queue
+            times.add("queue", wall=waited)
         result = run_scan(spec, ctx.engine, observer, execution_id, times=times)
         if observer.cancelled():
             raise ScanCancelled("stopped")
-        with unit_of_work(ctx.sessions) as s:
-            results.store(s, execution_id=execution_id, result=result, holder=worker.name)
+        _patiently(ctx, lambda: _store(ctx, execution_id, result, held, observer))
+    except UNREACHABLE:
+        raise
     except ScanCancelled:
-        finish(ctx, execution_id, ExecutionStatus.ABORTED, "Check aborted by user", worker)
+        return ExecutionStatus.ABORTED, "Check aborted by user"
     except (FetchError, ValueError) as exc:
-        finish(ctx, execution_id, ExecutionStatus.FAILED, f"[ERROR] {exc}", worker)
+        return ExecutionStatus.FAILED, f"[ERROR] {exc}"
     except Exception:
         log.exception("execution %s failed", execution_id)
-        reason = "[ERROR] internal error; see the server log"
-        finish(ctx, execution_id, ExecutionStatus.FAILED, reason, worker)
+        return ExecutionStatus.FAILED, "[ERROR] internal error; see the server log"
+    return ExecutionStatus.SUCCESS, ""
+
+
+def _read_spec(ctx: CheckContext, execution_id: str) -> tuple[ScanSpec, float | None]:
+    """What to check, and the seconds the execution waited in the queue (None: unknown)."""
+    with unit_of_work(ctx.sessions) as s:
+        execution = s.get(Execution, execution_id)
+        assert execution is not None
+        started = execution.started_at  # set by the claim
+        waited = (started - execution.created_at).total_seconds() if started else None
+        return _spec(ctx, s, execution), waited
+
+
+def _store(
+    ctx: CheckContext,
+    execution_id: str,
+    result: ScanResult,
+    held: _Held,
+    observer: ExecutionObserver,
+) -> None:
+    # One transaction: the log lines the observer still holds, every result row and the move
+    # to success land together or not at all, so a retry never stores anything twice.
+    with unit_of_work(ctx.sessions) as s:
+        observer.write_pending(s)
+        results.store(s, execution_id=execution_id, result=result, holder=held.worker.name,
+                      attempt=held.attempt)  # fmt: skip
+    observer.written()
+
+
+def _finish(
+    ctx: CheckContext,
+    execution_id: str,
+    status: ExecutionStatus,
+    reason: str,
+    held: _Held,
+    observer: ExecutionObserver,
+) -> None:
+    with unit_of_work(ctx.sessions) as s:
+        observer.write_pending(s)
+        execution_states.move(s, execution_id, status, reason, holder=held.worker.name,
+                              attempt=held.attempt)  # fmt: skip
+    observer.written()
+
+
+_T = TypeVar("_T")
+RETRY_DELAYS = (0.5, 1.0, 2.0, 5.0)  # then every 5 s, until ctx.database_patience
+
+
+def _patiently(ctx: CheckContext, step: Callable[[], _T]) -> _T:
+    """`step` (one transaction), again while the database is unreachable, for at most
+    `ctx.database_patience` seconds; then its error."""
+    deadline = time.monotonic() + ctx.database_patience
+    attempt = 0
+    while True:
+        try:
+            return step()
+        except UNREACHABLE as exc:
+            delay = RETRY_DELAYS[min(attempt, len(RETRY_DELAYS) - 1)]
+            if time.monotonic() + delay > deadline:
+                raise
+            log.warning("database unreachable (%s); again in %.1f s", type(exc).__name__, delay)
+            time.sleep(delay)
+            attempt += 1
 
 
 def sweep_worktrees(ctx: CheckContext) -> int:

@@ -47,6 +47,7 @@ def move(
     to: ExecutionStatus,
     *messages: str,
     holder: str | None = None,
+    attempt: int | None = None,
     only_if: Sequence[ColumnElement[bool]] = (),
     **values: object,
 ) -> bool:
@@ -59,6 +60,8 @@ def move(
     where = [Execution.id == execution_id, Execution.status.in_(sources), *only_if]
     if holder is not None:  # only the worker running it, never once it was queued again
         where += [Execution.worker == holder, Execution.status == R.value]
+    if attempt is not None:  # that claim only: the same worker may hold a later attempt
+        where.append(Execution.attempts == attempt)
     result = session.execute(update(Execution).where(*where).values(status=to.value, **values))
     moved = result.rowcount == 1  # type: ignore[attr-defined]
     if moved:

@@ -142,10 +142,15 @@ def _partial_warning(result: ScanResult) -> str:
 
 
 def store(
-    session: Session, *, execution_id: str, result: ScanResult, holder: str | None = None
+    session: Session,
+    *,
+    execution_id: str,
+    result: ScanResult,
+    holder: str | None = None,
+    attempt: int | None = None,
 ) -> None:
-    """Write everything a successful scan produced, in the caller's transaction; with `holder`,
-    only while that worker still holds the execution.
+    """Write everything a successful scan produced, in the caller's transaction; with `holder`
+    (and `attempt`), only while that worker still holds the execution (in that claim).
 
     Adds the steps storing, matching and gate to `result.times` and stores all its steps (the
     commit, after this returns, is in none of them)."""
@@ -184,6 +189,7 @@ def store(
         ExecutionStatus.SUCCESS,
         *lines,
         holder=holder,
+        attempt=attempt,
         progress=100,
         commit_sha=result.commit,
         base_sha=None if full else result.base,

@@ -7,7 +7,16 @@ from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session, sessionmaker
+
+# The database is down, restarting, unreachable or out of connections (or, rarely, a deadlock
+# or a serialization failure): nothing was written, and the same work may simply be tried again.
+UNREACHABLE: tuple[type[Exception], ...] = (
+    sa_exc.OperationalError,
+    sa_exc.InterfaceError,
+    sa_exc.TimeoutError,
+)
 
 
 def make_engine(url: str) -> Engine:

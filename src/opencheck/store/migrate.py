@@ -8,9 +8,10 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+ADVISORY_LOCK = 0x0C_0C_A1E1  # OpenCheck's schema upgrade, in PostgreSQL's advisory lock space
 
 
 def alembic_config(url: str) -> Config:
@@ -21,7 +22,8 @@ def alembic_config(url: str) -> Config:
 
 
 def upgrade(engine: Engine, lock_dir: Path, encrypt: Callable[[str], str] | None = None) -> None:
-    """Upgrade to head; a file lock keeps two processes on one machine from racing.
+    """Upgrade to head; a file lock keeps two processes on one machine from racing, and on
+    PostgreSQL an advisory lock those on several machines.
 
     `encrypt` seals secrets that a data migration moves out of plain columns.
     """
@@ -39,6 +41,12 @@ def upgrade(engine: Engine, lock_dir: Path, encrypt: Callable[[str], str] | None
                 connection.commit()
             try:
                 with connection.begin():
+                    if connection.dialect.name == "postgresql":
+                        # The file lock covers one machine; API processes on several hosts
+                        # starting together share only the database. Released at commit.
+                        connection.execute(
+                            text("SELECT pg_advisory_xact_lock(:key)"), {"key": ADVISORY_LOCK}
+                        )
                     cfg.attributes["connection"] = connection
                     cfg.attributes["encrypt"] = encrypt
                     command.upgrade(cfg, "head")

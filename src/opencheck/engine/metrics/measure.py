@@ -9,7 +9,6 @@ finds the duplication across all files, which needs them all in one place.
 
 from __future__ import annotations
 
-import contextvars
 import json
 import sys
 from collections.abc import Iterator, Sequence
@@ -18,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from opencheck.domain.roles import Role
-from opencheck.engine import runner
+from opencheck.engine import runner, threads
 from opencheck.engine.analyzers.base import MAX_OUTPUT_MB, Limits, batches, worktree_only
 from opencheck.engine.errors import EngineError, ScanCancelled
 from opencheck.engine.inventory import Inventory
@@ -70,7 +69,7 @@ def measure_code(
     with ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="measure") as pool:
         running = [
             # In this context, so that the children's CPU counts to the caller's step.
-            pool.submit(contextvars.copy_context().run, _run_batch, root, batch, limits)
+            threads.submit(pool, _run_batch, root, batch, limits)
             for batch in batches(arguments, BATCH_FILES, max_chars=sys.maxsize)
         ]
         _add_duplication(root, main, limits)

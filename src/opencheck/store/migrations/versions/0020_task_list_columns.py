@@ -4,16 +4,16 @@ The latest execution's status and time and the latest result's gate verdict are 
 the task, so GET /v1/tasks filters, orders and counts through indexes of one table instead of
 joining every task to two executions.
 
-Revision ID: 0021
-Revises: 0020
+Revision ID: 0020
+Revises: 0019
 Create Date: 2026-12-01
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0021"
-down_revision = "0020"
+revision = "0020"
+down_revision = "0019"
 branch_labels = None
 depends_on = None
 

@@ -1,16 +1,14 @@
 """Wall and CPU seconds per step of a stored check (issue 12's profile)
 
-Revision ID: 0020
+Revision ID: 0019
 Revises: 0018
 Create Date: 2026-12-02
-
-0019 is another branch's; when both are merged, this one follows it (down_revision "0019").
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0020"
+revision = "0019"
 down_revision = "0018"
 branch_labels = None
 depends_on = None

@@ -172,6 +172,7 @@ def _scan_and_store(
     """The outcome: success once the results are stored, or why not. Raises UNREACHABLE
     when the database stayed away longer than `ctx.database_patience`."""
     times = StepTimes()
+    times.add("queue")  # first in the profile; its seconds are known once the spec is read
     try:
         with times.step("preparing"):
             spec, waited = _patiently(ctx, lambda: _read_spec(ctx, execution_id))

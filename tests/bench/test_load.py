@@ -10,10 +10,14 @@ from pathlib import Path
 
 import pytest
 from http_load import LoadResult, Request, load
+from load_seed import seed
+from sqlalchemy import select
 
 from opencheck.api.app import create_app
 from opencheck.config import Settings
 from opencheck.runtime import Runtime
+from opencheck.store.db import unit_of_work
+from opencheck.store.models import Execution, Task
 from tests.support import LiveServer, need_service
 
 BENCH = Path(__file__).resolve().parents[2] / "bench"
@@ -37,6 +41,27 @@ def test_the_client_counts_every_answer_on_keep_alive_connections(tmp_path: Path
     assert result.statuses == {200: 30, 401: 30}  # the task list needs a token
     with pytest.raises(ValueError, match="loopback"):
         load(80, requests, headers={}, connections=1, limit=1, seconds=1, host="example.com")
+
+
+def test_the_seed_keeps_the_task_list_copies_as_the_service_does(tmp_path: Path) -> None:
+    runtime = Runtime.build(Settings(data_dir=tmp_path))
+    try:
+        seeded = seed(runtime, task_count=60, project_count=3, batch=25)
+        with unit_of_work(runtime.sessions) as s:
+            tasks = s.scalars(select(Task)).all()
+            executions = {e.id: e for e in s.scalars(select(Execution))}
+            for task in tasks:
+                last = executions.get(task.last_execution_id or "")
+                result = executions.get(task.last_result_execution_id or "")
+                assert task.last_status == (last.status if last else None)
+                assert task.last_executed_at == (last.started_at if last else None)
+                assert task.result_review == (result.review_result if result else None)
+                mine = [e for e in executions.values() if e.task_id == task.id]
+                assert last is None or last.started_at == max(e.started_at for e in mine)  # type: ignore[type-var]
+    finally:
+        runtime.close()
+    assert len(seeded.task_ids) == 60 and len(tasks) == 60
+    assert 0 < sum(1 for t in tasks if t.last_status) < 60
 
 
 @pytest.mark.slow

@@ -237,7 +237,9 @@ class Task(Base):
     __tablename__ = "tasks"
     __table_args__ = (
         Index("ix_tasks_created_at_id", "created_at", "id"),
-        Index("ix_tasks_git_branch", "git_branch"),
+        Index("ix_tasks_last_status", "last_status", "created_at", "id"),
+        Index("ix_tasks_result_review", "result_review", "created_at", "id"),
+        Index("ix_tasks_git_branch", "git_branch", "created_at", "id"),
         Index("ix_tasks_last_executed_at_id", "last_executed_at", "id"),
     )
     id: Mapped[str] = _id()
@@ -262,9 +264,9 @@ class Task(Base):
     )
     # Copies for the task list's filters and orders (services.task_columns keeps them true):
     # the latest execution's status and start (else queueing) time, the latest result's verdict.
-    last_status: Mapped[str | None] = mapped_column(String(16), nullable=True, index=True)
+    last_status: Mapped[str | None] = mapped_column(String(16), nullable=True)
     last_executed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
-    result_review: Mapped[str | None] = mapped_column(String(16), nullable=True, index=True)
+    result_review: Mapped[str | None] = mapped_column(String(16), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     task_type: Mapped[str] = mapped_column(String(8), default="full", server_default="full")

@@ -17,11 +17,13 @@ down_revision = "0019"
 branch_labels = None
 depends_on = None
 
+# A filter's column first, then the list's default order: a page deep in a broad filter is
+# read in order from the index, not sorted from every match.
 INDEXES = {
     "ix_tasks_created_at_id": ["created_at", "id"],
-    "ix_tasks_last_status": ["last_status"],
-    "ix_tasks_result_review": ["result_review"],
-    "ix_tasks_git_branch": ["git_branch"],
+    "ix_tasks_last_status": ["last_status", "created_at", "id"],
+    "ix_tasks_result_review": ["result_review", "created_at", "id"],
+    "ix_tasks_git_branch": ["git_branch", "created_at", "id"],
     "ix_tasks_last_executed_at_id": ["last_executed_at", "id"],
     "ix_tasks_last_result_execution_id": ["last_result_execution_id"],
 }

@@ -20,6 +20,7 @@ floor at the check's parallelism.
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.pool
 import os
 import subprocess
 import time
@@ -93,30 +94,33 @@ def parse_seconds(root: str, files: Sequence[tuple[str, str]]) -> float:
 
 def split_by_size(root: Path, files: Sequence[tuple[str, str]], parts: int) -> list[list[Any]]:
     """`files` in `parts` lists of about equal bytes (largest first, each to the lightest list)."""
+    sizes = {path: (root / path).stat().st_size for path, _ in files}
     lists: list[list[Any]] = [[] for _ in range(max(1, parts))]
     loads = [0] * len(lists)
-    for item in sorted(files, key=lambda f: -(root / f[0]).stat().st_size):
+    for item in sorted(files, key=lambda f: -sizes[f[0]]):
         lightest = loads.index(min(loads))
         lists[lightest].append(item)
-        loads[lightest] += (root / item[0]).stat().st_size
+        loads[lightest] += sizes[item[0]]
     return [part for part in lists if part]
 
 
-def parse_floor(
-    pool: Any, root: Path, files: Sequence[tuple[str, str]], jobs: int
-) -> dict[str, float]:
-    """Parse seconds in one process, and the slowest of `jobs` processes parsing side by side."""
-    if not files:
-        return {"one_core_seconds": 0.0, "parallel_seconds": 0.0}
-    [one] = pool.starmap(parse_seconds, [(str(root), list(files))])
+def one_core(pool: multiprocessing.pool.Pool, root: Path, files: Sequence[Any]) -> float:
+    """Parse seconds of `files` in one of the pool's processes."""
+    [seconds] = pool.starmap(parse_seconds, [(str(root), list(files))]) if files else [0.0]
+    return round(seconds, 3)
+
+
+def side_by_side(
+    pool: multiprocessing.pool.Pool, root: Path, files: Sequence[Any], jobs: int
+) -> float:
+    """Parse seconds of the slowest of `jobs` processes parsing their share at the same time."""
     parts = split_by_size(root, files, jobs)
-    parallel = max(pool.starmap(parse_seconds, [(str(root), part) for part in parts]))
-    return {"one_core_seconds": round(one, 3), "parallel_seconds": round(parallel, 3)}
+    return round(max(pool.starmap(parse_seconds, [(str(root), p) for p in parts]), default=0.0), 3)
 
 
-def parse_pool(jobs: int) -> Any:
-    """`jobs` spawned processes with tree-sitter imported; spawned (no service thread is forked),
-    and apart from this process, whose own peak memory the benchmark reports as the service's."""
+def parse_pool(jobs: int) -> multiprocessing.pool.Pool:
+    """`jobs` processes with tree-sitter imported, spawned: no thread of the service is forked,
+    and the parsing stays out of this process's peak memory, reported as the service's."""
     pool = multiprocessing.get_context("spawn").Pool(max(1, jobs))
     pool.map(_warm_up, range(max(1, jobs)))  # imports and start-up stay out of the figures
     return pool
@@ -131,17 +135,17 @@ def run_alone(command: Sequence[str], cwd: Path, threads: int) -> dict[str, floa
     """Wall and CPU seconds (user + system, from wait4) of one tool run; its output discarded."""
     env = {**os.environ, "RAYON_NUM_THREADS": str(threads)}  # ruff's thread pool
     start = time.perf_counter()
-    process = subprocess.Popen(
+    with subprocess.Popen(
         command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-    assert process.stderr is not None
-    errors = process.stderr.read()
-    _, status, usage = os.wait4(process.pid, 0)
-    wall = time.perf_counter() - start
-    process.returncode = os.waitstatus_to_exitcode(status)
-    process.stderr.close()
-    if process.returncode not in (0, 1):  # 1: oxlint found something
-        raise RuntimeError(f"{command[0]} exited {process.returncode}: {errors.decode()[-500:]}")
+    ) as process:
+        assert process.stderr is not None
+        errors = process.stderr.read()  # before waiting: a full pipe would block the tool
+        # wait4, not wait: the child's rusage is its CPU seconds, and nothing else's.
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - start
+        process.returncode = code = os.waitstatus_to_exitcode(status)
+    if code not in (0, 1):  # 1: oxlint found something
+        raise RuntimeError(f"{command[0]} exited {code}: {errors.decode()[-500:]}")
     return {
         "wall_seconds": round(wall, 3),
         "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 3),
@@ -182,13 +186,17 @@ def measure(inventory: Inventory, languages: Sequence[str], jobs: int) -> dict[s
         "tools": {},
     }
     with parse_pool(jobs) as pool:
-        overall = parse_floor(pool, root, parsed, jobs)
-        report["parse"] = {"files": len(parsed), "code_lines": code_lines, **overall}
+        report["parse"] = {
+            "files": len(parsed),
+            "code_lines": code_lines,
+            "one_core_seconds": one_core(pool, root, parsed),
+            "parallel_seconds": side_by_side(pool, root, parsed, jobs),
+        }
         for name, analyzer in ANALYZERS.items():
             mine = {p for lang in sorted(analyzer.languages) for p in files.get(lang, ())}
             part = [(p, g) for p, g in parsed if p in mine]
             if part:
-                one = parse_floor(pool, root, part, 1)["one_core_seconds"]
+                one = one_core(pool, root, part)
                 report["analysers"][name] = {"files": len(mine), "parse_one_core_seconds": one}
     for name, command in tool_commands(files, jobs).items():
         report["tools"][name] = run_alone(command, root, jobs)

@@ -1,9 +1,13 @@
-"""End-to-end scan benchmark: OpenCheck on pinned real trees vs Semgrep CE (and ruff directly).
+"""End-to-end scan benchmark: OpenCheck on pinned real trees vs Semgrep CE, and the floors.
 
 Per tree, three checks on one service: cold, warm (the same commit) and a commit editing a
 few files, each with the service's own per-step wall and CPU seconds (check_profile.py).
 
+Each step is set against its floor (floors.py: tree-sitter's parse rate, ruff and oxlint alone),
+and the tree is checked again at twice and four times its size (scaling.py).
+
 Usage: .venv/bin/python bench/scan.py [--trees django,effect] [--languages all] [--no-semgrep]
+       [--no-scaling]
 """
 
 from __future__ import annotations
@@ -12,17 +16,19 @@ import argparse
 import os
 import re
 import resource
-import shutil
-import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import floors
+import scaling
 from check_profile import RUNS, edit_files, pick_files, print_profile, step_rows
 from memory import PeakTreeRss
-from outputs import write_figures
+from outputs import print_targets, write_figures
+from scan_targets import targets
 from semgrep_ce import default_rule_counts, run_semgrep
 from sources import DEFAULT_TREES, SOURCES, archive, git_repo
 from sqlalchemy import select
@@ -37,7 +43,6 @@ from opencheck.services.tasks import NewTask
 from opencheck.store.db import unit_of_work
 from opencheck.store.models import Execution
 
-VENV_BIN = Path(sys.executable).parent
 LOG_LINE = re.compile(r"^\d{4}/\d\d/\d\d \d\d:\d\d:\d\d GMT\+00:00 (.*)$")
 TALLY = re.compile(r"^(?P<name>[\w-]+): (?P<files>\d+) files, (?P<defects>\d+) defects, "
                    r"(?P<seconds>[\d.]+)s$")  # fmt: skip
@@ -121,7 +126,11 @@ def _check(runtime: Runtime, principal: Any, task_id: str) -> dict[str, Any]:
 
 
 def opencheck_scan(
-    repo: Path, data_dir: Path, languages: list[str], edited: list[str]
+    repo: Path,
+    data_dir: Path,
+    languages: list[str],
+    edited: list[str],
+    runs_wanted: Sequence[str] = RUNS,
 ) -> dict[str, dict[str, Any]]:
     """Cold, warm and few-files checks of one task through the service (see check_profile)."""
     # The tree is a local repository beside the data directory.
@@ -132,28 +141,13 @@ def opencheck_scan(
     runs: dict[str, dict[str, Any]] = {}
     try:
         principal, task_id = _create_task(runtime, repo, languages)
-        for run in RUNS:
+        for run in runs_wanted:
             if run == "few_files":
                 runs[run] = {"edited": edited, "commit": edit_files(repo, edited)}
             runs[run] = {**runs.get(run, {}), **_check(runtime, principal, task_id)}
     finally:
         runtime.close()
     return runs
-
-
-def ruff_direct(tree: Path) -> dict[str, Any]:
-    ruff = shutil.which("ruff", path=str(VENV_BIN)) or "ruff"
-    start = time.perf_counter()
-    # One finding per line, counted without parsing: holding ruff's whole JSON report would
-    # raise this process's lifetime peak (ru_maxrss) that the next tree reports.
-    out = subprocess.run(
-        [ruff, "check", "--select", "ALL", "--isolated", "--no-cache", "--exit-zero",
-         "--output-format", "json-lines", str(tree)],
-        check=True, capture_output=True,
-    )  # fmt: skip
-    wall = time.perf_counter() - start
-    lines = out.stdout.count(b"\n") + (not out.stdout.endswith(b"\n") and bool(out.stdout))
-    return {"wall_seconds": round(wall, 3), "findings": int(lines)}
 
 
 def ru_maxrss_mb() -> dict[str, float]:
@@ -184,13 +178,15 @@ def bench_tree(key: str, languages: list[str], with_semgrep: bool) -> dict[str, 
         scan = runs["cold"]
         code_lines = int(scan["code_lines"])
         rss = ru_maxrss_mb()  # before Semgrep and ruff run as children
+        peak = max(run["peak_tree_rss_mb"] for run in runs.values())
         report["opencheck"] = {
             **scan,
             # The sampler needs the GIL, so it can miss a short peak of this process.
-            "peak_memory_mb": max(scan["peak_tree_rss_mb"], rss["self_mb"]),
+            "peak_memory_mb": max(peak, rss["self_mb"]),
             "ru_maxrss": rss,
         }
         report["profile"] = runs
+        report["floors"] = floors.measure(inventory, checked, JOBS)
         if with_semgrep:
             files = sorted(p for lang in checked for p in inventory.files[lang])
             semgrep = run_semgrep(repo, files, default_rule_counts(checked), JOBS, Path(tmp))
@@ -199,25 +195,19 @@ def bench_tree(key: str, languages: list[str], with_semgrep: bool) -> dict[str, 
             report["ratio_opencheck_to_semgrep_rate"] = round(
                 report["opencheck"]["code_lines_per_second"] / semgrep["code_lines_per_second"], 2
             )
-        if "Python" in checked:
-            report["ruff_direct"] = ruff_direct(repo)
     return report
 
 
-TARGET_RATE = 100_000  # code lines per second end to end on the Django tree (issue 7)
-TARGET_RATIO = 5.0  # times Semgrep CE's rate with the same number of rules
-TARGET_PEAK_MB = 1.5e9 / 2**20  # 1.5 GB, in MiB
+def scale_tree(report: dict[str, Any], languages: list[str]) -> None:
+    """Checks of 2x and 4x the tree into `report["scaling"]`; after every tree's own checks,
+    so that a 4x check's memory is in no tree's `ru_maxrss`."""
+    with tempfile.TemporaryDirectory(prefix="opencheck-bench-") as tmp:
+        repo = git_repo(archive(SOURCES[report["tree"]]), Path(tmp) / "src")
 
+        def cold(scaled: Path, data_dir: Path) -> dict[str, Any]:
+            return opencheck_scan(scaled, data_dir, languages, [], ("cold",))["cold"]
 
-def targets(report: dict[str, Any]) -> dict[str, bool]:
-    """The issue's targets; the absolute rate is set for the Django tree only."""
-    o = report["opencheck"]
-    met = {"peak memory < 1.5 GB": o["peak_memory_mb"] < TARGET_PEAK_MB}
-    if report["tree"] == "django":
-        met["code lines/s >= 100,000"] = o["code_lines_per_second"] >= TARGET_RATE
-    if "ratio_opencheck_to_semgrep_rate" in report:
-        met["rate >= 5 x Semgrep CE"] = report["ratio_opencheck_to_semgrep_rate"] >= TARGET_RATIO
-    return met
+        report["scaling"] = scaling.measure(repo, report["profile"]["cold"], cold)
 
 
 def print_tree(report: dict[str, Any]) -> None:
@@ -246,11 +236,9 @@ def print_tree(report: dict[str, Any]) -> None:
         print(f"  wall {s['wall_seconds']:.2f} s, {s['code_lines_per_second']:,.0f} code lines/s,"
               f" peak RSS {s['peak_tree_rss_mb']} MiB")  # fmt: skip
         print(f"  rate OpenCheck / Semgrep CE  {report['ratio_opencheck_to_semgrep_rate']}")
-    r = report.get("ruff_direct")
-    if r:
-        print(f"ruff direct {r['wall_seconds']} s, {r['findings']} findings (--select ALL)")
-    for name, ok in report["targets"].items():
-        print(f"  target {name}: {'met' if ok else 'NOT met'}")
+    floors.print_floors(report["floors"], runs)
+    print(f"Targets ({report['tree']}):")
+    print_targets(report["targets"])
 
 
 def main() -> int:
@@ -266,6 +254,9 @@ def main() -> int:
         help="comma-separated languages the task checks, or 'all' (every system language)",
     )
     parser.add_argument("--no-semgrep", action="store_true", help="skip the Semgrep CE run")
+    parser.add_argument(
+        "--no-scaling", action="store_true", help="skip the checks of 2x and 4x each tree"
+    )
     args = parser.parse_args()
     keys = args.trees.split(",")
     unknown = [key for key in keys if key not in SOURCES]
@@ -278,9 +269,16 @@ def main() -> int:
         report["targets"] = targets(report)
         print_tree(report)
         reports.append(report)
+    for report in [] if args.no_scaling else reports:
+        scale_tree(report, languages)
+        scaling.print_scaling(report["tree"], report["scaling"])
     path = write_figures("scan", {"cpus": os.cpu_count(), "trees": reports})
     print(f"written {path}")
-    ok = all(run["status"] == "success" for r in reports for run in r["profile"].values())
+    ok = all(
+        run["status"] == "success"
+        for r in reports
+        for run in [*r["profile"].values(), *r.get("scaling", {}).get("runs", {}).values()]
+    )
     return 0 if ok else 1
 
 

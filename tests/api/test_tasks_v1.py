@@ -75,6 +75,10 @@ def test_job_status_filters(api: Api, fleet: dict[str, str]) -> None:
     }
     both = _ids(api, project_id=pid, job_status_types="failed,never_execute")
     assert set(both) == {fleet["failed"], fleet["never"]}
+    # Several statuses are counted one by one: a repeated one is counted once.
+    params = {"project_id": pid, "job_status_types": "failed,executing,failed", "page_size": 1}
+    r = api.http.get("/v1/tasks", params=params, headers=api.admin.headers)
+    assert r.json()["result"]["total"] == 2 and len(r.json()["result"]["info"]) == 1
 
 
 def test_review_result_filter(api: Api, fleet: dict[str, str]) -> None:

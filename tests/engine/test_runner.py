@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 import time
@@ -106,3 +107,22 @@ def test_environment_is_minimal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
 def test_missing_program_is_an_engine_error(tmp_path: Path) -> None:
     with pytest.raises(EngineError, match="cannot run"):
         run(["/nonexistent/tool"], tmp_path)
+
+
+def test_a_child_s_exit_is_an_event_not_a_poll() -> None:
+    """The runner waits on a pidfd: readable once the child exits, not before."""
+    import select
+    import subprocess
+
+    from opencheck.engine.runner import _exit_event
+
+    child = subprocess.Popen(["sleep", "30"])
+    event = _exit_event(child.pid)
+    assert event is not None
+    try:
+        assert select.select([event], [], [], 0)[0] == []  # still running
+        child.kill()
+        assert select.select([event], [], [], 30)[0] == [event]
+    finally:
+        os.close(event)
+        child.wait()

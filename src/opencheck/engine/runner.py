@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import resource
+import select
 import signal
 import subprocess
 import tempfile
@@ -164,22 +165,51 @@ def _supervise(
 ) -> tuple[bool, float]:
     """Wait for `proc`; return whether it had to be killed for running past `deadline`, and
     its CPU seconds."""
-    delay = 0.002  # short commands (most git calls) finish in milliseconds: back off from there
+    exit_event = _exit_event(proc.pid)
     try:
-        while not _exited(proc.pid):
-            if cancelled():
-                raise ScanCancelled("the scan was cancelled")
-            if time.monotonic() >= deadline:
-                return True, _kill_group(proc)
-            time.sleep(delay)
-            delay = min(delay * 2, POLL_INTERVAL)
+        if _wait_exit(proc, exit_event, deadline, cancelled):
+            return True, _kill_group(proc)
     except BaseException:  # cancelled, or the callback itself failed: nothing may outlive us
         _kill_group(proc)
         raise
+    finally:
+        if exit_event is not None:
+            os.close(exit_event)
     # The leader is a zombie until reaped, so its id cannot be reused yet: background
     # children it left in the group can be killed without hitting a stranger.
     _signal_group(proc.pid, signal.SIGKILL)
     return False, _reap(proc)
+
+
+def _wait_exit(
+    proc: subprocess.Popen[bytes],
+    exit_event: int | None,
+    deadline: float,
+    cancelled: Callable[[], bool],
+) -> bool:
+    """Until `proc` exits (False) or `deadline` passes (True); raises ScanCancelled."""
+    delay = 0.002  # short commands (most git calls) finish in milliseconds: back off from there
+    while not _exited(proc.pid):
+        if cancelled():
+            raise ScanCancelled("the scan was cancelled")
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return True
+        if exit_event is None:
+            time.sleep(min(delay, left))
+            delay = min(delay * 2, POLL_INTERVAL)
+        else:  # wakes the moment it exits; the interval only bounds noticing a cancel
+            select.select([exit_event], [], [], min(POLL_INTERVAL, left))
+    return False
+
+
+def _exit_event(pid: int) -> int | None:
+    """A descriptor readable once `pid` exits (Linux pidfd), else None: polling then notices an
+    exit up to POLL_INTERVAL late, which over a check's many short batches adds up to seconds."""
+    try:
+        return os.pidfd_open(pid)
+    except (AttributeError, OSError):
+        return None
 
 
 def _reap(proc: subprocess.Popen[bytes]) -> float:

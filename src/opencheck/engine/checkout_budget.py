@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+# A link's blob is its target's name, not the content an analyser reads through it.
+_REGULAR = frozenset({b"100644", b"100755"})
 
 
 class OverBudget(ValueError):
@@ -32,6 +35,8 @@ class Listing:
     size: int = 0
     depth: int = 0
     left_out: list[bytes] | None = None
+    # Every regular file (written or not): path → "mode blob-id", the key of reused findings.
+    blobs: dict[str, str] = field(default_factory=dict)
 
 
 def tally(listing: bytes, leave_out: Callable[[str], bool] | None) -> Listing:
@@ -42,6 +47,8 @@ def tally(listing: bytes, leave_out: Callable[[str], bool] | None) -> Listing:
         fields = meta.split()
         if len(fields) < 4 or fields[1] != b"blob":
             continue  # a submodule (commit) entry is never written
+        if fields[0] in _REGULAR:
+            found.blobs[os.fsdecode(path)] = f"{fields[0].decode()} {fields[2].decode()}"
         if leave_out is not None and leave_out(os.fsdecode(path)):
             found.left_out.append(path)  # type: ignore[union-attr]
             continue

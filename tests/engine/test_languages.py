@@ -12,6 +12,7 @@ from opencheck.engine.languages import (
     detect_language,
     is_cpp_header,
     unread,
+    unread_without_language,
 )
 
 
@@ -117,3 +118,20 @@ def test_no_unread_suffix_is_a_language() -> None:
     assert not UNREAD_SUFFIXES & set(EXTENSIONS)
     assert unread("locale/de/LC_MESSAGES/django.mo") and unread("static/logo.PNG")
     assert not unread("app.py") and not unread("bin/run") and not unread("schema.sql")
+
+
+@pytest.mark.parametrize(
+    ("path", "left_out"),
+    [
+        ("docs/intro.txt", True),
+        ("data/fixture.json", True),
+        ("static/logo.png", True),
+        ("app/views.py", False),
+        ("bin/run", False),  # its #! line may name a language
+        (".gitattributes", False),  # read by the inventory
+        ("cmd/go.mod", False),  # read for the Go version of the module's files
+        (".bashrc", False),
+    ],
+)
+def test_what_a_checkout_need_not_write(path: str, left_out: bool) -> None:
+    assert unread_without_language(path) is left_out

@@ -49,7 +49,8 @@ def tally(listing: bytes, leave_out: Callable[[str], bool] | None) -> Listing:
             continue  # a submodule (commit) entry is never written
         if fields[0] in _REGULAR:
             found.blobs[os.fsdecode(path)] = f"{fields[0].decode()} {fields[2].decode()}"
-        if leave_out is not None and leave_out(os.fsdecode(path)):
+        # A link is always written: the walk counts it as a link, whatever its name says.
+        if leave_out is not None and fields[0] in _REGULAR and leave_out(os.fsdecode(path)):
             found.left_out.append(path)  # type: ignore[union-attr]
             continue
         found.files += 1

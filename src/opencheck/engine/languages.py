@@ -93,6 +93,25 @@ def unread(path: str) -> bool:
     return _name_and_suffix(path)[1].lower() in UNREAD_SUFFIXES
 
 
+# Files with no language that an analyser still reads for what they say about other files.
+READ_FOR_OTHERS = frozenset({"go.mod"})  # the Go version a module's rules need
+
+
+def unread_without_language(path: str) -> bool:
+    """Is this a file no step reads: `unread`, or one whose name alone gives it no language
+    (documentation, data) and that no analyser reads for the sake of other files?
+
+    Only for checks whose analysers never read files beyond those they check: cppcheck
+    follows `#include`s, and sqlfluff's templates may include files, of any name.
+    """
+    if unread(path):
+        return True
+    name, _ = _name_and_suffix(path)
+    return (
+        language_of_name(path) is None and not needs_shebang(path) and name not in READ_FOR_OTHERS
+    )
+
+
 def needs_shebang(path: str) -> bool:
     """Only files without an extension are looked at for a `#!` line."""
     name, suffix = _name_and_suffix(path)

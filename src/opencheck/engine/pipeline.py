@@ -31,7 +31,7 @@ from opencheck.engine.errors import ScanCancelled, redact
 from opencheck.engine.fetch import RepoCache, RepoCredentials
 from opencheck.engine.git_refs import Target
 from opencheck.engine.inventory import Inventory, LeftOut, build_inventory, clean_relative
-from opencheck.engine.languages import unread
+from opencheck.engine.languages import unread, unread_without_language
 from opencheck.engine.loc import LanguageStats, count_lines
 from opencheck.engine.local_repos import LocalRepoPolicy
 from opencheck.engine.metrics.background import Measuring
@@ -204,7 +204,7 @@ def run_scan(
         spec.credentials,
         execution_id,
         scope=spec.cache_scope,
-        leave_out=unread,
+        leave_out=_leave_out(spec, analyzers),
         target=spec.target,
         compare_to=spec.compare_to,
         changed_only=spec.incremental,
@@ -336,6 +336,17 @@ def scan_tree(
         analyzer_runs=list(outcome.runs.values()),
         times=times,
     )
+
+
+def _leave_out(spec: ScanSpec, analyzers: Mapping[str, Analyzer]) -> Callable[[str], bool]:
+    """Which files the checkout need not write: those no step of this check reads."""
+    languages = set(filter(None, map(canonical_language, spec.rule_languages)))
+    if any(
+        getattr(analyzer, "reads_other_files", False) and analyzer.languages & languages
+        for analyzer in analyzers.values()
+    ):
+        return unread
+    return unread_without_language
 
 
 def _log_reuse(reuse: Reuse, observer: ScanObserver) -> None:

@@ -85,7 +85,8 @@ def test_a_changed_file_is_the_only_one_analysed_and_findings_match_a_fresh_chec
 
     repo.write(CHANGED)
     repo.commit()
-    second = check(repo, settings, "second")
+    recorder = Recorder()
+    second = run_scan(spec(str(repo.path)), settings, recorder, "second")
     fresh = check(repo, settings_at(tmp_path / "fresh", reuse=False), "fresh")
 
     assert seen(second) == seen(fresh)
@@ -95,6 +96,9 @@ def test_a_changed_file_is_the_only_one_analysed_and_findings_match_a_fresh_chec
     assert "ruff" in python
     assert all(analysed(second)[name] == 1 for name in python)
     assert "oxlint" not in analysed(second)
+    # Looked up again: the analysers' findings on the changed file, and its measures.
+    computed = sum(analysed(second).values()) + 1
+    assert any(f"computed {computed} " in line for line in recorder.logs), recorder.logs
 
 
 def test_an_unchanged_commit_runs_no_analyser(tmp_path: Path, repo: GitRepo) -> None:

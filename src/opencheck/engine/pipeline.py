@@ -39,6 +39,7 @@ from opencheck.engine.metrics.measure import CodeMeasures
 from opencheck.engine.reporting import to_findings
 from opencheck.engine.result_cache import ResultCache
 from opencheck.engine.reuse import Reuse
+from opencheck.engine.scan_log import log_confinement, log_inventory, log_reuse
 from opencheck.engine.steps import StepTimes
 from opencheck.engine.suppressing import unused_severities
 from opencheck.engine.test_code import drop_main_only_on_tests, main_only_rules, read_text
@@ -265,7 +266,7 @@ def scan_tree(
         inventory = build_inventory(
             root, spec.include_paths, spec.excludes, spec.test_paths, unread=unread
         )
-    _log_inventory(inventory, observer)
+    log_inventory(inventory, observer)
     progress(40)
     _check_cancelled(observer)
     code_lines: dict[str, int] = {}
@@ -281,7 +282,7 @@ def scan_tree(
         settings.confine_analyzers,
         settings.file_timeout,
     )
-    _log_confinement(settings.confine_analyzers, observer)
+    log_confinement(settings.confine_analyzers, observer)
     reuse = None
     if settings.reuse and blobs is not None:
         reuse = Reuse(ResultCache(settings.cache_dir / REUSE_FILE), blobs)
@@ -307,7 +308,7 @@ def scan_tree(
     if reuse is not None:
         with times.step("reuse"):
             reuse.flush()
-        _log_reuse(reuse, observer)
+        log_reuse(reuse, observer)
     with times.step("findings"):
         _keep_main_only_rules_off_tests(root, inventory, outcome, analyzers)
         findings = to_findings(
@@ -349,25 +350,6 @@ def _leave_out(spec: ScanSpec, analyzers: Mapping[str, Analyzer]) -> Callable[[s
     return unread_without_language
 
 
-def _log_reuse(reuse: Reuse, observer: ScanObserver) -> None:
-    counts = reuse.cache.counts
-    if counts.dropped:
-        observer.log(f"[WARNING] The reuse cache was unreadable and is rebuilt: {counts.dropped}")
-    observer.log(
-        f"Reused {counts.hits} results of unchanged files, computed {counts.misses} "
-        f"(findings of one analyser, or measures, of one file each)"
-    )
-
-
-def _log_confinement(wanted: bool, observer: ScanObserver) -> None:
-    if not wanted:
-        observer.log("[WARNING] Analysers are not confined to the worktree (switched off)")
-    elif reason := landlock.available():
-        observer.log(f"[WARNING] Analysers are not confined to the worktree: {reason}")
-    else:
-        observer.log(f"Analysers may read only the worktree (Landlock ABI {landlock.abi()})")
-
-
 class _Progress:
     """Forwards progress to the observer only when it grows, so it is monotonic."""
 
@@ -385,20 +367,6 @@ class _Progress:
 def _check_cancelled(observer: ScanObserver) -> None:
     if observer.cancelled():
         raise ScanCancelled("the scan was cancelled")
-
-
-def _log_inventory(inventory: Inventory, observer: ScanObserver) -> None:
-    counts = ", ".join(f"{lang} {len(paths)}" for lang, paths in sorted(inventory.files.items()))
-    observer.log(f"Found {inventory.total_files} files to check ({counts or 'none'})")
-    if inventory.skipped:
-        reasons = ", ".join(f"{reason} {n}" for reason, n in sorted(inventory.skipped.items()))
-        observer.log(f"Skipped {sum(inventory.skipped.values())} files: {reasons}")
-    counts = inventory.role_counts()
-    observer.log(
-        "Code roles: "
-        + ", ".join(f"{role.value} {counts[role]}" for role in Role)
-        + f" (left out: {len(inventory.left_out)} files, see the file list)"
-    )
 
 
 def _keep_main_only_rules_off_tests(

@@ -101,12 +101,15 @@ class ResultCache:
     def _touch(self, db: sqlite3.Connection, keys: list[str]) -> None:
         """Mark `keys` used today: at most one write per entry and day, not one per hit."""
         today = int(time.time()) // _DAY
-        with db:
-            for start in range(0, len(keys), _CHUNK):
-                chunk = keys[start : start + _CHUNK]
-                marks = ",".join("?" * len(chunk))
-                update = f"UPDATE entries SET used = ? WHERE used < ? AND key IN ({marks})"
-                db.execute(update, [today, today, *chunk])
+        try:
+            with db:
+                for start in range(0, len(keys), _CHUNK):
+                    chunk = keys[start : start + _CHUNK]
+                    marks = ",".join("?" * len(chunk))
+                    update = f"UPDATE entries SET used = ? WHERE used < ? AND key IN ({marks})"
+                    db.execute(update, [today, today, *chunk])
+        except sqlite3.OperationalError:
+            pass  # busy: the entries read are still good; they only look older when trimming
 
     def _trim(self, db: sqlite3.Connection) -> None:
         (count,) = db.execute("SELECT count(*) FROM entries").fetchone()

@@ -11,6 +11,7 @@ import pytest
 from opencheck.domain.severity import Severity
 from opencheck.engine.analyzers.base import BatchResult, RuleSelection
 from opencheck.engine.analyzers.registry import ANALYZERS
+from opencheck.engine.metrics.duplication import Duplication
 from opencheck.engine.pipeline import REUSE_FILE, EngineSettings, ScanResult, ScanSpec, run_scan
 from opencheck.engine.result_cache import ResultCache
 from opencheck.engine.reuse import Reuse
@@ -96,8 +97,9 @@ def test_a_changed_file_is_the_only_one_analysed_and_findings_match_a_fresh_chec
     assert "ruff" in python
     assert all(analysed(second)[name] == 1 for name in python)
     assert "oxlint" not in analysed(second)
-    # Looked up again: the analysers' findings on the changed file, and its measures.
-    computed = sum(analysed(second).values()) + 1
+    # Looked up in vain: the analysers' findings on the changed file, its measures, and the
+    # duplication among the main files (found across files: any change is a new tree).
+    computed = sum(analysed(second).values()) + 2
     assert any(f"computed {computed} " in line for line in recorder.logs), recorder.logs
 
 
@@ -193,3 +195,18 @@ def test_keys_change_with_content_path_tool_and_line_end_attributes(tmp_path: Pa
     other = ScriptAnalyzer("echo other")
     other.reusable = lambda path: True  # type: ignore[attr-defined]
     assert recall_count(cache, blobs, other) == 0  # another command line
+
+
+def test_duplication_is_reused_only_for_the_very_same_files(tmp_path: Path) -> None:
+    cache = ResultCache(tmp_path / "reuse.sqlite")
+    blobs = {"a.py": "100644 " + "1" * 40, "b.py": "100644 " + "2" * 40}
+    found = Duplication({"a.py": 12, "b.py": 12}, {"a.py": 1, "b.py": 1})
+    reuse = Reuse(cache, blobs)
+    assert reuse.recall_duplication(["a.py", "b.py"]) is None
+    reuse.remember_duplication(["a.py", "b.py"], found)
+    reuse.flush()
+    assert Reuse(cache, blobs).recall_duplication(["a.py", "b.py"]) == found
+    assert Reuse(cache, blobs).recall_duplication(["a.py"]) is None
+    changed = {**blobs, "b.py": "100644 " + "3" * 40}
+    assert Reuse(cache, changed).recall_duplication(["a.py", "b.py"]) is None
+    assert Reuse(cache, {"a.py": blobs["a.py"]}).recall_duplication(["a.py", "b.py"]) is None

@@ -10,7 +10,7 @@ duplication) is computed by every check afresh from the reused raw findings.
 The metrics child's report on a file (its lines, its functions' sizes and complexity) is
 reused the same way, keyed on the engine's code, Python and its packages, `.gitattributes`,
 the language measured and the file's path and blob. Duplication, found across files, is
-computed afresh by every check (a tenth of a second on Django's main code).
+reused only for the very same files (every path and blob): an unchanged commit.
 
 Key version 1 of a file's findings is the SHA-256 of, in order:
 - the key version and the analyser's name;
@@ -44,6 +44,7 @@ from opencheck.engine.analyzers.base import (
     RuleSelection,
     private_temp_folder,
 )
+from opencheck.engine.metrics.duplication import Duplication
 from opencheck.engine.result_cache import ResultCache
 
 KEY_VERSION = 1
@@ -138,6 +139,31 @@ class Reuse:
                     if arg.split(":", 1)[1] in lines
                 }
             )
+
+    def recall_duplication(self, paths: Sequence[str]) -> Duplication | None:
+        """The duplication found before among exactly these files with this content."""
+        key = self._duplication_key(paths)
+        value = self.cache.get_many([key]).get(key) if key else None
+        try:
+            found = json.loads(value) if value else None
+            return Duplication(dict(found["lines"]), dict(found["blocks"])) if found else None
+        except (ValueError, TypeError, KeyError):
+            return None
+
+    def remember_duplication(self, paths: Sequence[str], duplication: Duplication) -> None:
+        key = self._duplication_key(paths)
+        if key:
+            value = {"lines": duplication.lines, "blocks": duplication.blocks}
+            with self._lock:
+                self._pending[key] = json.dumps(value, separators=(",", ":"))
+
+    def _duplication_key(self, paths: Sequence[str]) -> str | None:
+        """Found across files: keyed on every file's path and blob, in the order read."""
+        if not all(path in self.blobs for path in paths):
+            return None
+        listed = json.dumps([[path, self.blobs[path]] for path in paths])
+        parts = (str(KEY_VERSION), "duplication", code_digest(), self._tree, listed)
+        return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
     def _measure_keys(self, arguments: Sequence[str]) -> dict[str, str]:
         config = hashlib.sha256(

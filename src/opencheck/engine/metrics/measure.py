@@ -84,7 +84,7 @@ def measure_code(
             (batch, threads.submit(pool, _run_batch, root, batch, limits))
             for batch in batches(arguments, BATCH_FILES, max_chars=sys.maxsize)
         ]
-        _add_duplication(root, main, limits)
+        _add_duplication(root, main, limits, reuse)
         for batch, future in running:
             output, error = future.result()
             if error:
@@ -139,7 +139,9 @@ def _read_reports(output: bytes, by_path: dict[str, FileMetrics], measures: Code
             return
 
 
-def _add_duplication(root: Path, files: list[FileMetrics], limits: Limits) -> None:
+def _add_duplication(
+    root: Path, files: list[FileMetrics], limits: Limits, reuse: Reuse | None
+) -> None:
     def sources() -> Iterator[tuple[str, str]]:
         for metrics in files:
             try:
@@ -148,7 +150,12 @@ def _add_duplication(root: Path, files: list[FileMetrics], limits: Limits) -> No
                 continue
             yield metrics.path, data.decode("utf-8", errors="replace")
 
-    duplication = find_duplication(sources(), limits.cancelled)
+    paths = [metrics.path for metrics in files]
+    duplication = reuse.recall_duplication(paths) if reuse else None
+    if duplication is None:
+        duplication = find_duplication(sources(), limits.cancelled)
+        if reuse is not None and not limits.cancelled():  # a stopped search is partial
+            reuse.remember_duplication(paths, duplication)
     for metrics in files:
         metrics.duplicated_lines = duplication.lines.get(metrics.path, 0)
         metrics.duplicated_blocks = duplication.blocks.get(metrics.path, 0)

@@ -9,6 +9,7 @@ from opencheck.engine.languages import (
     EXTENSIONS,
     INTERPRETERS,
     UNREAD_SUFFIXES,
+    UnreadUnlessRead,
     detect_language,
     is_cpp_header,
     unread,
@@ -135,3 +136,11 @@ def test_no_unread_suffix_is_a_language() -> None:
 )
 def test_what_a_checkout_need_not_write(path: str, left_out: bool) -> None:
     assert unread_without_language(path) is left_out
+
+
+def test_files_without_a_language_are_written_when_an_analyser_may_include_them() -> None:
+    decide = UnreadUnlessRead({"C++"})
+    assert decide("docs/notes.txt") is False and decide("logo.png") is True  # no listing
+    assert decide.given(["app.py", "docs/notes.txt"])("docs/notes.txt") is True
+    with_c = decide.given(["main.c", "docs/notes.txt"])
+    assert with_c("docs/notes.txt") is False and with_c("logo.png") is True

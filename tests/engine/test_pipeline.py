@@ -235,17 +235,24 @@ def test_files_left_out_of_the_checkout_count_as_having_no_language(
 
 
 @pytest.mark.parametrize(
-    ("languages", "written"),
-    [(("python",), False), (("python", "c++"), True), (("python", "sql"), True)],
+    ("languages", "native", "written"),
+    [
+        (("python",), False, False),
+        (("python", "c++"), False, False),  # cppcheck has no file to read includes of
+        (("python", "c++"), True, True),
+        (("python", "sql"), False, True),  # db/schema.sql may be a template including files
+    ],
 )
 def test_a_check_writes_files_without_a_language_only_for_analysers_reading_them(
     make_repo: Callable[..., GitRepo],
     settings: EngineSettings,
-    tmp_path: Path,
     languages: tuple[str, ...],
+    native: bool,
     written: bool,
 ) -> None:
     files = {**FILES, "docs/notes.txt": "notes", "go.mod": "module m\n", "data/x.json": "{}"}
+    if native:
+        files["native/main.c"] = '#include "../docs/notes.txt"\nint main(void) { return 0; }\n'
     repo = make_repo(files)
     seen: list[bool] = []
 

@@ -40,13 +40,22 @@ class Listing:
 
 
 def tally(listing: bytes, leave_out: Callable[[str], bool] | None) -> Listing:
-    """Count the files of a `ls-tree -r -l -z` listing that a checkout would write."""
+    """Count the files of a `ls-tree -r -l -z` listing that a checkout would write.
+
+    A `leave_out` with a `given(paths)` method decides on the whole listing: it is replaced by
+    the predicate `given` returns for the listing's paths.
+    """
     found = Listing(left_out=[])
+    entries = []
     for entry in listing.split(b"\0"):
         meta, _, path = entry.partition(b"\t")
         fields = meta.split()
-        if len(fields) < 4 or fields[1] != b"blob":
-            continue  # a submodule (commit) entry is never written
+        if len(fields) >= 4 and fields[1] == b"blob":  # a submodule's entry is never written
+            entries.append((fields, path))
+    given = getattr(leave_out, "given", None)
+    if given is not None:
+        leave_out = given([os.fsdecode(path) for _, path in entries])
+    for fields, path in entries:
         if fields[0] in _REGULAR:
             found.blobs[os.fsdecode(path)] = f"{fields[0].decode()} {fields[2].decode()}"
         # A link is always written: the walk counts it as a link, whatever its name says.

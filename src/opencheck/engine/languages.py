@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 
 EXTENSIONS: dict[str, str] = {
     **dict.fromkeys((".py", ".pyi"), "Python"),
@@ -110,6 +111,26 @@ def unread_without_language(path: str) -> bool:
     return (
         language_of_name(path) is None and not needs_shebang(path) and name not in READ_FOR_OTHERS
     )
+
+
+class UnreadUnlessRead:
+    """`unread_without_language`, unless the commit has files of `languages`, whose analysers
+    read files beyond those they check (cppcheck's includes, sqlfluff's templates).
+
+    A checkout decides on the commit's listing with `given`; called on one path without the
+    listing (an incremental export), it keeps to `unread`.
+    """
+
+    def __init__(self, languages: Iterable[str]) -> None:
+        self.languages = frozenset(languages)
+
+    def __call__(self, path: str) -> bool:
+        return unread(path)
+
+    def given(self, paths: Iterable[str]) -> Callable[[str], bool]:
+        if any(language_of_name(path) in self.languages for path in paths):
+            return unread
+        return unread_without_language
 
 
 def needs_shebang(path: str) -> bool:

@@ -31,7 +31,7 @@ from opencheck.engine.errors import ScanCancelled, redact
 from opencheck.engine.fetch import RepoCache, RepoCredentials
 from opencheck.engine.git_refs import Target
 from opencheck.engine.inventory import Inventory, LeftOut, build_inventory, clean_relative
-from opencheck.engine.languages import unread, unread_without_language
+from opencheck.engine.languages import UnreadUnlessRead, unread_without_language
 from opencheck.engine.loc import LanguageStats, count_lines
 from opencheck.engine.local_repos import LocalRepoPolicy
 from opencheck.engine.metrics.background import Measuring
@@ -341,13 +341,14 @@ def scan_tree(
 
 def _leave_out(spec: ScanSpec, analyzers: Mapping[str, Analyzer]) -> Callable[[str], bool]:
     """Which files the checkout need not write: those no step of this check reads."""
-    languages = set(filter(None, map(canonical_language, spec.rule_languages)))
-    if any(
-        getattr(analyzer, "reads_other_files", False) and analyzer.languages & languages
+    checked = set(filter(None, map(canonical_language, spec.rule_languages)))
+    readers = {
+        language
         for analyzer in analyzers.values()
-    ):
-        return unread
-    return unread_without_language
+        if getattr(analyzer, "reads_other_files", False)
+        for language in analyzer.languages & checked
+    }
+    return UnreadUnlessRead(readers) if readers else unread_without_language
 
 
 class _Progress:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from opencheck.engine import checkout_budget
 from opencheck.engine.checkout_budget import CheckoutBudget
 from opencheck.engine.errors import FetchError
 from opencheck.engine.fetch import RepoCache
@@ -43,3 +44,19 @@ def test_files_left_out_do_not_count_against_the_budget(tmp_path: Path) -> None:
     with cache.checkout(str(repo), "main", None, "e1", leave_out=lambda p: p.endswith(".bin")) as c:
         assert c.left_out == ("blob.bin",)
         assert (c.path / "a.py").exists() and not (c.path / "blob.bin").exists()
+
+
+def test_the_listing_names_each_regular_files_blob_and_never_a_links() -> None:
+    listing = (
+        b"100644 blob " + b"1" * 40 + b"     12\tapp.py\0"
+        b"100755 blob " + b"2" * 40 + b"      3\tbin/run\0"
+        b"120000 blob " + b"3" * 40 + b"      6\tlink.py\0"
+        b"160000 commit " + b"4" * 40 + b"       -\tvendor/lib\0"
+        b"100644 blob " + b"5" * 40 + b"      9\tdocs/logo.png\0"
+    )
+    found = checkout_budget.tally(listing, lambda path: path.endswith(".png"))
+    assert found.blobs == {
+        "app.py": "100644 " + "1" * 40,
+        "bin/run": "100755 " + "2" * 40,
+        "docs/logo.png": "100644 " + "5" * 40,  # left out of the worktree, still listed
+    }

@@ -11,6 +11,7 @@ import pytest
 from opencheck.domain.roles import Role
 from opencheck.engine import inventory as inv
 from opencheck.engine.inventory import build_inventory, clean_relative
+from opencheck.engine.languages import unread_without_language
 from tests.engine.local import cache_at
 
 
@@ -207,3 +208,47 @@ def test_folders_nested_deeper_than_the_call_stack_are_walked(tmp_path: Path) ->
         while deep != tmp_path:
             deep.rmdir()
             deep = deep.parent
+
+
+SPARSE = {
+    "app/main.py": "x = 1\n",
+    "app/notes.txt": "notes\n",
+    "docs/index.txt": "docs only\n",  # a folder the checkout does not write at all
+    "docs/img/logo.png": b"\x89PNG",
+    "data/fixture.json": "{}\n",
+    "vendor/lib/readme.md": "vendored\n",
+    "vendor/lib/code.py": "y = 2\n",
+    "go/go.mod": "module m\n\ngo 1.21\n",
+    "bin/run": "#!/bin/sh\necho\n",
+}
+
+
+@pytest.mark.parametrize(
+    ("includes", "excludes"),
+    [
+        ((), ()),
+        ((), ("docs",)),
+        ((), ("docs/img", "*.txt")),
+        (("app", "docs"), ("vendor",)),
+        (("docs/img",), ()),
+    ],
+)
+def test_a_sparse_checkout_is_counted_as_the_whole_tree(
+    tmp_path: Path, includes: tuple[str, ...], excludes: tuple[str, ...]
+) -> None:
+    full, sparse = tmp_path / "full", tmp_path / "sparse"
+    write(full, SPARSE)
+    left_out = [rel for rel in SPARSE if unread_without_language(rel)]
+    assert set(left_out) == {
+        "app/notes.txt",
+        "docs/index.txt",
+        "docs/img/logo.png",
+        "data/fixture.json",
+        "vendor/lib/readme.md",
+    }
+    write(sparse, {rel: text for rel, text in SPARSE.items() if rel not in left_out})
+    whole = build_inventory(full, includes, excludes, ())
+    part = build_inventory(sparse, includes, excludes, (), unread=left_out)
+    assert dict(part.skipped) == dict(whole.skipped)
+    assert part.files == whole.files and part.roles == whole.roles
+    assert part.left_out == whole.left_out

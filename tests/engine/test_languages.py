@@ -9,9 +9,11 @@ from opencheck.engine.languages import (
     EXTENSIONS,
     INTERPRETERS,
     UNREAD_SUFFIXES,
+    UnreadUnlessRead,
     detect_language,
     is_cpp_header,
     unread,
+    unread_without_language,
 )
 
 
@@ -117,3 +119,28 @@ def test_no_unread_suffix_is_a_language() -> None:
     assert not UNREAD_SUFFIXES & set(EXTENSIONS)
     assert unread("locale/de/LC_MESSAGES/django.mo") and unread("static/logo.PNG")
     assert not unread("app.py") and not unread("bin/run") and not unread("schema.sql")
+
+
+@pytest.mark.parametrize(
+    ("path", "left_out"),
+    [
+        ("docs/intro.txt", True),
+        ("data/fixture.json", True),
+        ("static/logo.png", True),
+        ("app/views.py", False),
+        ("bin/run", False),  # its #! line may name a language
+        (".gitattributes", False),  # read by the inventory
+        ("cmd/go.mod", False),  # read for the Go version of the module's files
+        (".bashrc", False),
+    ],
+)
+def test_what_a_checkout_need_not_write(path: str, left_out: bool) -> None:
+    assert unread_without_language(path) is left_out
+
+
+def test_files_without_a_language_are_written_when_an_analyser_may_include_them() -> None:
+    decide = UnreadUnlessRead({"C++"})
+    assert decide("docs/notes.txt") is False and decide("logo.png") is True  # no listing
+    assert decide.given(["app.py", "docs/notes.txt"])("docs/notes.txt") is True
+    with_c = decide.given(["main.c", "docs/notes.txt"])
+    assert with_c("docs/notes.txt") is False and with_c("logo.png") is True

@@ -227,8 +227,45 @@ def test_files_left_out_of_the_checkout_count_as_having_no_language(
     repo = make_repo({**FILES, "static/logo.png": "png", "docs/notes.txt": "notes"})
     observer = Recorder()
     result = scan(repo, settings, observer)
-    assert result.skipped == {"no-language": 2}  # the image was never written, the text was read
+    assert result.skipped == {"no-language": 2}  # neither the image nor the text was written
     assert "Skipped 2 files: no-language 2" in observer.logs
     assert not (settings.work_dir / "exec-1").exists()
     only_docs = scan(repo, settings, Recorder(), include_paths=("docs",))
     assert only_docs.skipped == {"no-language": 1}
+
+
+@pytest.mark.parametrize(
+    ("languages", "native", "written"),
+    [
+        (("python",), False, False),
+        (("python", "c++"), False, False),  # cppcheck has no file to read includes of
+        (("python", "c++"), True, True),
+        (("python", "sql"), False, True),  # db/schema.sql may be a template including files
+    ],
+)
+def test_a_check_writes_files_without_a_language_only_for_analysers_reading_them(
+    make_repo: Callable[..., GitRepo],
+    settings: EngineSettings,
+    languages: tuple[str, ...],
+    native: bool,
+    written: bool,
+) -> None:
+    files = {**FILES, "docs/notes.txt": "notes", "go.mod": "module m\n", "data/x.json": "{}"}
+    if native:
+        files["native/main.c"] = '#include "../docs/notes.txt"\nint main(void) { return 0; }\n'
+    repo = make_repo(files)
+    seen: list[bool] = []
+
+    class Looking(Recorder):
+        def log(self, message: str) -> None:
+            if message.startswith("Checked out"):
+                worktree = next((settings.work_dir).iterdir())
+                seen.append((worktree / "docs/notes.txt").exists())
+                assert (worktree / "go.mod").exists()
+            super().log(message)
+
+    result = run_scan(spec(str(repo.path), rule_languages=languages), settings, Looking(), "e1")
+    assert seen == [written]
+    whole = scan_tree(repo.path, spec("", rule_languages=languages), settings, Recorder())
+    assert result.skipped == whole.skipped, (result.skipped, whole.skipped)
+    assert result.findings == whole.findings

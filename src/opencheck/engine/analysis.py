@@ -26,6 +26,7 @@ from opencheck.engine.analyzers.base import (
 )
 from opencheck.engine.errors import ScanCancelled
 from opencheck.engine.inventory import Inventory
+from opencheck.engine.reuse import Reuse
 from opencheck.engine.steps import StepTimes
 
 CANCEL_POLL = 0.2
@@ -103,9 +104,14 @@ def _plan(
     analyzers: Mapping[str, Analyzer],
     outcome: AnalysisOutcome,
     selections: Mapping[str, RuleSelection] | None = None,
-) -> list[_Job]:
-    """One job per batch of files per applicable analyser; unavailable analysers are failures."""
+    reuse: Reuse | None = None,
+) -> tuple[list[_Job], list[tuple[str, BatchResult]]]:
+    """One job per batch of files per applicable analyser; unavailable analysers are failures.
+
+    With `reuse`, files whose findings are cached get no job: (analyser, their replayed result).
+    """
     jobs: list[_Job] = []
+    replays: list[tuple[str, BatchResult]] = []
     for name, analyzer in analyzers.items():
         covered = [lang for lang in languages if lang in analyzer.languages]
         files = sorted(path for lang in covered for path in inventory.files.get(lang, ()))
@@ -126,6 +132,11 @@ def _plan(
         outcome.severities.update(selection.severities)
         files = _supported(analyzer, inventory.root, files, outcome)
         files, slow = _by_size(analyzer, inventory.root, files, outcome)
+        if reuse is not None:
+            # After the size and support checks, which decide per check what is analysed.
+            files, replay = reuse.recall(analyzer, selection, files)
+            slow, slow_replay = reuse.recall(analyzer, selection, slow)
+            replays.extend((name, r) for r in (replay, slow_replay) if r is not None)
         # Slow, superlinear tools (shellcheck) declare a smaller batch.
         size = getattr(analyzer, "max_files", MAX_BATCH_FILES)
         # An analyser that must run some files differently (cppcheck: C++ headers) splits them.
@@ -134,7 +145,7 @@ def _plan(
             parts = split(inventory.root, group) if split and group else [(analyzer, group)]
             for variant, part in parts:
                 jobs.extend(_Job(variant, b, selection) for b in batches(part, batch_size))
-    return jobs
+    return jobs, replays
 
 
 def _supported(
@@ -227,6 +238,7 @@ def analyze(
     progress: Callable[[float], None] = lambda fraction: None,
     selections: Mapping[str, RuleSelection] | None = None,
     times: StepTimes | None = None,
+    reuse: Reuse | None = None,
 ) -> AnalysisOutcome:
     """Run the analysers of `languages` over the inventory; `limits.cancelled` is polled here.
 
@@ -234,17 +246,27 @@ def analyze(
     thread-safe): this thread polls it and tells them through an event. `selections` maps a
     language to the rules (and severities) of its rule set; None runs every default rule.
     Each analyser's batches are the step `analyser <name>` of `times` (summed, so analysers
-    running side by side add up to more than the analysis took).
+    running side by side add up to more than the analysis took). With `reuse`, an analyser
+    checks only the files whose findings it has not cached (reuse.py), and caches the others.
     """
     times = times or StepTimes()
     outcome = AnalysisOutcome()
-    planned = _plan(inventory, languages, rule_type, analyzers, outcome, selections)
+    with times.step("reuse"):
+        planned, replays = _plan(
+            inventory, languages, rule_type, analyzers, outcome, selections, reuse
+        )
     stop = threading.Event()
     worker_limits = dataclasses.replace(limits, cancelled=stop.is_set)
-    tallies = {job.analyzer.name: _Tally() for job in planned}  # in registry order
+    names = [job.analyzer.name for job in planned] + [name for name, _ in replays]
+    order = [analyzer.name for analyzer in analyzers.values()]
+    ranked = sorted(set(names), key=lambda n: order.index(n) if n in order else len(order))
+    tallies = {name: _Tally() for name in ranked}  # in registry order
+    for name, replay in replays:
+        _record(name, replay, tallies, outcome)
     with ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="analyse") as pool:
         futures = {
-            threads.submit(pool, _run_job, root, job, worker_limits, times): job for job in planned
+            threads.submit(pool, _run_job, root, job, worker_limits, times, reuse): job
+            for job in planned
         }
         try:
             _collect(futures, limits.cancelled, stop, tallies, outcome, progress)
@@ -257,14 +279,20 @@ def analyze(
     return outcome
 
 
-def _run_job(root: Path, job: _Job, limits: Limits, times: StepTimes) -> list[BatchResult]:
+def _run_job(
+    root: Path, job: _Job, limits: Limits, times: StepTimes, reuse: Reuse | None
+) -> list[BatchResult]:
     if limits.cancelled():
         raise ScanCancelled("the scan was cancelled")
     with times.step(f"analyser {job.analyzer.name}"):
-        result = run_batch(job.analyzer, root, job.files, job.selection, limits)
-        if result.timed_out and len(job.files) > 1:
-            return _file_by_file(root, job, limits)
-    return [result]
+        results = [run_batch(job.analyzer, root, job.files, job.selection, limits)]
+        if results[0].timed_out and len(job.files) > 1:
+            results = _file_by_file(root, job, limits)
+    if reuse is not None:
+        with times.step("reuse"):
+            for result in results:
+                reuse.remember(job.analyzer.name, result)
+    return results
 
 
 def _file_by_file(root: Path, job: _Job, limits: Limits) -> list[BatchResult]:

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+# A link's blob is its target's name, not the content an analyser reads through it.
+_REGULAR = frozenset({b"100644", b"100755"})
 
 
 class OverBudget(ValueError):
@@ -32,17 +35,31 @@ class Listing:
     size: int = 0
     depth: int = 0
     left_out: list[bytes] | None = None
+    # Every regular file (written or not): path → "mode blob-id", the key of reused findings.
+    blobs: dict[str, str] = field(default_factory=dict)
 
 
 def tally(listing: bytes, leave_out: Callable[[str], bool] | None) -> Listing:
-    """Count the files of a `ls-tree -r -l -z` listing that a checkout would write."""
+    """Count the files of a `ls-tree -r -l -z` listing that a checkout would write.
+
+    A `leave_out` with a `given(paths)` method decides on the whole listing: it is replaced by
+    the predicate `given` returns for the listing's paths.
+    """
     found = Listing(left_out=[])
+    entries = []
     for entry in listing.split(b"\0"):
         meta, _, path = entry.partition(b"\t")
         fields = meta.split()
-        if len(fields) < 4 or fields[1] != b"blob":
-            continue  # a submodule (commit) entry is never written
-        if leave_out is not None and leave_out(os.fsdecode(path)):
+        if len(fields) >= 4 and fields[1] == b"blob":  # a submodule's entry is never written
+            entries.append((fields, path))
+    given = getattr(leave_out, "given", None)
+    if given is not None:
+        leave_out = given([os.fsdecode(path) for _, path in entries])
+    for fields, path in entries:
+        if fields[0] in _REGULAR:
+            found.blobs[os.fsdecode(path)] = f"{fields[0].decode()} {fields[2].decode()}"
+        # A link is always written: the walk counts it as a link, whatever its name says.
+        if leave_out is not None and fields[0] in _REGULAR and leave_out(os.fsdecode(path)):
             found.left_out.append(path)  # type: ignore[union-attr]
             continue
         found.files += 1

@@ -9,12 +9,13 @@ import re
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn
 
 from opencheck.engine import blob_export, checkout_budget, parked, runner
 from opencheck.engine.checkout_budget import CheckoutBudget
+from opencheck.engine.checkouts import Checkout, RepoCredentials
 from opencheck.engine.clone_paths import bare_clone_path
 from opencheck.engine.diffs import FileChange, parse
 from opencheck.engine.errors import EngineError, FetchError, ScanCancelled, redact
@@ -45,27 +46,6 @@ __all__ = [
 
 CLEANUP_TIMEOUT = 120.0
 _EXECUTION_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
-
-
-@dataclass(frozen=True)
-class RepoCredentials:
-    """HTTP(S) credentials: a user name and a password or access token."""
-
-    username: str
-    secret: str = field(repr=False)
-
-
-@dataclass(frozen=True)
-class Checkout:
-    """A clean worktree of one commit, owned by one execution."""
-
-    path: Path
-    commit: str
-    # Files of the commit not written, because their names say no analyser reads them.
-    left_out: tuple[str, ...] = ()
-    # With `compare_to`: the merge base, and what changed from it to `commit`.
-    base: str | None = None
-    changes: tuple[FileChange, ...] | None = None
 
 
 class RepoCache:
@@ -147,7 +127,7 @@ class RepoCache:
                     else:
                         left_out = session.add_worktree(commit, leave_out, reuse=reuse)
                         park = reuse
-            yield Checkout(session.worktree, commit, left_out, base, changes)
+            yield Checkout(session.worktree, commit, left_out, base, changes, session.blobs)
         finally:
             # Also after a cancelled or failed `worktree add`, which may leave a partial tree.
             if session.worktree.exists():
@@ -171,6 +151,7 @@ class _Session:
     worktree: Path
     auth_env: dict[str, str]
     secrets: tuple[str, ...]
+    blobs: Mapping[str, str] | None = None  # of the commit listed for a whole worktree
 
     @classmethod
     def open(
@@ -402,6 +383,7 @@ class _Session:
             checkout_budget.check(listing, self.cache.budget)
         except checkout_budget.OverBudget as exc:
             raise FetchError(f"Refused to check out {self.url}: {exc}", self.secrets) from None
+        self.blobs = listing.blobs
         return listing.left_out or []
 
     def discard_worktree(self) -> None:

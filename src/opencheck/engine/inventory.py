@@ -157,15 +157,22 @@ def build_inventory(
     chosen = _Filter.of(include_paths, excludes)
     context = _Context(tests=_Filter.of((), test_paths))
     inventory = Inventory(root)
-    _walk(str(root), "", chosen, context, inventory)
-    if unread_included := sum(chosen.included(rel) for rel in unread):
-        inventory.skipped[NO_LANGUAGE] += unread_included
+    folders = {"": True}  # folder → walked (True) or counted as excluded (False)
+    _walk(str(root), "", chosen, context, inventory, folders)
+    _count_unread(unread, chosen, inventory, folders)
     for paths in inventory.files.values():
         paths.sort()
     return inventory
 
 
-def _walk(top: str, rel_dir: str, chosen: _Filter, context: _Context, inventory: Inventory) -> None:
+def _walk(
+    top: str,
+    rel_dir: str,
+    chosen: _Filter,
+    context: _Context,
+    inventory: Inventory,
+    folders: dict[str, bool],
+) -> None:
     """Top-down, sorted, never following links; the scandir entries' types cost no system call.
 
     A stack, not recursion: a hostile tree may nest folders deeper than Python's call stack.
@@ -173,12 +180,43 @@ def _walk(top: str, rel_dir: str, chosen: _Filter, context: _Context, inventory:
     pending = [rel_dir]
     while pending:
         rel_dir = pending.pop()
-        subdirs = _walk_one(top, rel_dir, chosen, context, inventory)
+        subdirs = _walk_one(top, rel_dir, chosen, context, inventory, folders)
         pending.extend(reversed(subdirs))  # the first sorted folder is walked next
 
 
+def _count_unread(
+    unread: Sequence[str], chosen: _Filter, inventory: Inventory, folders: dict[str, bool]
+) -> None:
+    """Count the files a sparse checkout left out by name as the walk would have: in an
+    excluded folder (counted once, also when the checkout did not write it), excluded, or
+    without a language; so that the counts do not depend on what was written."""
+    for rel in unread:
+        parts = rel.split("/")[:-1]
+        counted = True
+        for depth in range(1, len(parts) + 1):
+            folder = "/".join(parts[:depth])
+            if folder not in folders:  # not written: decide as `_walk_one` would have
+                if not chosen.wants_dir(folder):
+                    folders[folder] = False
+                    counted = False
+                    break
+                folders[folder] = not chosen.excluded(folder)
+                if not folders[folder]:
+                    inventory.skipped[EXCLUDED_DIR] += 1
+            if not folders[folder]:
+                counted = False
+                break
+        if counted and chosen.included(rel):
+            inventory.skipped[EXCLUDED if chosen.excluded(rel) else NO_LANGUAGE] += 1
+
+
 def _walk_one(
-    top: str, rel_dir: str, chosen: _Filter, context: _Context, inventory: Inventory
+    top: str,
+    rel_dir: str,
+    chosen: _Filter,
+    context: _Context,
+    inventory: Inventory,
+    folders: dict[str, bool],
 ) -> list[str]:
     """List one folder's files into the inventory; return its subfolders to walk, sorted."""
     folder = os.path.join(top, rel_dir) if rel_dir else top
@@ -199,12 +237,15 @@ def _walk_one(
     for entry in dirs:
         rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
         if entry.name == ".git" or not chosen.wants_dir(rel):
+            folders[rel] = False
             continue
+        folders[rel] = False
         if entry.is_symlink():
             inventory.skipped[SYMLINK] += 1
         elif chosen.excluded(rel):
             inventory.skipped[EXCLUDED_DIR] += 1
         else:
+            folders[rel] = True
             subdirs.append(rel)
     return subdirs
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 
 EXTENSIONS: dict[str, str] = {
     **dict.fromkeys((".py", ".pyi"), "Python"),
@@ -91,6 +92,45 @@ def language_of_name(path: str) -> str | None:
 def unread(path: str) -> bool:
     """Is this a file no analyser reads, by its suffix (in any case)?"""
     return _name_and_suffix(path)[1].lower() in UNREAD_SUFFIXES
+
+
+# Files with no language that an analyser still reads for what they say about other files.
+READ_FOR_OTHERS = frozenset({"go.mod"})  # the Go version a module's rules need
+
+
+def unread_without_language(path: str) -> bool:
+    """Is this a file no step reads: `unread`, or one whose name alone gives it no language
+    (documentation, data) and that no analyser reads for the sake of other files?
+
+    Only for checks whose analysers never read files beyond those they check: cppcheck
+    follows `#include`s, and sqlfluff's templates may include files, of any name.
+    """
+    if unread(path):
+        return True
+    name, _ = _name_and_suffix(path)
+    return (
+        language_of_name(path) is None and not needs_shebang(path) and name not in READ_FOR_OTHERS
+    )
+
+
+class UnreadUnlessRead:
+    """`unread_without_language`, unless the commit has files of `languages`, whose analysers
+    read files beyond those they check (cppcheck's includes, sqlfluff's templates).
+
+    A checkout decides on the commit's listing with `given`; called on one path without the
+    listing (an incremental export), it keeps to `unread`.
+    """
+
+    def __init__(self, languages: Iterable[str]) -> None:
+        self.languages = frozenset(languages)
+
+    def __call__(self, path: str) -> bool:
+        return unread(path)
+
+    def given(self, paths: Iterable[str]) -> Callable[[str], bool]:
+        if any(language_of_name(path) in self.languages for path in paths):
+            return unread
+        return unread_without_language
 
 
 def needs_shebang(path: str) -> bool:

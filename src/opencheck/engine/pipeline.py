@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import dataclasses
-import threading
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from concurrent.futures import TimeoutError as FuturesTimeout
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -15,9 +11,8 @@ from opencheck.domain.defects import RULE_TYPES, RuleType
 from opencheck.domain.findings import Finding
 from opencheck.domain.languages import canonical_language, upper_code
 from opencheck.domain.roles import Role
-from opencheck.engine import landlock, threads
+from opencheck.engine import landlock
 from opencheck.engine.analysis import (
-    CANCEL_POLL,
     AnalysisOutcome,
     AnalyzerRun,
     Notice,
@@ -36,11 +31,15 @@ from opencheck.engine.errors import ScanCancelled, redact
 from opencheck.engine.fetch import RepoCache, RepoCredentials
 from opencheck.engine.git_refs import Target
 from opencheck.engine.inventory import Inventory, LeftOut, build_inventory, clean_relative
-from opencheck.engine.languages import unread
+from opencheck.engine.languages import UnreadUnlessRead, unread_without_language
 from opencheck.engine.loc import LanguageStats, count_lines
 from opencheck.engine.local_repos import LocalRepoPolicy
-from opencheck.engine.metrics.measure import CodeMeasures, measure_code
+from opencheck.engine.metrics.background import Measuring
+from opencheck.engine.metrics.measure import CodeMeasures
 from opencheck.engine.reporting import to_findings
+from opencheck.engine.result_cache import ResultCache
+from opencheck.engine.reuse import Reuse
+from opencheck.engine.scan_log import log_confinement, log_inventory, log_reuse
 from opencheck.engine.steps import StepTimes
 from opencheck.engine.suppressing import unused_severities
 from opencheck.engine.test_code import drop_main_only_on_tests, main_only_rules, read_text
@@ -102,6 +101,12 @@ class EngineSettings:
     confine_analyzers: bool = True
     # A timed-out batch is checked again file by file, each within this many seconds.
     file_timeout: float = 60
+    # Reuse the findings and measures of files unchanged since an earlier check (reuse.py),
+    # kept in `cache_dir`/REUSE_FILE.
+    reuse: bool = True
+
+
+REUSE_FILE = "reuse.sqlite"
 
 
 class ScanObserver(Protocol):
@@ -200,7 +205,7 @@ def run_scan(
         spec.credentials,
         execution_id,
         scope=spec.cache_scope,
-        leave_out=unread,
+        leave_out=_leave_out(spec, analyzers),
         target=spec.target,
         compare_to=spec.compare_to,
         changed_only=spec.incremental,
@@ -225,6 +230,7 @@ def run_scan(
             # An incremental checkout leaves out what did not change: no file to count.
             unread=() if spec.incremental else checkout.left_out,
             times=times,
+            blobs=checkout.blobs,
         )
     result.base, result.changes = checkout.base, checkout.changes
     if spec.incremental:
@@ -244,11 +250,14 @@ def scan_tree(
     progress: Callable[[float], None] | None = None,
     unread: Sequence[str] = (),
     times: StepTimes | None = None,
+    blobs: Mapping[str, str] | None = None,
 ) -> ScanResult:
     """Inventory, line counts and analysis of a tree already on disk (a worktree or a folder).
 
     `spec.repo_url` and `spec.branch` are not used here; the tree is never modified.
     `unread` files were left out of the checkout by name: counted as having no language.
+    `blobs` (path → "mode blob-id" of the tree's files, from git) lets the check reuse what
+    earlier checks found in the same files, when `settings.reuse`.
     """
     progress = progress or _Progress(observer)
     times = times or StepTimes()
@@ -257,7 +266,7 @@ def scan_tree(
         inventory = build_inventory(
             root, spec.include_paths, spec.excludes, spec.test_paths, unread=unread
         )
-    _log_inventory(inventory, observer)
+    log_inventory(inventory, observer)
     progress(40)
     _check_cancelled(observer)
     code_lines: dict[str, int] = {}
@@ -273,11 +282,14 @@ def scan_tree(
         settings.confine_analyzers,
         settings.file_timeout,
     )
-    _log_confinement(settings.confine_analyzers, observer)
+    log_confinement(settings.confine_analyzers, observer)
+    reuse = None
+    if settings.reuse and blobs is not None:
+        reuse = Reuse(ResultCache(settings.cache_dir / REUSE_FILE), blobs)
     # The analysers and the metrics beside them; each also times itself in its own threads.
     with (
         times.step("analysis"),
-        _Measuring(root, inventory, checked, limits, settings.jobs, times) as measuring,
+        Measuring(root, inventory, checked, limits, settings.jobs, times, reuse) as measuring,
     ):
         outcome = analyze(
             root,
@@ -290,8 +302,13 @@ def scan_tree(
             progress=lambda f: progress(ANALYSIS_START + (ANALYSIS_END - ANALYSIS_START) * f),
             selections=spec.rule_selections,
             times=times,
+            reuse=reuse,
         )
         measures = measuring.result(observer.cancelled)
+    if reuse is not None:
+        with times.step("reuse"):
+            reuse.flush()
+        log_reuse(reuse, observer)
     with times.step("findings"):
         _keep_main_only_rules_off_tests(root, inventory, outcome, analyzers)
         findings = to_findings(
@@ -322,52 +339,16 @@ def scan_tree(
     )
 
 
-def _log_confinement(wanted: bool, observer: ScanObserver) -> None:
-    if not wanted:
-        observer.log("[WARNING] Analysers are not confined to the worktree (switched off)")
-    elif reason := landlock.available():
-        observer.log(f"[WARNING] Analysers are not confined to the worktree: {reason}")
-    else:
-        observer.log(f"Analysers may read only the worktree (Landlock ABI {landlock.abi()})")
-
-
-class _Measuring:
-    """The measure step in a thread of its own, beside the analysers; stopped with them."""
-
-    def __init__(
-        self,
-        root: Path,
-        inventory: Inventory,
-        languages: Sequence[str],
-        limits: Limits,
-        jobs: int,
-        times: StepTimes,
-    ) -> None:
-        self._stop = threading.Event()
-        own = dataclasses.replace(limits, cancelled=self._stop.is_set)
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="measure")
-
-        def measure() -> CodeMeasures:
-            with times.step("metrics"):
-                return measure_code(root, inventory, languages, own, jobs)
-
-        self._future = threads.submit(self._pool, measure)
-
-    def __enter__(self) -> _Measuring:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self._stop.set()  # a no-op when the result is in; otherwise kill the child process
-        self._pool.shutdown(wait=True)
-
-    def result(self, cancelled: Callable[[], bool]) -> CodeMeasures:
-        """Wait for the measures, polling `cancelled` from this (the observer's) thread."""
-        while True:
-            try:
-                return self._future.result(timeout=CANCEL_POLL)
-            except FuturesTimeout:
-                if cancelled():
-                    raise ScanCancelled("the scan was cancelled") from None
+def _leave_out(spec: ScanSpec, analyzers: Mapping[str, Analyzer]) -> Callable[[str], bool]:
+    """Which files the checkout need not write: those no step of this check reads."""
+    checked = set(filter(None, map(canonical_language, spec.rule_languages)))
+    readers = {
+        language
+        for analyzer in analyzers.values()
+        if getattr(analyzer, "reads_other_files", False)
+        for language in analyzer.languages & checked
+    }
+    return UnreadUnlessRead(readers) if readers else unread_without_language
 
 
 class _Progress:
@@ -387,20 +368,6 @@ class _Progress:
 def _check_cancelled(observer: ScanObserver) -> None:
     if observer.cancelled():
         raise ScanCancelled("the scan was cancelled")
-
-
-def _log_inventory(inventory: Inventory, observer: ScanObserver) -> None:
-    counts = ", ".join(f"{lang} {len(paths)}" for lang, paths in sorted(inventory.files.items()))
-    observer.log(f"Found {inventory.total_files} files to check ({counts or 'none'})")
-    if inventory.skipped:
-        reasons = ", ".join(f"{reason} {n}" for reason, n in sorted(inventory.skipped.items()))
-        observer.log(f"Skipped {sum(inventory.skipped.values())} files: {reasons}")
-    counts = inventory.role_counts()
-    observer.log(
-        "Code roles: "
-        + ", ".join(f"{role.value} {counts[role]}" for role in Role)
-        + f" (left out: {len(inventory.left_out)} files, see the file list)"
-    )
 
 
 def _keep_main_only_rules_off_tests(

@@ -143,6 +143,11 @@ class AstGrep:
     def languages(self) -> frozenset[str]:
         return frozenset(rule.language for rule in self.rules)
 
+    def reusable(self, path: str) -> bool:
+        """Any file but Go (a Go file's findings depend on its module's go.mod) and ArkTS
+        (checked through a rewritten copy by the StructAsClass variant)."""
+        return not path.endswith((".go", ETS_SUFFIX))
+
     def available(self) -> str | None:
         return None if astgrep_binary() else "the ast-grep executable was not found"
 

@@ -72,6 +72,8 @@ class Cppcheck:
 
     name = NAME
     languages = frozenset({"C++"})
+    # It follows `#include`s into files of any name: a checkout for it writes them all.
+    reads_other_files = True
     rules = RULES
     max_file_bytes = MAX_FILE_BYTES
 

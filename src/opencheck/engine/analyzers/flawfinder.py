@@ -65,6 +65,11 @@ class Flawfinder:
     languages = frozenset({"C++"})
     rules = RULES
 
+    def reusable(self, path: str) -> bool:
+        """Every file: a token scanner of one file at a time; the functions a file declares
+        itself are looked up in that file only."""
+        return True
+
     def available(self) -> str | None:
         return None if flawfinder_binary() else "the flawfinder executable was not found"
 

@@ -76,6 +76,11 @@ class Oxlint:
     languages = frozenset(LANGUAGES)
     rules = RULES
 
+    def reusable(self, path: str) -> bool:
+        """Every file: our own config, no nested configs, no import plugin rules (which would
+        read the modules a file imports); the idiom filters read only the file itself."""
+        return True
+
     def available(self) -> str | None:
         return None if oxlint_binary() else "the oxlint executable was not found"
 

@@ -97,6 +97,11 @@ class Ruff:
     languages = frozenset({"Python"})
     rules = RULES
 
+    def reusable(self, path: str) -> bool:
+        """Every file: with --isolated, the selected rules and the idiom filters read only the
+        file itself (F401's `__init__.py` exception goes by its name, not the package)."""
+        return True
+
     def available(self) -> str | None:
         return None if ruff_binary() else "the ruff executable was not found"
 

@@ -96,6 +96,11 @@ class Shellcheck:
     max_files = MAX_FILES
     max_file_bytes = MAX_FILE_BYTES
 
+    def reusable(self, path: str) -> bool:
+        """Every file: without -x and with --norc, shellcheck never reads sourced files or rc
+        files, and the idiom filters read only the script itself."""
+        return True
+
     def available(self) -> str | None:
         return None if shellcheck_binary() else "the shellcheck executable was not found"
 

@@ -70,6 +70,8 @@ class Sqlfluff:
 
     name = NAME
     languages = frozenset({"SQL"})
+    # A Jinja template may include files of any name: a checkout for it writes them all.
+    reads_other_files = True
     rules = RULES
     max_files = MAX_FILES
     max_file_bytes = MAX_FILE_BYTES

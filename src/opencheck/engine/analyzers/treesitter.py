@@ -115,6 +115,10 @@ class TreeSitter:
             *(qr.rule for qr in self.pack.values()),
         )
 
+    def reusable(self, path: str) -> bool:
+        """Every file: each query matches within one file's tree; `ignores` go by its path."""
+        return True
+
     def available(self) -> str | None:
         modules = [
             "tree_sitter",

@@ -24,6 +24,7 @@ from opencheck.engine.inventory import Inventory
 from opencheck.engine.metrics.__main__ import LINES_ONLY
 from opencheck.engine.metrics.complexity import FunctionMeasure
 from opencheck.engine.metrics.duplication import find_duplication
+from opencheck.engine.reuse import Reuse
 
 # The file list goes through stdin, so a batch is limited only to balance the workers and to
 # lose little when one child fails; each child costs about 50 ms to start.
@@ -51,9 +52,17 @@ class CodeMeasures:
 
 
 def measure_code(
-    root: Path, inventory: Inventory, languages: Sequence[str], limits: Limits, jobs: int = 1
+    root: Path,
+    inventory: Inventory,
+    languages: Sequence[str],
+    limits: Limits,
+    jobs: int = 1,
+    reuse: Reuse | None = None,
 ) -> CodeMeasures:
-    """Metrics of the inventory's files in `languages`; raises ScanCancelled when cancelled."""
+    """Metrics of the inventory's files in `languages`; raises ScanCancelled when cancelled.
+
+    With `reuse`, only the files not measured before go to the child (reuse.py).
+    """
     by_path = {
         path: FileMetrics(path, lang)
         for lang in languages
@@ -66,17 +75,22 @@ def measure_code(
         for m in measures.files
         if inventory.role_of(m.path) is not Role.MAIN
     ]
+    known = reuse.recall_measures(arguments) if reuse else {}
+    _read_reports(b"\n".join(known.values()), by_path, measures)
+    arguments = [argument for argument in arguments if argument not in known]
     with ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="measure") as pool:
         running = [
             # In this context, so that the children's CPU counts to the caller's step.
-            threads.submit(pool, _run_batch, root, batch, limits)
+            (batch, threads.submit(pool, _run_batch, root, batch, limits))
             for batch in batches(arguments, BATCH_FILES, max_chars=sys.maxsize)
         ]
-        _add_duplication(root, main, limits)
-        for future in running:
+        _add_duplication(root, main, limits, reuse)
+        for batch, future in running:
             output, error = future.result()
             if error:
                 measures.errors.append(error)
+            elif reuse is not None:
+                reuse.remember_measures(batch, output)
             _read_reports(output, by_path, measures)
     if limits.cancelled():
         raise ScanCancelled("the scan was cancelled")
@@ -125,7 +139,9 @@ def _read_reports(output: bytes, by_path: dict[str, FileMetrics], measures: Code
             return
 
 
-def _add_duplication(root: Path, files: list[FileMetrics], limits: Limits) -> None:
+def _add_duplication(
+    root: Path, files: list[FileMetrics], limits: Limits, reuse: Reuse | None
+) -> None:
     def sources() -> Iterator[tuple[str, str]]:
         for metrics in files:
             try:
@@ -134,7 +150,12 @@ def _add_duplication(root: Path, files: list[FileMetrics], limits: Limits) -> No
                 continue
             yield metrics.path, data.decode("utf-8", errors="replace")
 
-    duplication = find_duplication(sources(), limits.cancelled)
+    paths = [metrics.path for metrics in files]
+    duplication = reuse.recall_duplication(paths) if reuse else None
+    if duplication is None:
+        duplication = find_duplication(sources(), limits.cancelled)
+        if reuse is not None and not limits.cancelled():  # a stopped search is partial
+            reuse.remember_duplication(paths, duplication)
     for metrics in files:
         metrics.duplicated_lines = duplication.lines.get(metrics.path, 0)
         metrics.duplicated_blocks = duplication.blocks.get(metrics.path, 0)

@@ -60,6 +60,8 @@ class ResultCache:
         self.max_entries = max_entries
         self.counts = CacheCounts()
         self._lock = threading.Lock()  # the counters, and dropping the file
+        self._prepare = threading.Lock()  # one thread switches a new file to WAL at a time
+        self._prepared = False
 
     def get_many(self, keys: Iterable[str]) -> dict[str, str]:
         """The entries of `keys` the cache holds; the others are misses."""
@@ -126,9 +128,14 @@ class ResultCache:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             db = sqlite3.connect(self.path, timeout=BUSY_SECONDS, isolation_level=None)
             try:
-                db.execute("PRAGMA journal_mode=WAL")  # readers never wait for a writer
+                if not self._prepared:
+                    # Switching to WAL takes the file's exclusive lock without waiting on the
+                    # busy timeout: threads racing to do it would fail (and go without).
+                    with self._prepare:
+                        db.execute("PRAGMA journal_mode=WAL")  # readers never wait for writers
+                        db.execute(_SCHEMA)
+                        self._prepared = True
                 db.execute("PRAGMA synchronous=NORMAL")
-                db.execute(_SCHEMA)
                 return work(db)
             finally:
                 db.close()
@@ -145,6 +152,7 @@ class ResultCache:
             return fallback  # the cache folder cannot be made
 
     def _drop(self) -> None:
+        self._prepared = False
         for suffix in ("", "-wal", "-shm"):
             with contextlib.suppress(FileNotFoundError):
                 self.path.with_name(self.path.name + suffix).unlink()

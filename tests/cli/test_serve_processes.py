@@ -96,3 +96,27 @@ def _holds_worker_lock(pid: int, data: Path) -> bool:
 
 def _tail(root: Path) -> str:
     return (root / "serve.log").read_text(errors="replace")[-3000:]
+
+
+def test_the_shared_listener_sets_tcp_nodelay_for_its_connections() -> None:
+    """Without it every keep-alive answer after the first waits for a delayed ACK."""
+    import socket
+
+    import uvicorn
+
+    from opencheck.cli.serve import listener
+
+    config = uvicorn.Config("opencheck.api.served:app", factory=True, port=free_port(), workers=2)
+    sock = listener(config)
+    try:
+        assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 1
+        sock.listen()  # as uvicorn's server does in each process
+        client = socket.create_connection(sock.getsockname()[:2])
+        accepted, _ = sock.accept()  # what an API process serves
+        try:
+            assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 1
+        finally:
+            accepted.close()
+            client.close()
+    finally:
+        sock.close()

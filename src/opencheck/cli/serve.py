@@ -12,6 +12,10 @@ from typing import TYPE_CHECKING, Any
 from opencheck.config import Settings
 
 if TYPE_CHECKING:  # the database is imported when a command needs it, not by `opencheck scan`
+    import socket
+
+    import uvicorn
+
     from opencheck.runtime import Runtime
 
 ADMIN_NAME = "admin"
@@ -114,7 +118,6 @@ def serve(settings: Settings) -> int:
 def _serve_processes(settings: Settings) -> int:
     """uvicorn's process group on one port, each process building the app from the environment."""
     import shutil
-    import socket
 
     import uvicorn
     from uvicorn.supervisors import Multiprocess
@@ -135,13 +138,20 @@ def _serve_processes(settings: Settings) -> int:
         log_level="warning",
         access_log=False,
     )
+    Multiprocess(config, sockets=[listener(config)]).run()
+    return 0
+
+
+def listener(config: uvicorn.Config) -> socket.socket:
+    """The group's shared listening socket, with TCP_NODELAY for the connections it accepts."""
+    import socket
+
     sock = config.bind_socket()
     # uvicorn makes this socket without IPPROTO_TCP, so asyncio never sets TCP_NODELAY on the
     # connections it accepts: every answer after the first on a keep-alive connection would
     # wait 40 ms for a delayed ACK. Linux copies the listener's TCP_NODELAY to them.
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    Multiprocess(config, sockets=[sock]).run()
-    return 0
+    return sock
 
 
 def settings_env(settings: Settings) -> dict[str, str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 import time
+from collections import Counter
 from datetime import UTC
 from pathlib import Path
 from urllib.parse import urlencode
@@ -65,7 +66,7 @@ def burst_of_runs(cluster: Cluster, runs: int, task_count: int) -> dict[str, obj
         "run_requests": sent.summary(),
         "accepted": len(accepted),
         "rejected_409": sent.statuses.get(409, 0),
-        "ended": _count(statuses),
+        "ended": dict(Counter(statuses.values())),
         "unfinished": sum(1 for s in statuses.values() if s in ("quering", "running")),
         "seconds_to_last_end": round(span, 1),
         "checks_per_minute": round(len(accepted) / span * 60, 1),
@@ -93,10 +94,3 @@ def _wait_ended(cluster: Cluster, ids: list[str]) -> dict[str, str]:
         if not active or time.monotonic() > deadline:
             return statuses
         time.sleep(1.0)
-
-
-def _count(statuses: dict[str, str]) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for status in statuses.values():
-        counts[status] = counts.get(status, 0) + 1
-    return counts

@@ -20,6 +20,7 @@ from tests.engine.local import roots
 from .analyzers.fakes import ScriptAnalyzer
 from .conftest import GitRepo
 from .test_pipeline import Recorder
+from .test_pipeline import spec as pipeline_spec
 
 FILES = {
     "app/views.py": "import os\n\n\ndef load(text):\n    return eval(text) + missing\n",
@@ -32,16 +33,7 @@ CHANGED = {"app/util.py": "def same(a):\n    return eval(a) is None\n"}
 
 
 def spec(url: str, **changes: object) -> ScanSpec:
-    values: dict = {
-        "repo_url": url,
-        "branch": "main",
-        "credentials": None,
-        "include_paths": (),
-        "excludes": (),
-        "rule_languages": ("python", "javascript"),
-        **changes,
-    }
-    return ScanSpec(**values)
+    return pipeline_spec(url, **{"rule_languages": ("python", "javascript"), **changes})
 
 
 def settings_at(folder: Path, *, reuse: bool = True) -> EngineSettings:

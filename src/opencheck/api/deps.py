@@ -11,7 +11,7 @@ from opencheck.errors import PermissionDenied, Unauthenticated
 from opencheck.runtime import Runtime
 from opencheck.services import auth, replay, signing
 from opencheck.services.auth import Principal
-from opencheck.store.db import unit_of_work
+from opencheck.store.db import reading
 
 MISSING_CREDENTIALS = (
     "Authentication information is missing: send X-Auth-Token or sign the request."
@@ -45,7 +45,7 @@ def current_principal(
     authorization = request.headers.get("authorization")
     if not token and not authorization:
         raise Unauthenticated(MISSING_CREDENTIALS)
-    with unit_of_work(runtime.sessions) as session:
+    with reading(runtime.db) as session:
         if token:
             if len(token) > 100_000:
                 raise Unauthenticated(auth.EXPIRED_MESSAGE)

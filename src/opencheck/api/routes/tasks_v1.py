@@ -17,7 +17,7 @@ from opencheck.services.task_queries import (
     TaskQuery,
     query_tasks,
 )
-from opencheck.store.db import unit_of_work
+from opencheck.store.db import reading
 
 router = APIRouter()
 
@@ -56,6 +56,6 @@ def list_tasks(
     )
     if operator is not None and not 1 <= len(operator) <= 128:
         raise InvalidParameter("operator header must be 1-128 characters")
-    with unit_of_work(runtime.sessions) as session:
+    with reading(runtime.db) as session:
         views, total = query_tasks(session, principal=user, query=query, operator=operator)
         return envelope(views, total, runtime.settings.region)

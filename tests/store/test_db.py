@@ -1,4 +1,5 @@
-"""The PostgreSQL pool replaces connections the server closed, without a query per checkout."""
+"""PostgreSQL sessions: the pool replaces connections the server closed without a query per
+checkout, and reading sessions send no transaction of their own."""
 
 from __future__ import annotations
 

@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from sqlalchemy import and_, case, func, literal, select, update
+from sqlalchemy import Connection, and_, bindparam, case, func, literal, select, update
 from sqlalchemy.orm import Session
 
 from opencheck.domain import gate
@@ -108,23 +108,25 @@ class Triaged(NamedTuple):
     delayed: int = 0  # unresolved, deferred to a date (DELAYSTATUS_COUNT)
 
 
-def triaged(session: Session, execution_ids: Iterable[str]) -> dict[str, Triaged]:
+_TRIAGED = (
+    select(
+        DefectOccurrence.execution_id,
+        func.sum(case((DefectStatus.IGNORED.value == EFFECTIVE_STATUS, 1), else_=0)),
+        func.sum(case((and_(UNRESOLVED, DELAYED), 1), else_=0)),
+    )
+    .select_from(DefectOccurrence)
+    .join(TaskDefect, TaskDefect.id == DefectOccurrence.defect_id)
+    .where(DefectOccurrence.execution_id.in_(bindparam("ids", expanding=True)))
+    .group_by(DefectOccurrence.execution_id)
+)
+
+
+def triaged(db: Session | Connection, execution_ids: Iterable[str]) -> dict[str, Triaged]:
     """How many defects of each execution are ignored and how many deferred, in one query."""
     ids = list(set(execution_ids))
     if not ids:
         return {}
-    ignored = DefectStatus.IGNORED.value == EFFECTIVE_STATUS
-    rows = session.execute(
-        select(
-            DefectOccurrence.execution_id,
-            func.sum(case((ignored, 1), else_=0)),
-            func.sum(case((and_(UNRESOLVED, DELAYED), 1), else_=0)),
-        )
-        .select_from(DefectOccurrence)
-        .join(TaskDefect, TaskDefect.id == DefectOccurrence.defect_id)
-        .where(DefectOccurrence.execution_id.in_(ids))
-        .group_by(DefectOccurrence.execution_id)
-    ).all()
+    rows = db.execute(_TRIAGED, {"ids": ids}).all()
     return {eid: Triaged(int(i or 0), int(d or 0)) for eid, i, d in rows}
 
 

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Row, select, update
+from sqlalchemy import ColumnElement, Connection, Row, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from opencheck.domain.executions import ExecutionStatus
@@ -96,19 +96,20 @@ def log_line(row: ExecutionLog | Row[tuple[str, datetime, str, str]]) -> str:
     return f"{stamp} GMT+00:00 {level}{row.text}\n"
 
 
-def log_texts(session: Session, execution_ids: Iterable[str]) -> dict[str, str]:
+# Plain rows, not ORM objects: a page of tasks brings hundreds of log lines.
+_LOG_LINES = (
+    select(ExecutionLog.execution_id, ExecutionLog.at, ExecutionLog.level, ExecutionLog.text)
+    .where(ExecutionLog.execution_id.in_(bindparam("ids", expanding=True)))
+    .order_by(ExecutionLog.execution_id, ExecutionLog.id)
+)
+
+
+def log_texts(db: Session | Connection, execution_ids: Iterable[str]) -> dict[str, str]:
     """The rendered log of each execution, in one query."""
     ids = list(set(execution_ids))
     texts = dict.fromkeys(ids, "")
     if ids:
-        # Plain rows, not ORM objects: a page of tasks brings hundreds of log lines.
-        log = ExecutionLog
-        rows = session.execute(
-            select(log.execution_id, log.at, log.level, log.text)
-            .where(log.execution_id.in_(ids))
-            .order_by(log.execution_id, log.id)
-        )
-        for row in rows:
+        for row in db.execute(_LOG_LINES, {"ids": ids}):
             texts[row.execution_id] += log_line(row)
     return texts
 

@@ -9,7 +9,7 @@ from opencheck.domain import gate
 from opencheck.domain.executions import ExecutionStatus
 from opencheck.services.execution_counts import Triaged
 from opencheck.services.permissions import Action
-from opencheck.services.task_queries import TaskView
+from opencheck.services.task_details import TaskView
 from opencheck.store.models import ConfigTemplate, Execution, utcnow
 
 REVIEW_NAMES_JSON = {

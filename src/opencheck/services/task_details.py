@@ -1,0 +1,163 @@
+"""Everything the task list shows about a page of tasks, read with statements built once.
+
+A list request asks the same shapes of question every time; only the task ids and the viewer
+change. The statements below are built at import with bound parameters, so a request pays
+neither for building SQL nor for loading ORM objects: rows become plain `Record`s.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, exists, select
+from sqlalchemy.orm import InstrumentedAttribute, aliased
+
+from opencheck.services import execution_counts, execution_states
+from opencheck.services.permissions import Action, allows
+from opencheck.store.models import (
+    Base,
+    ConfigTemplate,
+    Execution,
+    Project,
+    Task,
+    TaskFollower,
+    TemplateRuleSet,
+    User,
+)
+
+_LAST = aliased(Execution, name="last_execution")
+_RESULT = aliased(Execution, name="result_execution")
+
+
+class Record:
+    """One entity's columns from a row, read by attribute like the mapped object's."""
+
+    def __init__(self, keys: Sequence[str], values: Sequence[Any]) -> None:
+        self.__dict__.update(zip(keys, values, strict=True))
+
+    def __getattr__(self, name: str) -> Any:  # only reached for a name the row lacks
+        raise AttributeError(name)
+
+
+def _columns(entity: Any, model: type[Base]) -> tuple[list[str], list[InstrumentedAttribute[Any]]]:
+    keys = [attr.key for attr in model.__mapper__.column_attrs]
+    return keys, [getattr(entity, key) for key in keys]
+
+
+_PARTS = {
+    "task": _columns(Task, Task),
+    "template": _columns(ConfigTemplate, ConfigTemplate),
+    "last": _columns(_LAST, Execution),
+    "result": _columns(_RESULT, Execution),
+}
+_SLICES: dict[str, tuple[list[str], slice]] = {}
+_first = 0
+for _name, (_keys, _) in _PARTS.items():
+    _SLICES[_name] = (_keys, slice(_first, _first + len(_keys)))
+    _first += len(_keys)
+
+_TASK_ID = _SLICES["task"][0].index("id")
+
+_FOLLOWED = exists().where(
+    TaskFollower.task_id == Task.id, TaskFollower.user_id == bindparam("viewer")
+)
+PAGE_DETAILS = (
+    select(
+        *(column for _, columns in _PARTS.values() for column in columns),
+        Project.name,
+        User.name,
+        _FOLLOWED,
+    )
+    .join(ConfigTemplate, ConfigTemplate.id == Task.template_id)
+    .join(Project, Project.id == Task.project_id)
+    .outerjoin(User, User.id == Task.creator_id)
+    .outerjoin(_LAST, _LAST.id == Task.last_execution_id)
+    .outerjoin(_RESULT, _RESULT.id == Task.last_result_execution_id)
+    .where(Task.id.in_(bindparam("ids", expanding=True)))
+)
+RULE_SETS = (
+    select(TemplateRuleSet.template_id, TemplateRuleSet.language, TemplateRuleSet.ruleset_id)
+    .where(TemplateRuleSet.template_id.in_(bindparam("ids", expanding=True)))
+    .order_by(TemplateRuleSet.language)
+)
+
+
+@dataclass
+class TaskView:
+    """A task with everything the list shows about it (columns of the task, its template and
+    its latest and latest successful executions)."""
+
+    task: Record
+    template: Record
+    project_name: str
+    owner: str
+    rule_sets: list[tuple[str, str]]
+    last_execution: Record | None
+    last_log: str  # the latest execution's log text (seed 004's `message`)
+    result_execution: Record | None
+    permissions: dict[Action, bool] = field(default_factory=dict)
+    followed: bool = False
+    # Ignored and deferred defects per execution.
+    triaged: dict[str, execution_counts.Triaged] = field(default_factory=dict)
+
+
+def _part(row: Sequence[Any], name: str) -> Record:
+    keys, part = _SLICES[name]
+    return Record(keys, row[part])
+
+
+def _execution(row: Sequence[Any], name: str) -> Record | None:
+    record = _part(row, name)
+    return record if record.id is not None else None
+
+
+def task_views(
+    conn: Connection, ids: list[str], *, viewer_id: str, roles: dict[str, str] | None
+) -> list[TaskView]:
+    """The tasks `ids` in that order; `roles` (None for an administrator) sets permissions."""
+    if not ids:
+        return []
+    rows = conn.execute(PAGE_DETAILS, {"ids": ids, "viewer": viewer_id}).all()
+    by_id = {row[_TASK_ID]: row for row in rows}
+    ordered = [by_id[i] for i in ids if i in by_id]
+    views = [_view(row, roles) for row in ordered]
+    executions = {e.id for v in views for e in (v.last_execution, v.result_execution) if e}
+    triaged = execution_counts.triaged(conn, executions)
+    logs = execution_states.log_texts(
+        conn, (v.last_execution.id for v in views if v.last_execution)
+    )
+    rule_sets = _rule_sets(conn, {v.template.id for v in views})
+    for view in views:
+        view.triaged = triaged
+        view.rule_sets = rule_sets[view.template.id]
+        if view.last_execution is not None:
+            view.last_log = logs.get(view.last_execution.id, "")
+    return views
+
+
+def _view(row: Sequence[Any], roles: dict[str, str] | None) -> TaskView:
+    task = _part(row, "task")
+    project_name, owner, followed = row[-3:]
+    role = None if roles is None else roles.get(task.project_id)
+    return TaskView(
+        task=task,
+        template=_part(row, "template"),
+        project_name=project_name,
+        owner=owner or "",
+        rule_sets=[],
+        last_execution=_execution(row, "last"),
+        last_log="",
+        result_execution=_execution(row, "result"),
+        permissions={a: allows(role, a, is_admin=roles is None) for a in Action},
+        followed=bool(followed),
+    )
+
+
+def _rule_sets(conn: Connection, template_ids: Iterable[str]) -> dict[str, list[tuple[str, str]]]:
+    found: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for template_id, language, ruleset_id in conn.execute(RULE_SETS, {"ids": list(template_ids)}):
+        found[template_id].append((language, ruleset_id))
+    return found

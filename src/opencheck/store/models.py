@@ -241,11 +241,11 @@ class Task(Base):
         Index("ix_tasks_result_review", "result_review", "created_at", "id"),
         Index("ix_tasks_git_branch", "git_branch", "created_at", "id"),
         Index("ix_tasks_last_executed_at_id", "last_executed_at", "id"),
+        Index("ix_tasks_project_created", "project_id", "created_at", "id"),
+        Index("ix_tasks_project_executed", "project_id", "last_executed_at", "id"),
     )
     id: Mapped[str] = _id()
-    project_id: Mapped[str] = mapped_column(
-        ForeignKey("projects.id", ondelete="CASCADE"), index=True
-    )
+    project_id: Mapped[str] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
     template_id: Mapped[str] = mapped_column(ForeignKey("config_templates.id"), index=True)
     group_id: Mapped[str | None] = mapped_column(
         ForeignKey("task_groups.id", ondelete="SET NULL"), nullable=True, index=True

@@ -103,7 +103,10 @@ def update_defect_status(
         )
 
 
-@router.get("/v2/tasks/{task_id}/report")
+REPORT_MEDIA = {"application/sarif+json": {}, "application/json": {}}  # sarif; gitlab and json
+
+
+@router.get("/v2/tasks/{task_id}/report", responses={200: {"content": REPORT_MEDIA}})
 def task_report(
     task_id: str,
     user: CurrentUser,

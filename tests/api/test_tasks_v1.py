@@ -107,6 +107,19 @@ def test_search_group_branch(api: Api, fleet: dict[str, str]) -> None:
     assert set(_ids(api, project_id=pid, branch="dev")) == {fleet["gate_error"], fleet["failed"]}
 
 
+def test_search_folds_any_letter_and_follows_a_rename(api: Api) -> None:
+    pid = api.project()
+    tid = api.create_task(pid, task_name="Überprüfung ÆON")
+    assert _ids(api, project_id=pid, search="über") == [tid]  # SQLite's lower() folds ASCII only
+    assert _ids(api, project_id=pid, search="PRÜFUNG æon") == [tid]
+    body = {"task_advanced_settings": [{"key": "taskName", "value": "Zweite Größe"}]}
+    r = api.http.post(f"/v2/{pid}/tasks/{tid}/settings", json=body, headers=api.admin.headers)
+    assert r.status_code == 200, r.text
+    assert _ids(api, project_id=pid, search="über") == []
+    assert _ids(api, project_id=pid, search="GRÖSSE") == []  # folded, not case-folded: ß stays
+    assert _ids(api, project_id=pid, search="GRÖßE") == [tid]
+
+
 @pytest.mark.parametrize(
     "url",
     ["https://git.example.com/team/beta.git", "git@git.example.com:team/beta.git",
@@ -136,6 +149,22 @@ def test_paging(api: Api, fleet: dict[str, str]) -> None:
         "/v1/tasks", params={"project_id": pid, "page_size": 1}, headers=api.admin.headers
     )
     assert r.json()["result"]["total"] == 6 and len(r.json()["result"]["info"]) == 1
+
+
+def test_a_search_pages_counts_and_orders_like_the_whole_list(
+    api: Api, fleet: dict[str, str]
+) -> None:
+    pid = fleet["pid"]
+    named_a = {fleet[k] for k in ("never", "ok", "gate_error", "failed", "running")}
+    for order in ("up", "down", None):
+        params = {"project_id": pid, **({"order_by_execute_time": order} if order else {})}
+        whole = [i for i in _ids(api, **params) if i in named_a]
+        assert _ids(api, search="A", **params) == whole, order
+    for page, expected in ((1, 2), (3, 1), (4, 0)):
+        params = {"project_id": pid, "search": "a", "page": page, "page_size": 2}
+        r = api.http.get("/v1/tasks", params=params, headers=api.admin.headers)
+        result = r.json()["result"]
+        assert (len(result["info"]), result["total"]) == (expected, 5), page
 
 
 @pytest.mark.parametrize(

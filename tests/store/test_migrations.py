@@ -161,6 +161,26 @@ def test_execution_messages_become_log_rows(db_url: str, tmp_path: Path) -> None
         engine.dispose()
 
 
+def test_task_names_are_folded_for_search(db_url: str, tmp_path: Path) -> None:
+    from alembic import command
+
+    from opencheck.store.models import Task
+
+    engine = make_engine(db_url)
+    try:
+        with engine.begin() as conn:
+            cfg = migrate.alembic_config(db_url)
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "0021")
+            task = _old_task(conn)
+            conn.execute(sa.text("UPDATE tasks SET name = :n"), {"n": "Überprüfung ÆON"})
+        migrate.upgrade(engine, tmp_path)
+        with Session(engine) as s:
+            assert s.scalar(select(Task.name_folded).where(Task.id == task)) == "überprüfung æon"
+    finally:
+        engine.dispose()
+
+
 def test_foreign_keys_are_on_again_after_an_sqlite_upgrade(tmp_path: Path) -> None:
     """Migrations run with them off (batch mode re-creates tables); every later use has them."""
     engine = make_engine(f"sqlite:///{tmp_path / 'fk.db'}")

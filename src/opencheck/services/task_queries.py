@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Select, func, or_, select
 from sqlalchemy.orm import Session
@@ -39,7 +40,7 @@ class TaskQuery:
     branch: str | None = None
 
 
-def _filtered(q: TaskQuery, visible: list[str] | None) -> Select[tuple[str]]:
+def _matching(q: TaskQuery, visible: list[str] | None) -> Select[tuple[str]]:
     # Only columns of `tasks` (with their indexes): no join, so counting a broad filter over
     # tens of thousands of tasks stays an index scan (services.task_list_columns).
     stmt = select(Task.id)
@@ -49,7 +50,7 @@ def _filtered(q: TaskQuery, visible: list[str] | None) -> Select[tuple[str]]:
         stmt = stmt.where(Task.project_id == q.project_id)
     if q.search:
         pattern = "%" + q.search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        stmt = stmt.where(Task.name.ilike(pattern, escape="\\"))
+        stmt = stmt.where(Task.name_folded.like(pattern.lower(), escape="\\"))
     if q.group_id:
         stmt = stmt.where(Task.group_id == q.group_id)
     if q.branch:
@@ -63,11 +64,16 @@ def _filtered(q: TaskQuery, visible: list[str] | None) -> Select[tuple[str]]:
         stmt = stmt.where(Task.result_review.in_(q.review_results))
     if q.job_statuses:
         stmt = stmt.where(or_(*_status_conditions(q.job_statuses)))
+    return stmt
+
+
+def _order(q: TaskQuery, created: Any, executed: Any, ident: Any) -> tuple[Any, ...]:
+    """The list's order over these columns (of `tasks`, or of a set of matches)."""
     if q.order_by_execute_time == "up":
-        return stmt.order_by(Task.last_executed_at.asc().nulls_last(), Task.id)
+        return executed.asc().nulls_last(), ident
     if q.order_by_execute_time == "down":
-        return stmt.order_by(Task.last_executed_at.desc().nulls_last(), Task.id)
-    return stmt.order_by(Task.created_at.desc(), Task.id)
+        return executed.desc().nulls_last(), ident
+    return created.desc(), ident
 
 
 def _status_conditions(statuses: tuple[str, ...]) -> list[ColumnElement[bool]]:
@@ -94,21 +100,38 @@ def query_tasks(
         roles = _roles(session, principal.user_id)
         visible = [p for p in visible if allows(roles.get(p), Action.LIST)]
     conn = session.connection()
-    stmt = _filtered(query, visible)
+    matching = _matching(query, visible)
     # `page` has no upper bound: past the end is an empty page, never a 64-bit overflow.
     offset = min((query.page - 1) * query.page_size, MAX_OFFSET)
-    ids_query = stmt.offset(offset).limit(query.page_size)
     if query.search:
-        # A substring search reads every task name anyway: count in the same single pass.
-        found = conn.execute(ids_query.add_columns(func.count().over())).all()
-        total = found[0][1] if found else _count(conn, stmt) if offset else 0
+        found, total = _searched(conn, matching, query, offset)
     else:
         total = _total(conn, query, visible)
-        found = conn.execute(ids_query).all()
+        order = _order(query, Task.created_at, Task.last_executed_at, Task.id)
+        page = matching.order_by(*order).offset(offset).limit(query.page_size)
+        found = conn.execute(page).all()
     viewer = _viewer(session, principal, operator)
     viewer_roles = None if viewer.is_admin else _roles(session, viewer.user_id)
     ids = [row[0] for row in found]
     return task_views(conn, ids, viewer_id=viewer.user_id, roles=viewer_roles), total
+
+
+def _searched(
+    conn: Connection, matching: Select[tuple[str]], query: TaskQuery, offset: int
+) -> tuple[list[Any], int]:
+    """A page of a substring search and how many match. Every name is read anyway, so the
+    matches are found once, counted and then ordered: given the chance, a prepared statement's
+    generic plan walks an order's index and tests each name in heap order, three times slower."""
+    matches = (
+        matching.add_columns(Task.created_at, Task.last_executed_at)
+        .cte("matches")
+        .prefix_with("MATERIALIZED")
+    )
+    order = _order(query, matches.c.created_at, matches.c.last_executed_at, matches.c.id)
+    page = select(matches.c.id, func.count().over()).order_by(*order)
+    found = conn.execute(page.offset(offset).limit(query.page_size)).all()
+    total = found[0][1] if found else _count(conn, matching) if offset else 0
+    return list(found), total
 
 
 def _total(conn: Connection, query: TaskQuery, visible: list[str] | None) -> int:
@@ -116,9 +139,9 @@ def _total(conn: Connection, query: TaskQuery, visible: list[str] | None) -> int
     and added up: each is an index-only count, where their OR makes PostgreSQL read the table."""
     statuses = tuple(dict.fromkeys(query.job_statuses))
     if len(statuses) < 2:
-        return _count(conn, _filtered(query, visible))
+        return _count(conn, _matching(query, visible))
     return sum(
-        _count(conn, _filtered(replace(query, job_statuses=(status,)), visible))
+        _count(conn, _matching(replace(query, job_statuses=(status,)), visible))
         for status in statuses
     )
 

@@ -288,6 +288,19 @@ class Task(Base):
         return name
 
 
+class TaskCount(Base):
+    """A change to how many tasks of a project a list filter matches (services.task_counts):
+    written in the transaction that changes the tasks, summed when the list is read, and
+    merged into one row per project and filter by the upkeep."""
+
+    __tablename__ = "task_counts"
+    __table_args__ = (Index("ix_task_counts_facet_project", "facet", "project_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    project_id: Mapped[str] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    facet: Mapped[str] = mapped_column(String(600))  # "all", "status:failed", "branch:main"…
+    delta: Mapped[int] = mapped_column(Integer)
+
+
 class TaskCheckParameter(Base):
     """A task's own value of a threshold of its rule set (`config-parameters`); it wins over the
     rule set's value while its status is on."""

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import func, select
 
 from opencheck.services import task_list_columns
 from opencheck.store.db import unit_of_work
-from opencheck.store.models import Execution, utcnow
+from opencheck.store.models import Execution, Task, utcnow
 from tests.conftest import Api
 
 
@@ -149,6 +150,24 @@ def test_paging(api: Api, fleet: dict[str, str]) -> None:
         "/v1/tasks", params={"project_id": pid, "page_size": 1}, headers=api.admin.headers
     )
     assert r.json()["result"]["total"] == 6 and len(r.json()["result"]["info"]) == 1
+
+
+def test_the_unfiltered_list_counts_every_task(api: Api, fleet: dict[str, str]) -> None:
+    r = api.http.get("/v1/tasks", headers=api.admin.headers)
+    with unit_of_work(api.runtime.sessions) as s:
+        everything = s.scalar(select(func.count()).select_from(Task))
+    assert everything >= 6 and r.json()["result"]["total"] == everything  # it once said 1
+
+
+def test_totals_are_the_filtered_tasks(api: Api, fleet: dict[str, str]) -> None:
+    pid = fleet["pid"]
+    for params in ({"job_status_types": "success"}, {"job_status_types": "failed,never_execute"},
+                   {"job_status_types": "executing,aborted"}, {"review_result_types": "error"},
+                   {"branch": "dev"}, {"branch": "dev", "job_status_types": "failed"}, {}):  # fmt: skip
+        query = {"project_id": pid, **params}
+        r = api.http.get("/v1/tasks", params=query, headers=api.admin.headers)
+        listed = _ids(api, page_size=200, **query)
+        assert r.json()["result"]["total"] == len(listed) > 0, params
 
 
 def test_a_search_pages_counts_and_orders_like_the_whole_list(

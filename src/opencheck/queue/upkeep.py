@@ -1,4 +1,5 @@
-"""A thread every OpenCheck process runs beside its work: heartbeats, reaping and resends.
+"""A thread every OpenCheck process runs beside its work: heartbeats, reaping, resends and
+merging the task list's counts.
 
 The reaper runs in every process (API and workers alike), so an execution whose worker died is
 queued again or failed even when no other worker is left; the conditional updates in
@@ -12,7 +13,7 @@ import threading
 import time
 from collections.abc import Callable
 
-from opencheck.services import leases
+from opencheck.services import leases, task_counts
 from opencheck.services.checks import CheckContext
 from opencheck.store.db import UNREACHABLE, unit_of_work
 
@@ -54,6 +55,8 @@ class Upkeep:
         reachable = all([self._attempt(chore) for chore in self._chores])
         if self._reaps and reachable and self._leases_renewable():
             reachable = self._attempt(self.reap)
+        if self._reaps and reachable:
+            reachable = self._attempt(self.merge_counts)
         if not reachable:
             self._unreachable_at = time.monotonic()
 
@@ -87,6 +90,11 @@ class Upkeep:
                 self._requeue(execution_id, pool)
             except Exception:  # the broker is away: the resend chore picks it up later
                 log.exception("cannot hand execution %s to the queue", execution_id)
+
+    def merge_counts(self) -> None:
+        """Keep the task list's counts one row per project and filter (services.task_counts)."""
+        with unit_of_work(self._ctx.sessions) as s:
+            task_counts.merge(s)
 
     def _loop(self) -> None:
         while not self._stop.wait(self._interval):

@@ -1,5 +1,6 @@
 """Keeps the task list's copies on `tasks` true: the latest execution's status and time, and
-the latest result's gate verdict. Every write of the originals goes through these."""
+the latest result's gate verdict. Every write of the originals goes through these, and each
+records what it changes in the list's counts (services.task_counts)."""
 
 from __future__ import annotations
 
@@ -8,11 +9,13 @@ from datetime import datetime
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from opencheck.services.task_counts import update_and_record
 from opencheck.store.models import Execution, Task
 
 
 def queued(session: Session, execution: Execution) -> None:
     """The execution just queued is its task's latest."""
+    update_and_record(session, Task.id == execution.task_id, last_status=execution.status)
     session.execute(
         update(Task)
         .where(Task.id == execution.task_id)
@@ -29,11 +32,14 @@ def moved(session: Session, execution_id: str, status: str, started_at: object =
     values: dict[str, object] = {"last_status": status}
     if isinstance(started_at, datetime):
         values["last_executed_at"] = started_at
-    session.execute(update(Task).where(Task.last_execution_id == execution_id).values(**values))
+    latest = Task.last_execution_id == execution_id
+    update_and_record(session, latest, last_status=status)
+    session.execute(update(Task).where(latest).values(**values))
 
 
 def result_stored(session: Session, task_id: str, execution_id: str, review: str | None) -> None:
     """The execution is the task's latest result."""
+    update_and_record(session, Task.id == task_id, result_review=review)
     session.execute(
         update(Task)
         .where(Task.id == task_id)
@@ -43,6 +49,7 @@ def result_stored(session: Session, task_id: str, execution_id: str, review: str
 
 def review_changed(session: Session, execution_id: str, review: str | None) -> None:
     """The gate judged the execution's result again (after triage or a new gate)."""
+    update_and_record(session, Task.last_result_execution_id == execution_id, result_review=review)
     session.execute(
         update(Task)
         .where(Task.last_result_execution_id == execution_id)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from opencheck.domain.executions import ACTIVE_STATUSES
 from opencheck.engine.repo_urls import normalize_repo_url
 from opencheck.errors import InvalidParameter
+from opencheck.services import task_counts
 from opencheck.services.auth import Principal, get_user_by_name
 from opencheck.services.permissions import Action, allows
 from opencheck.services.projects import get_project_or_raise, member_project_ids, require
@@ -135,8 +136,13 @@ def _searched(
 
 
 def _total(conn: Connection, query: TaskQuery, visible: list[str] | None) -> int:
-    """How many tasks match. The job statuses are disjoint, so several are counted one by one
-    and added up: each is an index-only count, where their OR makes PostgreSQL read the table."""
+    """How many tasks match: from the kept counts when the filters are among those counted,
+    else counted. The job statuses are disjoint, so several are counted one by one and added
+    up: each is an index-only count, where their OR makes PostgreSQL read the table."""
+    facets = _counted_facets(query)
+    if facets is not None:
+        projects = [query.project_id] if query.project_id else visible
+        return task_counts.total(conn, facets, projects)
     statuses = tuple(dict.fromkeys(query.job_statuses))
     if len(statuses) < 2:
         return _count(conn, _matching(query, visible))
@@ -146,8 +152,25 @@ def _total(conn: Connection, query: TaskQuery, visible: list[str] | None) -> int
     )
 
 
+def _counted_facets(q: TaskQuery) -> list[str] | None:
+    """The kept counts that add up to the filter's total, or None when none do."""
+    if q.search or q.group_id or q.repo_url:
+        return None
+    if bool(q.job_statuses) + bool(q.review_results) + bool(q.branch) > 1:
+        return None
+    if q.job_statuses:
+        return [task_counts.job_status_facet(s) for s in dict.fromkeys(q.job_statuses)]
+    if q.review_results:
+        return [task_counts.review_facet(r) for r in dict.fromkeys(q.review_results)]
+    if q.branch:
+        return [task_counts.branch_facet(q.branch)]
+    return [task_counts.ALL]
+
+
 def _count(conn: Connection, stmt: Select[tuple[str]]) -> int:
-    return int(conn.scalar(stmt.with_only_columns(func.count()).order_by(None)) or 0)
+    # The FROM stays `tasks` when no filter names it: count(*) alone would count one row.
+    counting = stmt.with_only_columns(func.count(), maintain_column_froms=True)
+    return int(conn.scalar(counting.order_by(None)) or 0)
 
 
 def repo_url_key(value: str) -> str:

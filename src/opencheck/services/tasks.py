@@ -24,7 +24,7 @@ from opencheck.engine.repo_urls import (
     validate_repo_url,
 )
 from opencheck.errors import InvalidParameter, NotFound, TaskRunning
-from opencheck.services import incremental, rulesets
+from opencheck.services import incremental, rulesets, task_counts
 from opencheck.services.auth import Principal
 from opencheck.services.branches import validate_branch
 from opencheck.services.permissions import Action
@@ -183,6 +183,7 @@ def create_task(
     )
     session.add(task)
     session.flush()
+    task_counts.record(session, [], [task_counts.listed(task)])
     return task
 
 
@@ -272,6 +273,7 @@ def delete_task(session: Session, *, principal: Principal, task_id: str) -> None
             f"task {task.id} has incremental tasks (e.g. {child}): delete them first"
         )
     template_id = task.template_id
+    task_counts.record(session, task_counts.locked(session, Task.id == task.id), [])
     # Occurrences have no foreign keys to cascade along (store/models.py, DefectOccurrence).
     executions = select(Execution.id).where(Execution.task_id == task.id)
     session.execute(delete(DefectOccurrence).where(DefectOccurrence.execution_id.in_(executions)))

@@ -1,0 +1,151 @@
+"""How many tasks each filter of the task list matches, without counting them per request.
+
+Every change of a task's filter columns (created, deleted, its latest execution's status, its
+latest result's verdict) writes the difference as rows of `task_counts` in the same
+transaction, so a reader sees the counts of exactly the committed tasks. The list sums a
+filter's rows (one per project once the upkeep has merged them) where counting a broad filter
+read tens of thousands of index entries.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    bindparam,
+    delete,
+    func,
+    insert,
+    select,
+    tuple_,
+)
+from sqlalchemy.orm import Session
+
+from opencheck.domain.executions import ACTIVE_STATUSES
+from opencheck.store.models import Task, TaskCount
+
+ALL = "all"
+MERGE_BATCH = 500  # (project, filter) pairs merged in one round of the upkeep
+
+
+@dataclass(frozen=True)
+class Listed:
+    """The columns of a task that the list's counted filters read."""
+
+    project_id: str
+    last_status: str | None
+    result_review: str | None
+    git_branch: str
+
+    def facets(self) -> list[str]:
+        found = [ALL, status_facet(self.last_status), branch_facet(self.git_branch)]
+        if self.result_review is not None:
+            found.append(review_facet(self.result_review))
+        return found
+
+
+def status_facet(last_status: str | None) -> str:
+    """The `job_status_types` value a task's latest execution status falls under."""
+    if last_status is None:
+        return job_status_facet("never_execute")
+    if last_status in ACTIVE_STATUSES:
+        return job_status_facet("executing")
+    return job_status_facet(last_status)
+
+
+def job_status_facet(job_status: str) -> str:
+    return f"status:{job_status}"
+
+
+def review_facet(review: str) -> str:
+    return f"review:{review}"
+
+
+def branch_facet(branch: str) -> str:
+    return f"branch:{branch}"
+
+
+def listed(task: Task) -> Listed:
+    return Listed(task.project_id, task.last_status, task.result_review, task.git_branch)
+
+
+def record(session: Session, before: Iterable[Listed], after: Iterable[Listed]) -> None:
+    """Write the difference between tasks' counted columns before and after a change."""
+    changes: Counter[tuple[str, str]] = Counter()
+    for sign, tasks in ((-1, before), (1, after)):
+        for task in tasks:
+            for facet in task.facets():
+                changes[(task.project_id, facet)] += sign
+    rows = [{"project_id": p, "facet": f, "delta": d} for (p, f), d in changes.items() if d]
+    if rows:
+        session.execute(insert(TaskCount), rows)
+
+
+_COUNTED = select(Task.project_id, Task.last_status, Task.result_review, Task.git_branch)
+
+
+def locked(session: Session, condition: ColumnElement[bool]) -> list[Listed]:
+    """The counted columns of the tasks matching `condition`, locked until the transaction
+    ends, so that the difference written after an update is the one the update made."""
+    rows = session.execute(_COUNTED.where(condition).with_for_update())
+    return [Listed(*row) for row in rows]
+
+
+def update_and_record(
+    session: Session, condition: ColumnElement[bool], **values: str | None
+) -> list[Listed]:
+    """Record the change that setting `values` (last_status, result_review) on the tasks
+    matching `condition` makes; the caller's UPDATE follows in the same transaction."""
+    before = locked(session, condition)
+    record(session, before, [replace(task, **values) for task in before])  # type: ignore[arg-type]
+    return before
+
+
+_SUM = select(func.coalesce(func.sum(TaskCount.delta), 0)).where(
+    TaskCount.facet.in_(bindparam("facets", expanding=True))
+)
+_SUM_OF_PROJECTS = _SUM.where(TaskCount.project_id.in_(bindparam("projects", expanding=True)))
+
+
+def total(conn: Connection, facets: list[str], project_ids: list[str] | None) -> int:
+    """How many tasks (of `project_ids`, None: of all projects) fall under any of `facets`,
+    which must be disjoint (statuses, verdicts)."""
+    if project_ids is None:
+        return int(conn.scalar(_SUM, {"facets": facets}) or 0)
+    if not project_ids:
+        return 0
+    params = {"facets": facets, "projects": project_ids}
+    return int(conn.scalar(_SUM_OF_PROJECTS, params) or 0)
+
+
+def merge(session: Session) -> int:
+    """Merge the rows of each (project, filter) into one; returns how many rows it removed.
+
+    DELETE … RETURNING hands each row to exactly one of several processes merging at once: a
+    row another has deleted meanwhile is skipped, and a row written meanwhile stays for later.
+    """
+    pair = tuple_(TaskCount.project_id, TaskCount.facet)
+    pairs = session.execute(
+        select(TaskCount.project_id, TaskCount.facet)
+        .group_by(TaskCount.project_id, TaskCount.facet)
+        .having(func.count() > 1)
+        .limit(MERGE_BATCH)
+    ).all()
+    if not pairs:
+        return 0
+    taken = session.execute(
+        delete(TaskCount)
+        .where(pair.in_([tuple(p) for p in pairs]))
+        .returning(TaskCount.project_id, TaskCount.facet, TaskCount.delta)
+    ).all()
+    sums: Counter[tuple[str, str]] = Counter()
+    for project_id, facet, delta in taken:
+        sums[(project_id, facet)] += delta
+    rows = [{"project_id": p, "facet": f, "delta": d} for (p, f), d in sums.items() if d]
+    if rows:
+        session.execute(insert(TaskCount), rows)
+    return len(taken) - len(rows)

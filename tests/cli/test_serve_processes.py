@@ -5,12 +5,19 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import time
+from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
+import pytest
+import uvicorn
 
+from opencheck.api import process_group
+from opencheck.cli.serve import listener
 from tests.cli.test_cli import OPENCHECK, oc
 from tests.support import free_port, make_repo
 
@@ -29,7 +36,7 @@ def _children(pid: int) -> list[int]:
 
 
 def _api_processes(pid: int) -> list[int]:
-    """uvicorn's spawned API processes (not multiprocessing's resource tracker)."""
+    """The spawned API processes (not multiprocessing's resource tracker)."""
     return [c for c in _children(pid) if b"spawn_main" in Path(f"/proc/{c}/cmdline").read_bytes()]
 
 
@@ -98,16 +105,21 @@ def _tail(root: Path) -> str:
     return (root / "serve.log").read_text(errors="replace")[-3000:]
 
 
-def test_the_shared_listener_sets_tcp_nodelay_for_its_connections() -> None:
-    """Without it every keep-alive answer after the first waits for a delayed ACK."""
-    import socket
-
-    import uvicorn
-
-    from opencheck.cli.serve import listener
-
+def _shared_listener() -> socket.socket:
     config = uvicorn.Config("opencheck.api.served:app", factory=True, port=free_port(), workers=2)
-    sock = listener(config)
+    return listener(config)
+
+
+def _port_socket() -> socket.socket:
+    return process_group.port_socket("127.0.0.1", free_port())
+
+
+@pytest.mark.parametrize("make", [_shared_listener, _port_socket])
+def test_listening_sockets_set_tcp_nodelay_for_their_connections(
+    make: Callable[[], socket.socket],
+) -> None:
+    """Without it every keep-alive answer after the first waits for a delayed ACK."""
+    sock = make()
     try:
         assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 1
         sock.listen()  # as uvicorn's server does in each process
@@ -120,3 +132,90 @@ def test_the_shared_listener_sets_tcp_nodelay_for_its_connections() -> None:
             client.close()
     finally:
         sock.close()
+
+
+@pytest.mark.skipif(not process_group.supported(), reason="the kernel does not spread")
+def test_connections_opened_at_once_spread_over_the_processes_and_a_dead_one_is_replaced(
+    tmp_path: Path,
+) -> None:
+    data, port = tmp_path / "data", free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENCHECK_", "PROMETHEUS"))}
+    cmd = [*OPENCHECK, "serve", "--no-workers", "--port", str(port), "--data-dir", str(data),
+           "--processes", "2"]  # fmt: skip
+    log = (tmp_path / "serve.log").open("wb")
+    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_for(
+            proc, base, tmp_path, lambda: len(_listening(port, _api_processes(proc.pid))) == 2
+        )
+        # A burst of connections while one process is busy (here: stopped). With one shared
+        # socket the other process accepted all of them; each process has its own queue now.
+        busy, other = _api_processes(proc.pid)
+        os.kill(busy, signal.SIGSTOP)
+        try:
+            burst = [socket.create_connection(("127.0.0.1", port)) for _ in range(16)]
+            _until_settled(lambda: _connection_owners(port, [other])[other])
+        finally:
+            os.kill(busy, signal.SIGCONT)
+        try:
+            for conn in burst:
+                conn.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+            for conn in burst:
+                assert conn.recv(64).startswith(b"HTTP/1.1 200")
+            owners = _connection_owners(port, _api_processes(proc.pid))
+            # With one shared socket, the process that woke first accepted the whole burst.
+            assert len(owners) == 2 and sum(owners.values()) == 16, owners
+        finally:
+            for conn in burst:
+                conn.close()
+        killed = _api_processes(proc.pid)[0]
+        os.kill(killed, signal.SIGKILL)
+        _wait_for(proc, base, tmp_path, lambda: killed not in _api_processes(proc.pid)
+                  and len(_listening(port, _api_processes(proc.pid))) == 2)  # fmt: skip
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=60)
+    assert not _children(proc.pid)
+
+
+def _wait_for(
+    proc: subprocess.Popen[bytes], base: str, root: Path, ready: Callable[[], bool]
+) -> None:
+    deadline = time.monotonic() + 60
+    while not (ready() and _answers(base)):
+        assert proc.poll() is None and time.monotonic() < deadline, _tail(root)
+        time.sleep(0.2)
+
+
+def _connection_owners(port: int, pids: list[int], state: str = "01") -> Counter[int]:
+    """How many sockets on `port` in `state` (01 established, 0A listening) each of `pids`
+    holds (from /proc)."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            if int(fields[1].rsplit(":", 1)[1], 16) == port and fields[3] == state:
+                inodes.add(f"socket:[{fields[9]}]")
+    owners: Counter[int] = Counter()
+    for pid in pids:
+        for fd in Path(f"/proc/{pid}/fd").iterdir():
+            try:
+                if os.readlink(fd) in inodes:
+                    owners[pid] += 1
+            except OSError:
+                continue
+    return owners
+
+
+def _until_settled(read: Callable[[], int]) -> None:
+    """Until `read` gives the same figure three times in a row (at most 10 s)."""
+    seen: list[int] = []
+    deadline = time.monotonic() + 10
+    while (len(seen) < 3 or len(set(seen[-3:])) > 1) and time.monotonic() < deadline:
+        seen.append(read())
+        time.sleep(0.1)
+
+
+def _listening(port: int, pids: list[int]) -> Counter[int]:
+    return _connection_owners(port, pids, state="0A")

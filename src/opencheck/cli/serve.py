@@ -19,6 +19,7 @@ if TYPE_CHECKING:  # the database is imported when a command needs it, not by `o
     from opencheck.runtime import Runtime
 
 ADMIN_NAME = "admin"
+SERVED_APP = "opencheck.api.served:app"  # the factory each API process of a group builds
 
 
 def add_parsers(sub: Any, common: Callable[[argparse.ArgumentParser], None]) -> None:
@@ -116,11 +117,15 @@ def serve(settings: Settings) -> int:
 
 
 def _serve_processes(settings: Settings) -> int:
-    """uvicorn's process group on one port, each process building the app from the environment."""
+    """API processes on one port, each building the app from the environment: a socket each
+    where the kernel spreads connections over them (api.process_group), else uvicorn's group
+    sharing one socket."""
     import shutil
 
     import uvicorn
     from uvicorn.supervisors import Multiprocess
+
+    from opencheck.api import process_group
 
     os.environ.update(settings_env(settings))
     if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
@@ -129,8 +134,11 @@ def _serve_processes(settings: Settings) -> int:
         shutil.rmtree(metrics_dir, ignore_errors=True)
         metrics_dir.mkdir(parents=True)
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
+    if process_group.supported():
+        spec = process_group.ServerSpec(SERVED_APP, settings.host, settings.port)
+        return process_group.ProcessGroup(spec, settings.api_processes).run()
     config = uvicorn.Config(
-        "opencheck.api.served:app",
+        SERVED_APP,
         factory=True,
         workers=settings.api_processes,
         host=settings.host,

@@ -51,6 +51,10 @@ def make_celery(settings: Settings, agent: WorkerAgent | None = None) -> Celery:
         broker_connection_max_retries=None,  # a restarted broker is waited for, not fatal
         task_default_queue=queue_name(settings.queue_prefix, DEFAULT_POOL),
         worker_hijack_root_logger=False,
+        # Cancels go through the database. Celery's remote control would give each worker an
+        # exclusive broker queue named after it, and a second worker of that name on the host
+        # (another deployment sharing the broker) would die at start with RESOURCE_LOCKED.
+        worker_enable_remote_control=False,
     )
     if agent is not None:
         retry_after = max(1.0, agent.ctx.poll_interval)

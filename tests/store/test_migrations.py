@@ -181,6 +181,43 @@ def test_task_names_are_folded_for_search(db_url: str, tmp_path: Path) -> None:
         engine.dispose()
 
 
+def test_the_task_list_counts_start_from_the_tasks(db_url: str, tmp_path: Path) -> None:
+    from alembic import command
+
+    from opencheck.services import task_counts
+
+    engine = make_engine(db_url)
+    columns = [("success", "error"), ("running", None), (None, None), ("quering", "success")]
+    try:
+        with engine.begin() as conn:
+            cfg = migrate.alembic_config(db_url)
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "0022")
+            first = _old_task(conn)
+            project, template, user = conn.execute(
+                sa.text("SELECT project_id, template_id, creator_id FROM tasks WHERE id = :t"),
+                {"t": first},
+            ).one()
+            for n, (status, review) in enumerate(columns):
+                task = first if n == 0 else _insert(
+                    conn, "tasks", project_id=project, template_id=template, name=f"t{n}",
+                    git_url="https://h/r.git", git_url_key="h/r", git_branch="main",
+                    creator_id=user)  # fmt: skip
+                conn.execute(
+                    sa.text("UPDATE tasks SET last_status = :s, result_review = :r WHERE id = :t"),
+                    {"s": status, "r": review, "t": task},
+                )
+        migrate.upgrade(engine, tmp_path)
+        expected = {"all": 4, "status:success": 1, "status:executing": 2,
+                    "status:never_execute": 1, "review:error": 1, "review:success": 1,
+                    "branch:main": 4, "status:failed": 0}  # fmt: skip
+        with engine.connect() as conn:
+            got = {facet: task_counts.total(conn, [facet], None) for facet in expected}
+        assert got == expected
+    finally:
+        engine.dispose()
+
+
 def test_foreign_keys_are_on_again_after_an_sqlite_upgrade(tmp_path: Path) -> None:
     """Migrations run with them off (batch mode re-creates tables); every later use has them."""
     engine = make_engine(f"sqlite:///{tmp_path / 'fk.db'}")

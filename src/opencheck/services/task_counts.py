@@ -125,10 +125,9 @@ def total(conn: Connection, facets: list[str], project_ids: list[str] | None) ->
 def merge(session: Session) -> int:
     """Merge the rows of each (project, filter) into one; returns how many rows it removed.
 
-    DELETE … RETURNING hands each row to exactly one of several processes merging at once: a
-    row another has deleted meanwhile is skipped, and a row written meanwhile stays for later.
+    Several processes merge at once: a merge deletes exactly the rows it summed, and when
+    another merge took some of them first (fewer rows deleted than read), it undoes its own.
     """
-    pair = tuple_(TaskCount.project_id, TaskCount.facet)
     pairs = session.execute(
         select(TaskCount.project_id, TaskCount.facet)
         .group_by(TaskCount.project_id, TaskCount.facet)
@@ -137,15 +136,22 @@ def merge(session: Session) -> int:
     ).all()
     if not pairs:
         return 0
-    taken = session.execute(
-        delete(TaskCount)
-        .where(pair.in_([tuple(p) for p in pairs]))
-        .returning(TaskCount.project_id, TaskCount.facet, TaskCount.delta)
+    pair = tuple_(TaskCount.project_id, TaskCount.facet)
+    rows = session.execute(
+        select(TaskCount.id, TaskCount.project_id, TaskCount.facet, TaskCount.delta).where(
+            pair.in_([tuple(p) for p in pairs])
+        )
     ).all()
     sums: Counter[tuple[str, str]] = Counter()
-    for project_id, facet, delta in taken:
+    for _, project_id, facet, delta in rows:
         sums[(project_id, facet)] += delta
-    rows = [{"project_id": p, "facet": f, "delta": d} for (p, f), d in sums.items() if d]
-    if rows:
-        session.execute(insert(TaskCount), rows)
-    return len(taken) - len(rows)
+    merged = [{"project_id": p, "facet": f, "delta": d} for (p, f), d in sums.items() if d]
+    step = session.begin_nested()
+    deleted = session.execute(delete(TaskCount).where(TaskCount.id.in_([r[0] for r in rows])))
+    if deleted.rowcount != len(rows):
+        step.rollback()
+        return 0
+    if merged:
+        session.execute(insert(TaskCount), merged)
+    step.commit()
+    return len(rows) - len(merged)

@@ -126,7 +126,7 @@ def _searched(
     matches = (
         matching.add_columns(Task.created_at, Task.last_executed_at)
         .cte("matches")
-        .prefix_with("MATERIALIZED")
+        .prefix_with("MATERIALIZED", dialect="postgresql")  # SQLite plans no generic plans
     )
     order = _order(query, matches.c.created_at, matches.c.last_executed_at, matches.c.id)
     page = select(matches.c.id, func.count().over()).order_by(*order)

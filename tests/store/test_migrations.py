@@ -53,7 +53,6 @@ def test_upgrade_matches_models_and_is_idempotent(db_url: str, tmp_path: Path) -
 def test_credentials_in_stored_urls_move_into_the_encrypted_ones(
     db_url: str, tmp_path: Path
 ) -> None:
-    from alembic import command
     from sqlalchemy.orm import Session
 
     from opencheck.services.secrets import load_cipher
@@ -65,9 +64,7 @@ def test_credentials_in_stored_urls_move_into_the_encrypted_ones(
     clean = "https://git.example.com/team/repo.git"
     try:
         with engine.begin() as conn:
-            cfg = migrate.alembic_config(db_url)
-            cfg.attributes["connection"] = conn
-            command.upgrade(cfg, "0006")
+            _upgrade_to(conn, db_url, "0006")
             project = _insert(conn, "projects", name="p")
             user = _insert(conn, "users", name="u", password_hash="x")
             template = _insert(conn, "config_templates", project_id=project, name="t",
@@ -117,6 +114,15 @@ def _insert(conn: sa.Connection, table: str, **values: Any) -> str:
     return str(row.get("id", ""))
 
 
+def _upgrade_to(conn: sa.Connection, db_url: str, revision: str) -> None:
+    """Migrate the database on `conn` up to `revision` (to put in rows as it shaped them)."""
+    from alembic import command
+
+    cfg = migrate.alembic_config(db_url)
+    cfg.attributes["connection"] = conn
+    command.upgrade(cfg, revision)
+
+
 def _old_task(conn: sa.Connection) -> str:
     """A task (with its project, user and template) as an older revision stores one."""
     project = _insert(conn, "projects", name="p")
@@ -130,7 +136,6 @@ def _old_task(conn: sa.Connection) -> str:
 
 
 def test_execution_messages_become_log_rows(db_url: str, tmp_path: Path) -> None:
-    from alembic import command
 
     from opencheck.services.execution_states import log_texts
     from opencheck.store.models import ExecutionLog
@@ -143,9 +148,7 @@ def test_execution_messages_become_log_rows(db_url: str, tmp_path: Path) -> None
     )
     try:
         with engine.begin() as conn:
-            cfg = migrate.alembic_config(db_url)
-            cfg.attributes["connection"] = conn
-            command.upgrade(cfg, "0009")
+            _upgrade_to(conn, db_url, "0009")
             task = _old_task(conn)
             execution = _insert(conn, "executions", task_id=task, job_type="FULL",
                                 status="failed", executor="x", git_url="https://h/r.git",
@@ -162,16 +165,13 @@ def test_execution_messages_become_log_rows(db_url: str, tmp_path: Path) -> None
 
 
 def test_task_names_are_folded_for_search(db_url: str, tmp_path: Path) -> None:
-    from alembic import command
 
     from opencheck.store.models import Task
 
     engine = make_engine(db_url)
     try:
         with engine.begin() as conn:
-            cfg = migrate.alembic_config(db_url)
-            cfg.attributes["connection"] = conn
-            command.upgrade(cfg, "0021")
+            _upgrade_to(conn, db_url, "0021")
             task = _old_task(conn)
             conn.execute(sa.text("UPDATE tasks SET name = :n"), {"n": "Überprüfung ÆON"})
         migrate.upgrade(engine, tmp_path)
@@ -182,7 +182,6 @@ def test_task_names_are_folded_for_search(db_url: str, tmp_path: Path) -> None:
 
 
 def test_the_task_list_counts_start_from_the_tasks(db_url: str, tmp_path: Path) -> None:
-    from alembic import command
 
     from opencheck.services import task_counts
 
@@ -190,9 +189,7 @@ def test_the_task_list_counts_start_from_the_tasks(db_url: str, tmp_path: Path) 
     columns = [("success", "error"), ("running", None), (None, None), ("quering", "success")]
     try:
         with engine.begin() as conn:
-            cfg = migrate.alembic_config(db_url)
-            cfg.attributes["connection"] = conn
-            command.upgrade(cfg, "0022")
+            _upgrade_to(conn, db_url, "0022")
             first = _old_task(conn)
             project, template, user = conn.execute(
                 sa.text("SELECT project_id, template_id, creator_id FROM tasks WHERE id = :t"),
@@ -232,7 +229,6 @@ def test_foreign_keys_are_on_again_after_an_sqlite_upgrade(tmp_path: Path) -> No
 def test_per_execution_defects_become_task_defects_and_occurrences(
     db_url: str, tmp_path: Path
 ) -> None:
-    from alembic import command
 
     from opencheck.engine.fingerprint import line_key
     from opencheck.store.models import DefectOccurrence, TaskDefect
@@ -240,9 +236,7 @@ def test_per_execution_defects_become_task_defects_and_occurrences(
     engine = make_engine(db_url)
     try:
         with engine.begin() as conn:
-            cfg = migrate.alembic_config(db_url)
-            cfg.attributes["connection"] = conn
-            command.upgrade(cfg, "0010")
+            _upgrade_to(conn, db_url, "0010")
             task = _old_task(conn)
             runs = [
                 _insert(

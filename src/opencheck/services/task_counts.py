@@ -22,6 +22,7 @@ from sqlalchemy import (
     insert,
     select,
     tuple_,
+    update,
 )
 from sqlalchemy.orm import Session
 
@@ -95,14 +96,13 @@ def locked(session: Session, condition: ColumnElement[bool]) -> list[Listed]:
     return [Listed(*row) for row in rows]
 
 
-def update_and_record(
-    session: Session, condition: ColumnElement[bool], **values: str | None
-) -> list[Listed]:
-    """Record the change that setting `values` (last_status, result_review) on the tasks
-    matching `condition` makes; the caller's UPDATE follows in the same transaction."""
+def update_tasks(session: Session, condition: ColumnElement[bool], **values: object) -> None:
+    """UPDATE the tasks matching `condition` with `values`, recording what that changes in
+    their counted columns (`last_status`, `result_review`)."""
     before = locked(session, condition)
-    record(session, before, [replace(task, **values) for task in before])  # type: ignore[arg-type]
-    return before
+    session.execute(update(Task).where(condition).values(**values))
+    counted = {k: v for k, v in values.items() if k in ("last_status", "result_review")}
+    record(session, before, [replace(task, **counted) for task in before])  # type: ignore[arg-type]
 
 
 _SUM = select(func.coalesce(func.sum(TaskCount.delta), 0)).where(

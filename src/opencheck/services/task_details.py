@@ -38,7 +38,7 @@ class Record:
     def __init__(self, keys: Sequence[str], values: Sequence[Any]) -> None:
         self.__dict__.update(zip(keys, values, strict=True))
 
-    def __getattr__(self, name: str) -> Any:  # only reached for a name the row lacks
+    def __getattr__(self, name: str) -> Any:  # typed access to any column; unknown names raise
         raise AttributeError(name)
 
 
@@ -47,17 +47,22 @@ def _columns(entity: Any, model: type[Base]) -> tuple[list[str], list[Instrument
     return keys, [getattr(entity, key) for key in keys]
 
 
+def _slices(parts: dict[str, tuple[list[str], list[Any]]]) -> dict[str, tuple[list[str], slice]]:
+    """Where each part's columns stand in a row of all the parts' columns, in order."""
+    found, first = {}, 0
+    for name, (keys, _) in parts.items():
+        found[name] = (keys, slice(first, first + len(keys)))
+        first += len(keys)
+    return found
+
+
 _PARTS = {
     "task": _columns(Task, Task),
     "template": _columns(ConfigTemplate, ConfigTemplate),
     "last": _columns(_LAST, Execution),
     "result": _columns(_RESULT, Execution),
 }
-_SLICES: dict[str, tuple[list[str], slice]] = {}
-_first = 0
-for _name, (_keys, _) in _PARTS.items():
-    _SLICES[_name] = (_keys, slice(_first, _first + len(_keys)))
-    _first += len(_keys)
+_SLICES = _slices(_PARTS)
 
 _TASK_ID = _SLICES["task"][0].index("id")
 

@@ -6,24 +6,20 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from opencheck.services.task_counts import update_and_record
+from opencheck.services.task_counts import update_tasks
 from opencheck.store.models import Execution, Task
 
 
 def queued(session: Session, execution: Execution) -> None:
     """The execution just queued is its task's latest."""
-    update_and_record(session, Task.id == execution.task_id, last_status=execution.status)
-    session.execute(
-        update(Task)
-        .where(Task.id == execution.task_id)
-        .values(
-            last_execution_id=execution.id,
-            last_status=execution.status,
-            last_executed_at=execution.created_at,
-        )
+    update_tasks(
+        session,
+        Task.id == execution.task_id,
+        last_execution_id=execution.id,
+        last_status=execution.status,
+        last_executed_at=execution.created_at,
     )
 
 
@@ -32,26 +28,16 @@ def moved(session: Session, execution_id: str, status: str, started_at: object =
     values: dict[str, object] = {"last_status": status}
     if isinstance(started_at, datetime):
         values["last_executed_at"] = started_at
-    latest = Task.last_execution_id == execution_id
-    update_and_record(session, latest, last_status=status)
-    session.execute(update(Task).where(latest).values(**values))
+    update_tasks(session, Task.last_execution_id == execution_id, **values)
 
 
 def result_stored(session: Session, task_id: str, execution_id: str, review: str | None) -> None:
     """The execution is the task's latest result."""
-    update_and_record(session, Task.id == task_id, result_review=review)
-    session.execute(
-        update(Task)
-        .where(Task.id == task_id)
-        .values(last_result_execution_id=execution_id, result_review=review)
+    update_tasks(
+        session, Task.id == task_id, last_result_execution_id=execution_id, result_review=review
     )
 
 
 def review_changed(session: Session, execution_id: str, review: str | None) -> None:
     """The gate judged the execution's result again (after triage or a new gate)."""
-    update_and_record(session, Task.last_result_execution_id == execution_id, result_review=review)
-    session.execute(
-        update(Task)
-        .where(Task.last_result_execution_id == execution_id)
-        .values(result_review=review)
-    )
+    update_tasks(session, Task.last_result_execution_id == execution_id, result_review=review)

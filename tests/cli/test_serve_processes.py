@@ -179,6 +179,20 @@ def test_connections_opened_at_once_spread_over_the_processes_and_a_dead_one_is_
     assert not _children(proc.pid)
 
 
+def test_a_port_another_program_holds_is_a_clear_error(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = {k: v for k, v in os.environ.items() if not k.startswith("OPENCHECK_")}
+        cmd = [*OPENCHECK, "serve", "--no-workers", "--port", str(port), "--data-dir",
+               str(tmp_path / "data"), "--processes", "2"]  # fmt: skip
+        done = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 1
+    assert f"cannot listen on 127.0.0.1:{port}" in done.stdout + done.stderr
+    assert "Traceback" not in done.stdout + done.stderr
+
+
 def _wait_for(
     proc: subprocess.Popen[bytes], base: str, root: Path, ready: Callable[[], bool]
 ) -> None:

@@ -86,7 +86,11 @@ class ProcessGroup:
         """Serve until stopped; 1 when the processes keep failing to start."""
         # Binding here first fails at once with a clear error when the port is taken by
         # another program, and holds the port while a process is being replaced.
-        holder = port_socket(self._spec.host, self._spec.port)
+        try:
+            holder = port_socket(self._spec.host, self._spec.port)
+        except OSError as exc:
+            log.error("cannot listen on %s:%s: %s", self._spec.host, self._spec.port, exc)
+            return 1
         previous = {
             sig: signal.signal(sig, self._on_signal) for sig in (signal.SIGTERM, signal.SIGINT)
         }

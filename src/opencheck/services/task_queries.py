@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -97,6 +98,7 @@ def query_tasks(
         get_project_or_raise(session, project_id=query.project_id)
         require(session, principal=principal, project_id=query.project_id, action=Action.LIST)
     visible = member_project_ids(session, principal=principal)
+    roles: dict[str, str] | None = None  # the caller's, read once for the filter and the page
     if visible is not None:
         roles = _roles(session, principal.user_id)
         visible = [p for p in visible if allows(roles.get(p), Action.LIST)]
@@ -112,14 +114,17 @@ def query_tasks(
         page = matching.order_by(*order).offset(offset).limit(query.page_size)
         found = conn.execute(page).all()
     viewer = _viewer(session, principal, operator)
-    viewer_roles = None if viewer.is_admin else _roles(session, viewer.user_id)
+    viewer_roles = None
+    if not viewer.is_admin:
+        same = viewer.user_id == principal.user_id and roles is not None
+        viewer_roles = roles if same else _roles(session, viewer.user_id)
     ids = [row[0] for row in found]
     return task_views(conn, ids, viewer_id=viewer.user_id, roles=viewer_roles), total
 
 
 def _searched(
     conn: Connection, matching: Select[tuple[str]], query: TaskQuery, offset: int
-) -> tuple[list[Any], int]:
+) -> tuple[Sequence[Any], int]:
     """A page of a substring search and how many match. Every name is read anyway, so the
     matches are found once, counted and then ordered: given the chance, a prepared statement's
     generic plan walks an order's index and tests each name in heap order, three times slower."""
@@ -132,7 +137,7 @@ def _searched(
     page = select(matches.c.id, func.count().over()).order_by(*order)
     found = conn.execute(page.offset(offset).limit(query.page_size)).all()
     total = found[0][1] if found else _count(conn, matching) if offset else 0
-    return list(found), total
+    return found, total
 
 
 def _total(conn: Connection, query: TaskQuery, visible: list[str] | None) -> int:

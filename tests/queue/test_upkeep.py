@@ -1,5 +1,6 @@
 """The reaper after a database outage: a lease that ran out while nobody could renew it is not
-taken from its worker until the worker had a whole lease to renew it."""
+taken from its worker until the worker had a whole lease to renew it. The merge of the task
+list's counts after a bulk import."""
 
 from __future__ import annotations
 
@@ -7,15 +8,15 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import insert, select, update
 
 from opencheck.config import Settings
 from opencheck.queue.upkeep import Upkeep
 from opencheck.runtime import Runtime
-from opencheck.services import execution_states, leases
+from opencheck.services import execution_states, leases, task_counts
 from opencheck.services.leases import Claim, WorkerId
 from opencheck.store.db import unit_of_work
-from opencheck.store.models import Execution, utcnow
+from opencheck.store.models import Execution, TaskCount, utcnow
 from tests.distributed.proxy import TcpProxy
 from tests.services.conftest import make_task
 from tests.support import PG_HOST, PG_PORT, postgres_database
@@ -58,3 +59,24 @@ def _an_expired_lease(runtime: Runtime) -> str:
             .values(lease_until=utcnow() - timedelta(seconds=1))
         )
     return eid
+
+
+def test_a_round_merges_more_rows_than_a_statement_takes_parameters(tmp_path: Path) -> None:
+    # PostgreSQL takes at most 65,535 parameters; a merge that deleted every row it read failed
+    # there, every round, once a bulk import had left more (seen: 150,000 rows).
+    with postgres_database() as url:
+        runtime = Runtime.build(Settings(data_dir=tmp_path, database_url=url))
+        try:
+            with unit_of_work(runtime.sessions) as s:
+                project_id = make_task(s, runtime).project_id
+            noise = [{"project_id": project_id, "facet": task_counts.ALL, "delta": d}
+                     for d in (1, -1) * 35_000]  # fmt: skip
+            with unit_of_work(runtime.sessions) as s:
+                s.execute(insert(TaskCount), noise)
+            Upkeep(runtime.check_context, lambda _id, _pool: None).merge_counts()
+            with unit_of_work(runtime.sessions) as s:
+                pairs = s.execute(select(TaskCount.project_id, TaskCount.facet)).all()
+                assert len(pairs) == len(set(pairs))  # one row per project and filter
+                assert task_counts.total(s.connection(), [task_counts.ALL], None) == 1
+        finally:
+            runtime.close()

@@ -166,3 +166,26 @@ def test_two_processes_merging_at_once_keep_every_total(tmp_path: Path) -> None:
 def _merge(runtime: Runtime) -> None:
     with unit_of_work(runtime.sessions) as s:
         task_counts.merge(s)
+
+
+def test_a_merge_reads_a_bounded_number_of_rows_and_still_converges(runtime: Runtime) -> None:
+    fleet = Fleet(runtime)
+    for n in range(5):
+        fleet.move(fleet.execution(fleet.task(n % 2, "main")), "failed")
+    merges = 0
+    while True:
+        with unit_of_work(runtime.sessions) as s:
+            removed = task_counts.merge(s, max_rows=3)
+        assert removed <= 2  # of 3 rows read, at most 2 go
+        if not removed:
+            break
+        merges += 1
+        fleet.assert_counts_match()
+    assert merges > 5
+    _assert_one_row_per_pair(runtime)
+
+
+def _assert_one_row_per_pair(runtime: Runtime) -> None:
+    with unit_of_work(runtime.sessions) as s:
+        pairs = s.execute(select(TaskCount.project_id, TaskCount.facet)).all()
+        assert len(pairs) == len(set(pairs))

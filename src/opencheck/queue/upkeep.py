@@ -19,6 +19,8 @@ from opencheck.store.db import UNREACHABLE, unit_of_work
 
 log = logging.getLogger("opencheck.queue")
 
+MERGES_A_ROUND = 20  # transactions of task_counts.merge in one round
+
 Requeue = Callable[[str, str], None]  # (execution id, pool) → hand it to the queue again
 
 
@@ -92,9 +94,13 @@ class Upkeep:
                 log.exception("cannot hand execution %s to the queue", execution_id)
 
     def merge_counts(self) -> None:
-        """Keep the task list's counts one row per project and filter (services.task_counts)."""
-        with unit_of_work(self._ctx.sessions) as s:
-            task_counts.merge(s)
+        """Keep the task list's counts one row per project and filter (services.task_counts):
+        one bounded transaction after another, until nothing is left to merge or the round's
+        share is done (a bulk import leaves the rest to the next rounds)."""
+        for _ in range(MERGES_A_ROUND):
+            with unit_of_work(self._ctx.sessions) as s:
+                if not task_counts.merge(s):
+                    return
 
     def _loop(self) -> None:
         while not self._stop.wait(self._interval):

@@ -30,7 +30,8 @@ from opencheck.domain.executions import ACTIVE_STATUSES
 from opencheck.store.models import Task, TaskCount
 
 ALL = "all"
-MERGE_BATCH = 500  # (project, filter) pairs merged in one round of the upkeep
+MERGE_BATCH = 500  # (project, filter) pairs merged in one transaction
+MERGE_ROWS = 10_000  # rows read and deleted in one transaction
 
 
 @dataclass(frozen=True)
@@ -122,10 +123,12 @@ def total(conn: Connection, facets: list[str], project_ids: list[str] | None) ->
     return int(conn.scalar(_SUM_OF_PROJECTS, params) or 0)
 
 
-def merge(session: Session) -> int:
+def merge(session: Session, max_rows: int = MERGE_ROWS) -> int:
     """Merge the rows of each (project, filter) into one; returns how many rows it removed.
 
-    Several processes merge at once: a merge deletes exactly the rows it summed, and when
+    A merge reads at most `max_rows` rows (a statement's parameters are bounded: PostgreSQL
+    takes 65,535), ordered by project and filter so that only the last pair read can be cut
+    short. Several processes merge at once: a merge deletes exactly the rows it summed, and when
     another merge took some of them first (fewer rows deleted than read), it undoes its own.
     """
     pairs = session.execute(
@@ -138,9 +141,10 @@ def merge(session: Session) -> int:
         return 0
     pair = tuple_(TaskCount.project_id, TaskCount.facet)
     rows = session.execute(
-        select(TaskCount.id, TaskCount.project_id, TaskCount.facet, TaskCount.delta).where(
-            pair.in_([tuple(p) for p in pairs])
-        )
+        select(TaskCount.id, TaskCount.project_id, TaskCount.facet, TaskCount.delta)
+        .where(pair.in_([tuple(p) for p in pairs]))
+        .order_by(TaskCount.project_id, TaskCount.facet, TaskCount.id)
+        .limit(max(2, max_rows))
     ).all()
     sums: Counter[tuple[str, str]] = Counter()
     for _, project_id, facet, delta in rows:

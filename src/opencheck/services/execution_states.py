@@ -91,7 +91,7 @@ def log(session: Session, execution_id: str, *messages: str, at: datetime | None
 
 def log_line(row: ExecutionLog | Row[tuple[str, datetime, str, str]]) -> str:
     """One line of seed 004's log text."""
-    stamp = row.at.strftime("%Y/%m/%d %H:%M:%S")
+    stamp = row.at.isoformat(" ", "seconds")[:19].replace("-", "/")  # strftime costs 3x
     level = "" if row.level == "INFO" else f"[{row.level}] "
     return f"{stamp} GMT+00:00 {level}{row.text}\n"
 

@@ -14,7 +14,8 @@ def wire_time(value: datetime | None) -> str | None:
     """UTC `yyyy-MM-ddTHH:mm:ssZ` (decision 2)."""
     if value is None:
         return None
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    # isoformat is C code; strftime was a twentieth of the task list's CPU.
+    return value.astimezone(UTC).isoformat(timespec="seconds")[:19] + "Z"
 
 
 class Body(BaseModel):

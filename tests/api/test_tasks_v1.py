@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
+import httpx
 import pytest
 from sqlalchemy import func, select
 
@@ -197,6 +199,25 @@ def test_bad_parameters_are_400(api: Api, params: dict[str, object]) -> None:
     assert r.status_code == 400
     assert r.json()["error_code"] == "CC.00050000"
     assert next(iter(params)) in r.json()["error_msg"]
+
+
+def test_credentials_are_checked_before_the_parameters(api: Api) -> None:
+    r = api.http.get("/v1/tasks", params={"page": 0})
+    assert (r.status_code, r.json()["error_code"]) == (401, "CC.00000003"), r.text
+    r = api.http.get("/v1/tasks", params={"page": 0}, headers={"X-Auth-Token": "not-a-token"})
+    assert r.status_code == 401
+
+
+def test_simultaneous_list_requests_are_each_answered(api: Api, fleet: dict[str, str]) -> None:
+    # A process serves one list request at a time; the rest wait their turn, none is refused.
+    def listed(n: int) -> tuple[int, int]:
+        with httpx.Client(base_url=str(api.http.base_url), timeout=60) as client:
+            r = client.get("/v1/tasks", params={"page_size": 1 + n % 6}, headers=api.admin.headers)
+            return r.status_code, len(r.json()["result"]["info"])
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        answers = list(pool.map(listed, range(48)))
+    assert answers == [(200, 1 + n % 6) for n in range(48)]
 
 
 def test_unknown_project_and_operator_header(api: Api) -> None:

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import partial
 from typing import Annotated
 
-from fastapi import APIRouter, Header
+import anyio
+from fastapi import APIRouter, Depends, Header, Request
 
-from opencheck.api.deps import CurrentUser, RuntimeDep
+from opencheck.api.deps import RuntimeDep, current_principal, raw_body
 from opencheck.api.params import bool_param, choice_param, int_param, parse_list, str_param
 from opencheck.api.schemas.v1_tasks import envelope
 from opencheck.errors import InvalidParameter
+from opencheck.runtime import Runtime
 from opencheck.services.projects import check_id
 from opencheck.services.task_queries import (
     JOB_STATUS_FILTERS,
@@ -21,41 +25,71 @@ from opencheck.store.db import reading
 
 router = APIRouter()
 
+# A process serves one list request at a time, on one thread, authentication included. CPython
+# runs one thread at a time anyway; list requests contending for it on several threads cost
+# each about 15% more CPU, in the API and in PostgreSQL (bench/load.py, bench/README.md).
+_ONE_AT_A_TIME = anyio.CapacityLimiter(1)
+
+
+@dataclass(frozen=True)
+class ListParameters:
+    """The query string of GET /v1/tasks as received, validated by `task_query`."""
+
+    page: str | None = None
+    page_size: str | None = None
+    search: str | None = None
+    project_id: str | None = None
+    review_result_types: str | None = None
+    job_status_types: str | None = None
+    order_by_execute_time: str | None = None
+    task_classification_id: str | None = None
+    repo_url: str | None = None
+    repo_url_full_match: str | None = None
+    branch: str | None = None
+
 
 @router.get("/v1/tasks")
-def list_tasks(
-    user: CurrentUser,
+async def list_tasks(
+    request: Request,
     runtime: RuntimeDep,
-    page: str | None = None,
-    page_size: str | None = None,
-    search: str | None = None,
-    project_id: str | None = None,
-    review_result_types: str | None = None,
-    job_status_types: str | None = None,
-    order_by_execute_time: str | None = None,
-    task_classification_id: str | None = None,
-    repo_url: str | None = None,
-    repo_url_full_match: str | None = None,
-    branch: str | None = None,
+    body: Annotated[bytes, Depends(raw_body)],
+    params: Annotated[ListParameters, Depends()],
     operator: Annotated[str | None, Header()] = None,
 ) -> dict[str, object]:
-    query = TaskQuery(
-        page=int_param(page, "page", low=1, high=None, default=1),
-        page_size=int_param(page_size, "page_size", low=1, high=200, default=10),
-        search=str_param(search, "search", max_len=512) or None,
-        project_id=check_id(project_id, "project_id") if project_id else None,
-        review_results=parse_list(review_result_types, "review_result_types", REVIEW_RESULTS),
-        job_statuses=parse_list(job_status_types, "job_status_types", JOB_STATUS_FILTERS),
-        order_by_execute_time=choice_param(
-            order_by_execute_time, "order_by_execute_time", ("up", "down")
-        ),
-        group_id=str_param(task_classification_id, "task_classification_id", max_len=128) or None,
-        repo_url=str_param(repo_url, "repo_url", max_len=2048) or None,
-        repo_url_full_match=bool_param(repo_url_full_match, "repo_url_full_match", default=False),
-        branch=str_param(branch, "branch", max_len=512) or None,
-    )
+    work = partial(_list, request, runtime, body, params, operator)
+    return await anyio.to_thread.run_sync(work, limiter=_ONE_AT_A_TIME)
+
+
+def _list(
+    request: Request,
+    runtime: Runtime,
+    body: bytes,
+    params: ListParameters,
+    operator: str | None,
+) -> dict[str, object]:
+    user = current_principal(request, runtime, body)  # before the parameters, as a dependency
+    query = task_query(params)
     if operator is not None and not 1 <= len(operator) <= 128:
         raise InvalidParameter("operator header must be 1-128 characters")
     with reading(runtime.db) as session:
         views, total = query_tasks(session, principal=user, query=query, operator=operator)
         return envelope(views, total, runtime.settings.region)
+
+
+def task_query(p: ListParameters) -> TaskQuery:
+    """The validated filters; InvalidParameter names the first parameter out of range."""
+    return TaskQuery(
+        page=int_param(p.page, "page", low=1, high=None, default=1),
+        page_size=int_param(p.page_size, "page_size", low=1, high=200, default=10),
+        search=str_param(p.search, "search", max_len=512) or None,
+        project_id=check_id(p.project_id, "project_id") if p.project_id else None,
+        review_results=parse_list(p.review_result_types, "review_result_types", REVIEW_RESULTS),
+        job_statuses=parse_list(p.job_status_types, "job_status_types", JOB_STATUS_FILTERS),
+        order_by_execute_time=choice_param(
+            p.order_by_execute_time, "order_by_execute_time", ("up", "down")
+        ),
+        group_id=str_param(p.task_classification_id, "task_classification_id", max_len=128) or None,
+        repo_url=str_param(p.repo_url, "repo_url", max_len=2048) or None,
+        repo_url_full_match=bool_param(p.repo_url_full_match, "repo_url_full_match", default=False),
+        branch=str_param(p.branch, "branch", max_len=512) or None,
+    )

@@ -7,7 +7,7 @@ import secrets as pysecrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from opencheck.errors import (
@@ -98,19 +98,23 @@ def issue_token(session: Session, *, user: User, ttl: timedelta) -> tuple[str, d
     return token, expires
 
 
+# Every authenticated request asks this: built once, and read as a row, not as two entities.
+_TOKEN_OWNER = (
+    select(User.id, User.name, User.is_admin, AuthToken.revoked_at, AuthToken.expires_at)
+    .join(User, User.id == AuthToken.user_id)
+    .where(AuthToken.token_hash == bindparam("token_hash"))
+)
+
+
 def resolve_token(session: Session, *, token: str) -> Principal:
     """Find the user of a valid, unexpired, unrevoked token."""
-    row = session.execute(
-        select(AuthToken, User)
-        .join(User, User.id == AuthToken.user_id)
-        .where(AuthToken.token_hash == hash_token(token))
-    ).first()
+    row = session.execute(_TOKEN_OWNER, {"token_hash": hash_token(token)}).first()
     if row is None:
         raise Unauthenticated(EXPIRED_MESSAGE)
-    tok, user = row
-    if tok.revoked_at is not None or tok.expires_at <= utcnow():
+    user_id, name, is_admin, revoked_at, expires_at = row
+    if revoked_at is not None or expires_at <= utcnow():
         raise Unauthenticated(EXPIRED_MESSAGE)
-    return Principal(user.id, user.name, user.is_admin)
+    return Principal(user_id, name, is_admin)
 
 
 def revoke_tokens(session: Session, *, user: User) -> int:

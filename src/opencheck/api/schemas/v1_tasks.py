@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 
 from opencheck.api.schemas.common import wire_time
 from opencheck.domain import gate
@@ -20,8 +21,8 @@ REVIEW_NAMES_JSON = {
 }
 
 
-def review_data(template: ConfigTemplate) -> list[dict[str, object]]:
-    """ReviewDataInfoResponse items of the task's gate."""
+def review_data(items: Sequence[gate.GateItem]) -> list[dict[str, object]]:
+    """ReviewDataInfoResponse items of a task's gate."""
     return [
         {
             "compareType": "≤",
@@ -29,22 +30,23 @@ def review_data(template: ConfigTemplate) -> list[dict[str, object]]:
             "name": gate.GATE_ITEM_NAMES[item.severity],
             "value": item.threshold,
         }
-        for item in gate.from_json(template.review_data)
+        for item in items
     ]
 
 
-def review_data_json(template: ConfigTemplate) -> str:
-    """The gate as the JSON string of `reviewDataJson` (and of the `reviewData` setting)."""
-    items = [
+def review_data_json(template: ConfigTemplate, items: Sequence[gate.GateItem] | None = None) -> str:
+    """The gate as the JSON string of `reviewDataJson` (and of the `reviewData` setting);
+    `items`: the template's gate, when the caller has read it already."""
+    entries = [
         {
             "compareType": "≤",
             "isCheck": 1 if item.enabled else 0,
             "name": REVIEW_NAMES_JSON[int(item.severity)],
             "value": item.threshold,
         }
-        for item in gate.from_json(template.review_data)
+        for item in (items if items is not None else gate.from_json(template.review_data))
     ]
-    return json.dumps(items, ensure_ascii=False, separators=(",", ":"))
+    return json.dumps(entries, ensure_ascii=False, separators=(",", ":"))
 
 
 def job_result(execution: Execution | None, triaged: Triaged | None = None) -> dict[str, object]:
@@ -117,6 +119,7 @@ def _rule_sets(view: TaskView) -> list[dict[str, str]]:
 def config_template(view: TaskView, region: str) -> dict[str, object]:
     """ConfigTemplateBasicInfo."""
     t = view.template
+    items = gate.from_json(t.review_data)
     return {
         "arch": t.arch,
         "branch": t.branch,
@@ -136,8 +139,8 @@ def config_template(view: TaskView, region: str) -> dict[str, object]:
         "resourcePoolId": t.resource_pool_id,
         "resourcePoolName": t.resource_pool_name,
         "resource_pool_type": t.resource_pool_type,
-        "reviewData": review_data(t),
-        "reviewDataJson": review_data_json(t),
+        "reviewData": review_data(items),
+        "reviewDataJson": review_data_json(t, items),
         "ruleSets": _rule_sets(view),
     }
 

@@ -96,11 +96,12 @@ def log_line(row: ExecutionLog | Row[tuple[str, datetime, str, str]]) -> str:
     return f"{stamp} GMT+00:00 {level}{row.text}\n"
 
 
-# Plain rows, not ORM objects: a page of tasks brings hundreds of log lines.
+# Plain rows, not ORM objects: a page of tasks brings hundreds of log lines. In the order they
+# were written; sorting by the execution's id too made PostgreSQL compare strings by collation.
 _LOG_LINES = (
     select(ExecutionLog.execution_id, ExecutionLog.at, ExecutionLog.level, ExecutionLog.text)
     .where(ExecutionLog.execution_id.in_(bindparam("ids", expanding=True)))
-    .order_by(ExecutionLog.execution_id, ExecutionLog.id)
+    .order_by(ExecutionLog.id)
 )
 
 

@@ -283,3 +283,16 @@ def test_field_set_of_a_never_run_task(api: Api) -> None:
     ]
     assert '"isCheck":1' in template["reviewDataJson"]
     assert info["jobResult"]["reviewResult"] == "" and info["jobResult"]["codeLine"] == 0
+
+
+def test_rule_sets_of_each_task_by_language(api: Api) -> None:
+    pid = api.project()
+    several = api.create_task(pid, language=None, rule_sets=[{"language": lang} for lang in
+                              ("python", "Java", "cpp", "JavaScript")])  # fmt: skip
+    one = api.create_task(pid)
+    for tid in (several, one):
+        listed = api.v1_task(tid, pid)["ruleSets"]
+        r = api.http.get(f"/v2/{pid}/tasks/{tid}/rulesets", headers=api.admin.headers)
+        own = {(i["language"], i["template_id"]) for i in r.json() if i["type"] == "selected"}
+        assert [(i["language"], i["ruleSetId"]) for i in listed] == sorted(own)
+    assert len(api.v1_task(several, pid)["ruleSets"]) == 4

@@ -18,7 +18,8 @@ MISSING_CREDENTIALS = (
 )
 
 
-def get_runtime(request: Request) -> Runtime:
+async def get_runtime(request: Request) -> Runtime:
+    # Async only so that FastAPI calls it in place: a plain def is a hop to a worker thread.
     runtime: Runtime = request.app.state.runtime
     return runtime
 

@@ -53,9 +53,23 @@ async def list_tasks(
     request: Request,
     runtime: RuntimeDep,
     body: Annotated[bytes, Depends(raw_body)],
-    params: Annotated[ListParameters, Depends()],
     operator: Annotated[str | None, Header()] = None,
+    page: str | None = None,
+    page_size: str | None = None,
+    search: str | None = None,
+    project_id: str | None = None,
+    review_result_types: str | None = None,
+    job_status_types: str | None = None,
+    order_by_execute_time: str | None = None,
+    task_classification_id: str | None = None,
+    repo_url: str | None = None,
+    repo_url_full_match: str | None = None,
+    branch: str | None = None,
 ) -> dict[str, object]:
+    params = ListParameters(
+        page, page_size, search, project_id, review_result_types, job_status_types,
+        order_by_execute_time, task_classification_id, repo_url, repo_url_full_match, branch,
+    )  # fmt: skip
     work = partial(_list, request, runtime, body, params, operator)
     return await anyio.to_thread.run_sync(work, limiter=_ONE_AT_A_TIME)
 

@@ -91,9 +91,13 @@ def log(session: Session, execution_id: str, *messages: str, at: datetime | None
 
 def log_line(row: ExecutionLog | Row[tuple[str, datetime, str, str]]) -> str:
     """One line of seed 004's log text."""
-    stamp = row.at.isoformat(" ", "seconds")[:19].replace("-", "/")  # strftime costs 3x
-    level = "" if row.level == "INFO" else f"[{row.level}] "
-    return f"{stamp} GMT+00:00 {level}{row.text}\n"
+    return _line(row.at, row.level, row.text)
+
+
+def _line(at: datetime, level: str, text: str) -> str:
+    stamp = at.isoformat(" ", "seconds")[:19].replace("-", "/")  # strftime costs 3x
+    marker = "" if level == "INFO" else f"[{level}] "
+    return f"{stamp} GMT+00:00 {marker}{text}\n"
 
 
 # Plain rows, not ORM objects: a page of tasks brings hundreds of log lines. In the order they
@@ -107,12 +111,11 @@ _LOG_LINES = (
 
 def log_texts(db: Session | Connection, execution_ids: Iterable[str]) -> dict[str, str]:
     """The rendered log of each execution, in one query."""
-    ids = list(set(execution_ids))
-    texts = dict.fromkeys(ids, "")
-    if ids:
-        for row in db.execute(_LOG_LINES, {"ids": ids}):
-            texts[row.execution_id] += log_line(row)
-    return texts
+    lines: dict[str, list[str]] = {execution_id: [] for execution_id in execution_ids}
+    if lines:
+        for execution_id, at, level, text in db.execute(_LOG_LINES, {"ids": list(lines)}):
+            lines[execution_id].append(_line(at, level, text))
+    return {execution_id: "".join(parts) for execution_id, parts in lines.items()}
 
 
 def log_rows(session: Session, execution_id: str) -> list[ExecutionLog]:

@@ -25,10 +25,18 @@ from opencheck.store.db import reading
 
 router = APIRouter()
 
-# A process serves one list request at a time, on one thread, authentication included. CPython
-# runs one thread at a time anyway; list requests contending for it on several threads cost
-# each about 15% more CPU, in the API and in PostgreSQL (bench/load.py, bench/README.md).
-_ONE_AT_A_TIME = anyio.CapacityLimiter(1)
+
+def _one_at_a_time(request: Request) -> anyio.CapacityLimiter:
+    """The app serves one list request at a time, on one thread, authentication included.
+
+    CPython runs one thread at a time anyway; list requests contending for it on several threads
+    cost each about 15% more CPU, in the API and in PostgreSQL (bench/README.md). One limiter
+    per app, not per module: its waiters belong to the event loop serving the app."""
+    state = request.app.state
+    limiter: anyio.CapacityLimiter | None = getattr(state, "task_list_limiter", None)
+    if limiter is None:
+        limiter = state.task_list_limiter = anyio.CapacityLimiter(1)
+    return limiter
 
 
 @dataclass(frozen=True)
@@ -71,7 +79,7 @@ async def list_tasks(
         order_by_execute_time, task_classification_id, repo_url, repo_url_full_match, branch,
     )  # fmt: skip
     work = partial(_list, request, runtime, body, params, operator)
-    return await anyio.to_thread.run_sync(work, limiter=_ONE_AT_A_TIME)
+    return await anyio.to_thread.run_sync(work, limiter=_one_at_a_time(request))
 
 
 def _list(

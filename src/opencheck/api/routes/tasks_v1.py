@@ -43,17 +43,17 @@ def _one_at_a_time(request: Request) -> anyio.CapacityLimiter:
 class ListParameters:
     """The query string of GET /v1/tasks as received, validated by `task_query`."""
 
-    page: str | None = None
-    page_size: str | None = None
-    search: str | None = None
-    project_id: str | None = None
-    review_result_types: str | None = None
-    job_status_types: str | None = None
-    order_by_execute_time: str | None = None
-    task_classification_id: str | None = None
-    repo_url: str | None = None
-    repo_url_full_match: str | None = None
-    branch: str | None = None
+    page: str | None
+    page_size: str | None
+    search: str | None
+    project_id: str | None
+    review_result_types: str | None
+    job_status_types: str | None
+    order_by_execute_time: str | None
+    task_classification_id: str | None
+    repo_url: str | None
+    repo_url_full_match: str | None
+    branch: str | None
 
 
 @router.get("/v1/tasks")
@@ -75,9 +75,18 @@ async def list_tasks(
     branch: str | None = None,
 ) -> dict[str, object]:
     params = ListParameters(
-        page, page_size, search, project_id, review_result_types, job_status_types,
-        order_by_execute_time, task_classification_id, repo_url, repo_url_full_match, branch,
-    )  # fmt: skip
+        page=page,
+        page_size=page_size,
+        search=search,
+        project_id=project_id,
+        review_result_types=review_result_types,
+        job_status_types=job_status_types,
+        order_by_execute_time=order_by_execute_time,
+        task_classification_id=task_classification_id,
+        repo_url=repo_url,
+        repo_url_full_match=repo_url_full_match,
+        branch=branch,
+    )
     work = partial(_list, request, runtime, body, params, operator)
     return await anyio.to_thread.run_sync(work, limiter=_one_at_a_time(request))
 

@@ -14,7 +14,7 @@ def wire_time(value: datetime | None) -> str | None:
     """UTC `yyyy-MM-ddTHH:mm:ssZ` (decision 2)."""
     if value is None:
         return None
-    # isoformat is C code; strftime was a twentieth of the task list's CPU.
+    # isoformat takes two thirds of strftime's time; a list page formats about 60 times.
     return value.astimezone(UTC).isoformat(timespec="seconds")[:19] + "Z"
 
 

@@ -113,7 +113,8 @@ def log_texts(db: Session | Connection, execution_ids: Iterable[str]) -> dict[st
     """The rendered log of each execution, in one query."""
     lines: dict[str, list[str]] = {execution_id: [] for execution_id in execution_ids}
     if lines:
-        for execution_id, at, level, text in db.execute(_LOG_LINES, {"ids": list(lines)}):
+        # .all(): iterating the result fetched the rows one by one, 2 µs each in psycopg.
+        for execution_id, at, level, text in db.execute(_LOG_LINES, {"ids": list(lines)}).all():
             lines[execution_id].append(_line(at, level, text))
     return {execution_id: "".join(parts) for execution_id, parts in lines.items()}
 

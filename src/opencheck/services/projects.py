@@ -67,7 +67,7 @@ def member_project_ids(session: Session, *, principal: Principal) -> list[str] |
     return list(
         session.scalars(
             select(ProjectMember.project_id).where(ProjectMember.user_id == principal.user_id)
-        )
+        ).all()
     )
 
 

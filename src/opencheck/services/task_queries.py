@@ -191,7 +191,7 @@ def repo_url_key(value: str) -> str:
 def _roles(session: Session, user_id: str) -> dict[str, str]:
     rows = session.execute(
         select(ProjectMember.project_id, ProjectMember.role).where(ProjectMember.user_id == user_id)
-    )
+    ).all()
     return {pid: role for pid, role in rows}
 
 

@@ -57,6 +57,7 @@ class Settings:
     # worker serves and its name, leases, attempts, per-pool limits and the workers' memory.
     run_workers: bool = True
     api_processes: int = 1  # `serve --processes`: API processes sharing the port
+    api_hang_seconds: float = 30.0  # an API process whose event loop stopped this long is replaced
     queue_prefix: str = "opencheck"  # broker queue names: <prefix>.<pool>, one per installation
     pool: str = "default"
     worker_name: str = ""
@@ -134,6 +135,7 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
         log_format=_log_format(env.get("OPENCHECK_LOG_FORMAT", TEXT)),
         run_workers=_on(env.get("OPENCHECK_RUN_WORKERS", "1")),
         api_processes=int(env.get("OPENCHECK_API_PROCESSES", base.api_processes)),
+        api_hang_seconds=float(env.get("OPENCHECK_API_HANG_SECONDS", base.api_hang_seconds)),
         queue_prefix=env.get("OPENCHECK_QUEUE_PREFIX", base.queue_prefix),
         pool=env.get("OPENCHECK_POOL", base.pool).strip() or base.pool,
         worker_name=env.get("OPENCHECK_WORKER_NAME", ""),

@@ -179,6 +179,36 @@ def test_connections_opened_at_once_spread_over_the_processes_and_a_dead_one_is_
     assert not _children(proc.pid)
 
 
+def test_a_process_whose_event_loop_stopped_is_replaced(tmp_path: Path) -> None:
+    # A stopped (or deadlocked) process keeps its socket and its share of new connections,
+    # which would wait forever; it does not exit, so only its silence shows.
+    data, port = tmp_path / "data", free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENCHECK_", "PROMETHEUS"))}
+    env["OPENCHECK_API_HANG_SECONDS"] = "4"
+    cmd = [*OPENCHECK, "serve", "--no-workers", "--port", str(port), "--data-dir", str(data),
+           "--processes", "2"]  # fmt: skip
+    log = (tmp_path / "serve.log").open("wb")
+    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        listening = lambda: len(_listening(port, _api_processes(proc.pid))) == 2  # noqa: E731
+        _wait_for(proc, base, tmp_path, listening)
+        time.sleep(5)  # longer than the limit: a process that answers is left alone
+        first = _api_processes(proc.pid)
+        stopped = first[0]
+        os.kill(stopped, signal.SIGSTOP)
+        _wait_for(proc, base, tmp_path,
+                  lambda: stopped not in _api_processes(proc.pid) and listening())  # fmt: skip
+        assert first[1] in _api_processes(proc.pid)
+        assert f"API process {stopped} has not turned its event loop" in _tail(tmp_path)
+        for _ in range(8):  # new connections land on either process, and each is answered
+            assert httpx.get(base + "/health", timeout=10).status_code == 200
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=60)
+    assert not _children(proc.pid)
+
+
 def test_a_port_another_program_holds_is_a_clear_error(tmp_path: Path) -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))

@@ -5,10 +5,15 @@ With one shared listening socket, whichever process woke first accepted a whole 
 connections: eight keep-alive connections all went to one of two processes, which then served
 everything on one core while the other idled. Linux hashes each new connection to one of the
 group's sockets instead; only processes of the same user may join the group.
+
+Each process's event loop writes the time into shared memory every second; a process whose loop
+stopped turning (stopped, deadlocked, blocked by a call that never returns) still holds its
+socket and its share of new connections, so the group kills and replaces it.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import multiprocessing
 import signal
@@ -26,6 +31,8 @@ CHECK_SECONDS = 0.5
 QUICK_EXIT_SECONDS = 10.0  # a process that dies this soon after its start did not start
 QUICK_EXITS_TOLERATED = 3  # in a row, before the group gives up (a broken config, a taken port)
 STOP_SECONDS = 30.0  # for a process's graceful stop before it is killed
+BEAT_SECONDS = 1.0  # how often a process's event loop says it still turns
+HANG_SECONDS = 30.0  # default: a process whose loop has not turned for this long is replaced
 
 
 def supported() -> bool:
@@ -63,22 +70,50 @@ class ServerSpec:
     log_level: str = "warning"
 
 
-def _serve(spec: ServerSpec) -> None:
+def _serve(spec: ServerSpec, beat: Any) -> None:
     import uvicorn
+
+    class BeatingServer(uvicorn.Server):
+        async def serve(self, sockets: list[socket.socket] | None = None) -> None:
+            beating = asyncio.create_task(_beat(beat))
+            try:
+                await super().serve(sockets)
+            finally:
+                beating.cancel()
 
     sock = port_socket(spec.host, spec.port)
     config = uvicorn.Config(spec.app, factory=True, log_level=spec.log_level, access_log=False)
-    uvicorn.Server(config).run(sockets=[sock])
+    BeatingServer(config).run(sockets=[sock])
+
+
+async def _beat(beat: Any) -> None:
+    """Write the time (CLOCK_MONOTONIC, the same in every process) while the loop turns."""
+    while True:
+        beat.value = time.monotonic()
+        await asyncio.sleep(BEAT_SECONDS)
+
+
+@dataclass(frozen=True)
+class _Member:
+    process: BaseProcess
+    started: float
+    beat: Any  # a shared double: when the process's event loop last turned
+
+    def silent_for(self) -> float:
+        return time.monotonic() - max(self.started, self.beat.value)
 
 
 class ProcessGroup:
     """Starts the processes, replaces one that dies, and stops them all on SIGTERM or SIGINT."""
 
-    def __init__(self, spec: ServerSpec, processes: int) -> None:
+    def __init__(
+        self, spec: ServerSpec, processes: int, hang_seconds: float = HANG_SECONDS
+    ) -> None:
         self._spec = spec
         self._count = processes
+        self._hang_seconds = hang_seconds
         self._context = multiprocessing.get_context("spawn")
-        self._processes: list[tuple[BaseProcess, float]] = []
+        self._processes: list[_Member] = []
         self._stop = threading.Event()
         self._quick_exits = 0
 
@@ -97,6 +132,7 @@ class ProcessGroup:
         try:
             self._processes = [self._start() for _ in range(self._count)]
             while not self._stop.wait(CHECK_SECONDS):
+                self._replace_hung()
                 if not self._replace_dead():
                     return 1
             return 0
@@ -109,13 +145,30 @@ class ProcessGroup:
     def _on_signal(self, _signum: int, _frame: Any) -> None:
         self._stop.set()
 
-    def _start(self) -> tuple[BaseProcess, float]:
-        process = self._context.Process(target=_serve, args=(self._spec,), name="opencheck-api")
+    def _start(self) -> _Member:
+        beat = self._context.Value("d", 0.0, lock=False)
+        process = self._context.Process(
+            target=_serve, args=(self._spec, beat), name="opencheck-api"
+        )
         process.start()
-        return process, time.monotonic()
+        return _Member(process, time.monotonic(), beat)
+
+    def _replace_hung(self) -> None:
+        for n, member in enumerate(self._processes):
+            silent = member.silent_for()
+            if member.process.is_alive() and silent > self._hang_seconds:
+                log.warning(
+                    "API process %s has not turned its event loop for %.0f s; replacing it",
+                    member.process.pid,
+                    silent,
+                )
+                member.process.kill()
+                member.process.join()
+                self._processes[n] = self._start()
 
     def _replace_dead(self) -> bool:
-        for n, (process, started) in enumerate(self._processes):
+        for n, member in enumerate(self._processes):
+            process, started = member.process, member.started
             if process.is_alive() or self._stop.is_set():
                 continue
             quick = time.monotonic() - started < QUICK_EXIT_SECONDS
@@ -132,11 +185,12 @@ class ProcessGroup:
         return True
 
     def _stop_all(self) -> None:
-        for process, _ in self._processes:
+        processes = [member.process for member in self._processes]
+        for process in processes:
             if process.is_alive():
                 process.terminate()  # SIGTERM: uvicorn finishes the requests in flight
         deadline = time.monotonic() + STOP_SECONDS
-        for process, _ in self._processes:
+        for process in processes:
             process.join(max(0.0, deadline - time.monotonic()))
             if process.is_alive():
                 process.kill()

@@ -136,7 +136,10 @@ def _serve_processes(settings: Settings) -> int:
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
     if process_group.supported():
         spec = process_group.ServerSpec(SERVED_APP, settings.host, settings.port)
-        return process_group.ProcessGroup(spec, settings.api_processes).run()
+        group = process_group.ProcessGroup(
+            spec, settings.api_processes, hang_seconds=settings.api_hang_seconds
+        )
+        return group.run()
     config = uvicorn.Config(
         SERVED_APP,
         factory=True,

@@ -9,7 +9,8 @@ import socket
 import subprocess
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -138,14 +139,7 @@ def test_listening_sockets_set_tcp_nodelay_for_their_connections(
 def test_connections_opened_at_once_spread_over_the_processes_and_a_dead_one_is_replaced(
     tmp_path: Path,
 ) -> None:
-    data, port = tmp_path / "data", free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENCHECK_", "PROMETHEUS"))}
-    cmd = [*OPENCHECK, "serve", "--no-workers", "--port", str(port), "--data-dir", str(data),
-           "--processes", "2"]  # fmt: skip
-    log = (tmp_path / "serve.log").open("wb")
-    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env)
-    base = f"http://127.0.0.1:{port}"
-    try:
+    with _two_processes(tmp_path) as (proc, port, base):
         _wait_for(
             proc, base, tmp_path, lambda: len(_listening(port, _api_processes(proc.pid))) == 2
         )
@@ -173,24 +167,13 @@ def test_connections_opened_at_once_spread_over_the_processes_and_a_dead_one_is_
         os.kill(killed, signal.SIGKILL)
         _wait_for(proc, base, tmp_path, lambda: killed not in _api_processes(proc.pid)
                   and len(_listening(port, _api_processes(proc.pid))) == 2)  # fmt: skip
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        proc.wait(timeout=60)
-    assert not _children(proc.pid)
 
 
+@pytest.mark.skipif(not process_group.supported(), reason="uvicorn's group elsewhere")
 def test_a_process_whose_event_loop_stopped_is_replaced(tmp_path: Path) -> None:
     # A stopped (or deadlocked) process keeps its socket and its share of new connections,
     # which would wait forever; it does not exit, so only its silence shows.
-    data, port = tmp_path / "data", free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENCHECK_", "PROMETHEUS"))}
-    env["OPENCHECK_API_HANG_SECONDS"] = "4"
-    cmd = [*OPENCHECK, "serve", "--no-workers", "--port", str(port), "--data-dir", str(data),
-           "--processes", "2"]  # fmt: skip
-    log = (tmp_path / "serve.log").open("wb")
-    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env)
-    base = f"http://127.0.0.1:{port}"
-    try:
+    with _two_processes(tmp_path, OPENCHECK_API_HANG_SECONDS="4") as (proc, port, base):
         listening = lambda: len(_listening(port, _api_processes(proc.pid))) == 2  # noqa: E731
         _wait_for(proc, base, tmp_path, listening)
         time.sleep(5)  # longer than the limit: a process that answers is left alone
@@ -203,10 +186,6 @@ def test_a_process_whose_event_loop_stopped_is_replaced(tmp_path: Path) -> None:
         assert f"API process {stopped} has not turned its event loop" in _tail(tmp_path)
         for _ in range(8):  # new connections land on either process, and each is answered
             assert httpx.get(base + "/health", timeout=10).status_code == 200
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        proc.wait(timeout=60)
-    assert not _children(proc.pid)
 
 
 def test_a_port_another_program_holds_is_a_clear_error(tmp_path: Path) -> None:
@@ -221,6 +200,24 @@ def test_a_port_another_program_holds_is_a_clear_error(tmp_path: Path) -> None:
     assert done.returncode == 1
     assert f"cannot listen on 127.0.0.1:{port}" in done.stdout + done.stderr
     assert "Traceback" not in done.stdout + done.stderr
+
+
+@contextmanager
+def _two_processes(root: Path, **env: str) -> Iterator[tuple[subprocess.Popen[bytes], int, str]]:
+    """`opencheck serve --no-workers --processes 2` on a free port (its output in
+    root/serve.log); stopped with SIGTERM after the block, leaving no process behind."""
+    port = free_port()
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("OPENCHECK_", "PROMETHEUS"))}
+    cmd = [*OPENCHECK, "serve", "--no-workers", "--port", str(port), "--data-dir",
+           str(root / "data"), "--processes", "2"]  # fmt: skip
+    with (root / "serve.log").open("wb") as log:
+        proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env={**clean, **env})
+    try:
+        yield proc, port, f"http://127.0.0.1:{port}"
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=60)
+    assert not _children(proc.pid)
 
 
 def _wait_for(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
@@ -296,3 +297,34 @@ def test_rule_sets_of_each_task_by_language(api: Api) -> None:
         own = {(i["language"], i["template_id"]) for i in r.json() if i["type"] == "selected"}
         assert [(i["language"], i["ruleSetId"]) for i in listed] == sorted(own)
     assert len(api.v1_task(several, pid)["ruleSets"]) == 4
+
+
+def test_each_task_shows_its_own_gate_on_one_page(api: Api) -> None:
+    # The list renders each distinct stored gate once and shares it: keyed by the gate itself.
+    pid = api.project()
+    kept, changed = api.create_task(pid), api.create_task(pid)
+    gate = [{"name": "Number of minor issues", "isCheck": 1, "compareType": "≤", "value": 7}]
+    body = {"task_advanced_settings": [{"key": "reviewData", "value": json.dumps(gate)}]}
+    r = api.http.post(f"/v2/{pid}/tasks/{changed}/settings", json=body, headers=api.admin.headers)
+    assert r.status_code == 200, r.text
+    r = api.http.get("/v1/tasks", params={"project_id": pid}, headers=api.admin.headers)
+    shown = {i["id"]: i["configTemplate"] for i in r.json()["result"]["info"]}
+    minor = {
+        tid: [(g["isCheck"], g["value"]) for g in t["reviewData"] if "minor" in g["name"]]
+        for tid, t in shown.items()
+    }
+    assert minor == {kept: [(0, 0)], changed: [(1, 7)]}
+    assert '"value":7' in shown[changed]["reviewDataJson"]
+    assert '"value":7' not in shown[kept]["reviewDataJson"]
+
+
+def test_a_page_past_the_end_keeps_the_total(api: Api, fleet: dict[str, str]) -> None:
+    # The total is a column of the page's rows; an empty page asks for it on its own.
+    pid = fleet["pid"]
+    for params in ({}, {"job_status_types": "failed,never_execute"}, {"branch": "dev"},
+                   {"repo_url": "https://git.example.com/team/beta.git"}):  # fmt: skip
+        query = {"project_id": pid, "page_size": 200, **params}
+        listed = _ids(api, **query)
+        r = api.http.get("/v1/tasks", params={**query, "page": 50}, headers=api.admin.headers)
+        assert r.json()["result"] == {"info": [], "total": len(listed)}, params
+        assert listed, params

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -12,6 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy import Engine, text
 
 from opencheck.store.db import make_engine, make_session_factory, reading, unit_of_work
+from opencheck.store.models import UTCDateTime
 from tests.support import postgres_database
 
 
@@ -74,3 +77,25 @@ def test_a_reading_session_sends_no_transaction_of_its_own(pg_url: str) -> None:
         assert first == second
     finally:
         engine.dispose()
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Asia/Shanghai"])
+def test_utc_datetimes_read_back_aware_and_equal(pg_url: str, zone: str, tmp_path: Path) -> None:
+    # On PostgreSQL the type leaves the values to psycopg (timestamptz reads aware in the
+    # session's zone); SQLite drops tzinfo and the type puts UTC back.
+    table = sa.Table("stamps", sa.MetaData(), sa.Column("at", UTCDateTime))
+    at = datetime(2026, 12, 1, 13, 5, 7, 250, tzinfo=UTC)
+    for url in (pg_url, f"sqlite:///{tmp_path / 'stamps.db'}"):
+        engine = make_engine(url)
+        try:
+            table.create(engine)
+            with engine.begin() as conn:
+                conn.execute(table.insert(), {"at": at})
+            with engine.connect() as conn:
+                if engine.dialect.name == "postgresql":
+                    conn.exec_driver_sql(f"SET TIME ZONE '{zone}'")
+                read = conn.execute(sa.select(table.c.at)).scalar_one()
+            assert read.tzinfo is not None and read == at, url
+            assert read.astimezone(UTC).isoformat() == at.isoformat(), url
+        finally:
+            engine.dispose()

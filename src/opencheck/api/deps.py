@@ -42,22 +42,31 @@ def current_principal(
     body: Annotated[bytes, Depends(raw_body)],
 ) -> Principal:
     """Authenticate with X-Auth-Token or an SDK-HMAC-SHA256 signature (decision 11)."""
+    _require_credentials(request)
+    with reading(runtime.db) as session:
+        return authenticate(request, session, runtime, body)
+
+
+def authenticate(request: Request, session: Session, runtime: Runtime, body: bytes) -> Principal:
+    """`current_principal` on a session the caller goes on reading with (one connection)."""
+    token, authorization = _require_credentials(request)
+    if token:
+        if len(token) > 100_000:
+            raise Unauthenticated(auth.EXPIRED_MESSAGE)
+        return auth.resolve_token(session, token=token)
+    principal, signature = _verify_signature(request, session, runtime, str(authorization), body)
+    _check_project_header(request)
+    if request.method.upper() in signing.STATE_CHANGING:
+        replay.remember(runtime.sessions, signature)
+    return principal
+
+
+def _require_credentials(request: Request) -> tuple[str | None, str | None]:
     token = request.headers.get("x-auth-token")
     authorization = request.headers.get("authorization")
     if not token and not authorization:
         raise Unauthenticated(MISSING_CREDENTIALS)
-    with reading(runtime.db) as session:
-        if token:
-            if len(token) > 100_000:
-                raise Unauthenticated(auth.EXPIRED_MESSAGE)
-            return auth.resolve_token(session, token=token)
-        principal, signature = _verify_signature(
-            request, session, runtime, str(authorization), body
-        )
-        _check_project_header(request)
-    if request.method.upper() in signing.STATE_CHANGING:
-        replay.remember(runtime.sessions, signature)
-    return principal
+    return token, authorization
 
 
 def _verify_signature(

@@ -16,10 +16,10 @@ from dataclasses import dataclass, replace
 from sqlalchemy import (
     ColumnElement,
     Connection,
-    bindparam,
     delete,
     func,
     insert,
+    literal,
     select,
     tuple_,
     update,
@@ -106,21 +106,20 @@ def update_tasks(session: Session, condition: ColumnElement[bool], **values: obj
     record(session, before, [replace(task, **counted) for task in before])  # type: ignore[arg-type]
 
 
-_SUM = select(func.coalesce(func.sum(TaskCount.delta), 0)).where(
-    TaskCount.facet.in_(bindparam("facets", expanding=True))
-)
-_SUM_OF_PROJECTS = _SUM.where(TaskCount.project_id.in_(bindparam("projects", expanding=True)))
+def total_of(facets: list[str], project_ids: list[str] | None) -> ColumnElement[int]:
+    """How many tasks (of `project_ids`, None: of all projects) fall under any of `facets`,
+    which must be disjoint (statuses, verdicts), as an expression: a column of another query."""
+    if project_ids is not None and not project_ids:
+        return literal(0)
+    counted = select(func.coalesce(func.sum(TaskCount.delta), 0)).where(TaskCount.facet.in_(facets))
+    if project_ids is not None:
+        counted = counted.where(TaskCount.project_id.in_(project_ids))
+    return counted.scalar_subquery()
 
 
 def total(conn: Connection, facets: list[str], project_ids: list[str] | None) -> int:
-    """How many tasks (of `project_ids`, None: of all projects) fall under any of `facets`,
-    which must be disjoint (statuses, verdicts)."""
-    if project_ids is None:
-        return int(conn.scalar(_SUM, {"facets": facets}) or 0)
-    if not project_ids:
-        return 0
-    params = {"facets": facets, "projects": project_ids}
-    return int(conn.scalar(_SUM_OF_PROJECTS, params) or 0)
+    """`total_of` read on its own."""
+    return int(conn.scalar(select(total_of(facets, project_ids))) or 0)
 
 
 def merge(session: Session, max_rows: int = MERGE_ROWS) -> int:

@@ -7,12 +7,14 @@ neither for building SQL nor for loading ORM objects: rows become plain `Record`
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
+from types import MappingProxyType
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, exists, func, literal, select
-from sqlalchemy.orm import InstrumentedAttribute, aliased
+from sqlalchemy import Connection, Text, bindparam, cast, exists, func, literal, select
+from sqlalchemy.orm import aliased
 
 from opencheck.services import execution_counts, execution_states
 from opencheck.services.permissions import Action, allows
@@ -40,9 +42,10 @@ class Record:
         raise AttributeError(name)
 
 
-def _columns(entity: Any, keys: str) -> tuple[list[str], list[InstrumentedAttribute[Any]]]:
+def _columns(entity: Any, keys: str, **instead: Any) -> tuple[list[str], list[Any]]:
+    """The entity's columns `keys`; `instead` reads some of them as other expressions."""
     names = keys.split()
-    return names, [getattr(entity, key) for key in names]
+    return names, [instead.get(key, getattr(entity, key)) for key in names]
 
 
 def _slices(parts: dict[str, tuple[list[str], list[Any]]]) -> dict[str, tuple[list[str], slice]]:
@@ -72,6 +75,9 @@ _PARTS = {
         "id project_id name arch branch creator last_reviser exclude include_paths repo_type"
         " repo_url resource_pool_id resource_pool_name resource_pool_type review_data rule_type"
         " created_at updated_at",
+        # The gate as its stored JSON text: the list renders each distinct gate once
+        # (api/schemas/v1_tasks.py), so parsing every row's JSON would be wasted.
+        review_data=cast(ConfigTemplate.review_data, Text),
     ),
     "last": _columns(_LAST, _EXECUTION),
     "result": _columns(_RESULT, _EXECUTION),
@@ -126,7 +132,7 @@ class TaskView:
     last_execution: Record | None
     last_log: str  # the latest execution's log text (seed 004's `message`)
     result_execution: Record | None
-    permissions: dict[Action, bool] = field(default_factory=dict)
+    permissions: Mapping[Action, bool] = field(default_factory=dict)
     followed: bool = False
     # Ignored and deferred defects per execution.
     triaged: dict[str, execution_counts.Triaged] = field(default_factory=dict)
@@ -177,9 +183,15 @@ def _view(row: Sequence[Any], roles: dict[str, str] | None) -> TaskView:
         last_execution=_execution(row, "last"),
         last_log="",
         result_execution=_execution(row, "result"),
-        permissions={a: allows(role, a, is_admin=roles is None) for a in Action},
+        permissions=_permissions(role, roles is None),
         followed=bool(followed),
     )
+
+
+@lru_cache(maxsize=64)
+def _permissions(role: str | None, is_admin: bool) -> Mapping[Action, bool]:
+    """What a role may do to a task; one shared, read-only mapping per role."""
+    return MappingProxyType({a: allows(role, a, is_admin=is_admin) for a in Action})
 
 
 def _pairs(rule_sets: str | None) -> list[tuple[str, str]]:

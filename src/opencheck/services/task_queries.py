@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import operator
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -109,10 +111,7 @@ def query_tasks(
     if query.search:
         found, total = _searched(conn, matching, query, offset)
     else:
-        total = _total(conn, query, visible)
-        order = _order(query, Task.created_at, Task.last_executed_at, Task.id)
-        page = matching.order_by(*order).offset(offset).limit(query.page_size)
-        found = conn.execute(page).all()
+        found, total = _paged(conn, matching, query, offset, visible)
     viewer = _viewer(session, principal, operator)
     viewer_roles = None
     if not viewer.is_admin:
@@ -140,21 +139,37 @@ def _searched(
     return found, total
 
 
-def _total(conn: Connection, query: TaskQuery, visible: list[str] | None) -> int:
+def _paged(
+    conn: Connection,
+    matching: Select[tuple[str]],
+    query: TaskQuery,
+    offset: int,
+    visible: list[str] | None,
+) -> tuple[Sequence[Any], int]:
+    """A page and how many match, in one statement: the total is a column of every row (an
+    uncorrelated subquery, evaluated once); a page past the end asks for it on its own."""
+    counted = _total(query, visible)
+    order = _order(query, Task.created_at, Task.last_executed_at, Task.id)
+    page = matching.add_columns(counted).order_by(*order).offset(offset).limit(query.page_size)
+    found = conn.execute(page).all()
+    return found, int(found[0][1] if found else conn.scalar(select(counted)) or 0)
+
+
+def _total(query: TaskQuery, visible: list[str] | None) -> ColumnElement[int]:
     """How many tasks match: from the kept counts when the filters are among those counted,
     else counted. The job statuses are disjoint, so several are counted one by one and added
     up: each is an index-only count, where their OR makes PostgreSQL read the table."""
     facets = _counted_facets(query)
     if facets is not None:
         projects = [query.project_id] if query.project_id else visible
-        return task_counts.total(conn, facets, projects)
+        return task_counts.total_of(facets, projects)
     statuses = tuple(dict.fromkeys(query.job_statuses))
     if len(statuses) < 2:
-        return _count(conn, _matching(query, visible))
-    return sum(
-        _count(conn, _matching(replace(query, job_statuses=(status,)), visible))
-        for status in statuses
-    )
+        return _counting(_matching(query, visible))
+    counts = [
+        _counting(_matching(replace(query, job_statuses=(status,)), visible)) for status in statuses
+    ]
+    return functools.reduce(operator.add, counts)
 
 
 def _counted_facets(q: TaskQuery) -> list[str] | None:
@@ -172,10 +187,14 @@ def _counted_facets(q: TaskQuery) -> list[str] | None:
     return [task_counts.ALL]
 
 
-def _count(conn: Connection, stmt: Select[tuple[str]]) -> int:
+def _counting(stmt: Select[tuple[str]]) -> ColumnElement[int]:
     # The FROM stays `tasks` when no filter names it: count(*) alone would count one row.
     counting = stmt.with_only_columns(func.count(), maintain_column_froms=True)
-    return int(conn.scalar(counting.order_by(None)) or 0)
+    return counting.order_by(None).scalar_subquery()
+
+
+def _count(conn: Connection, stmt: Select[tuple[str]]) -> int:
+    return int(conn.scalar(select(_counting(stmt))) or 0)
 
 
 def repo_url_key(value: str) -> str:

@@ -9,7 +9,7 @@ from typing import Annotated
 import anyio
 from fastapi import APIRouter, Depends, Header, Request
 
-from opencheck.api.deps import RuntimeDep, current_principal, raw_body
+from opencheck.api.deps import RuntimeDep, authenticate, raw_body
 from opencheck.api.params import bool_param, choice_param, int_param, parse_list, str_param
 from opencheck.api.schemas.v1_tasks import envelope
 from opencheck.errors import InvalidParameter
@@ -98,11 +98,11 @@ def _list(
     params: ListParameters,
     operator: str | None,
 ) -> dict[str, object]:
-    user = current_principal(request, runtime, body)  # before the parameters, as a dependency
-    query = task_query(params)
-    if operator is not None and not 1 <= len(operator) <= 128:
-        raise InvalidParameter("operator header must be 1-128 characters")
-    with reading(runtime.db) as session:
+    with reading(runtime.db) as session:  # one connection for the caller and the page
+        user = authenticate(request, session, runtime, body)  # before the parameters
+        query = task_query(params)
+        if operator is not None and not 1 <= len(operator) <= 128:
+            raise InvalidParameter("operator header must be 1-128 characters")
         views, total = query_tasks(session, principal=user, query=query, operator=operator)
         return envelope(views, total, runtime.settings.region)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from functools import lru_cache
 
 from opencheck.api.schemas.common import wire_time
 from opencheck.domain import gate
@@ -34,9 +35,12 @@ def review_data(items: Sequence[gate.GateItem]) -> list[dict[str, object]]:
     ]
 
 
-def review_data_json(template: ConfigTemplate, items: Sequence[gate.GateItem] | None = None) -> str:
-    """The gate as the JSON string of `reviewDataJson` (and of the `reviewData` setting);
-    `items`: the template's gate, when the caller has read it already."""
+def review_data_json(template: ConfigTemplate) -> str:
+    """The gate as the JSON string of `reviewDataJson` (and of the `reviewData` setting)."""
+    return _review_json(gate.from_json(template.review_data))
+
+
+def _review_json(items: Sequence[gate.GateItem]) -> str:
     entries = [
         {
             "compareType": "≤",
@@ -44,9 +48,18 @@ def review_data_json(template: ConfigTemplate, items: Sequence[gate.GateItem] | 
             "name": REVIEW_NAMES_JSON[int(item.severity)],
             "value": item.threshold,
         }
-        for item in (items if items is not None else gate.from_json(template.review_data))
+        for item in items
     ]
     return json.dumps(entries, ensure_ascii=False, separators=(",", ":"))
+
+
+@lru_cache(maxsize=256)
+def _gate_wire(stored: str) -> tuple[list[dict[str, object]], str]:
+    """`reviewData` and `reviewDataJson` of a gate stored as JSON text. A list page shows a
+    handful of distinct gates, ten times over: each is rendered once. The list is shared by
+    every answer that shows that gate, and only ever read."""
+    items = gate.from_json(json.loads(stored))
+    return review_data(items), _review_json(items)
 
 
 def job_result(execution: Execution | None, triaged: Triaged | None = None) -> dict[str, object]:
@@ -119,7 +132,7 @@ def _rule_sets(view: TaskView) -> list[dict[str, str]]:
 def config_template(view: TaskView, region: str) -> dict[str, object]:
     """ConfigTemplateBasicInfo."""
     t = view.template
-    items = gate.from_json(t.review_data)
+    gate_items, gate_json = _gate_wire(t.review_data)  # the text, not the JSON (task_details)
     return {
         "arch": t.arch,
         "branch": t.branch,
@@ -139,8 +152,8 @@ def config_template(view: TaskView, region: str) -> dict[str, object]:
         "resourcePoolId": t.resource_pool_id,
         "resourcePoolName": t.resource_pool_name,
         "resource_pool_type": t.resource_pool_type,
-        "reviewData": review_data(items),
-        "reviewDataJson": review_data_json(t, items),
+        "reviewData": gate_items,
+        "reviewDataJson": gate_json,
         "ruleSets": _rule_sets(view),
     }
 

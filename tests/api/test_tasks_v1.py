@@ -10,7 +10,7 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from opencheck.services import task_list_columns
+from opencheck.services import execution_states, task_list_columns
 from opencheck.store.db import unit_of_work
 from opencheck.store.models import Execution, Task, utcnow
 from tests.conftest import Api
@@ -328,3 +328,18 @@ def test_a_page_past_the_end_keeps_the_total(api: Api, fleet: dict[str, str]) ->
         r = api.http.get("/v1/tasks", params={**query, "page": 50}, headers=api.admin.headers)
         assert r.json()["result"] == {"info": [], "total": len(listed)}, params
         assert listed, params
+
+
+def test_a_line_logged_after_the_end_shows_in_the_next_list(api: Api) -> None:
+    # Rendered log texts are kept between requests, by the lines they were rendered from.
+    pid = api.project()
+    tid = api.create_task(pid)
+    eid = _finish(api, tid, "failed")
+    with unit_of_work(api.runtime.sessions) as s:
+        execution_states.log(s, eid, "[ERROR] the lease ran out")
+    assert api.v1_task(tid, pid)["lastJob"]["process"]["message"].endswith("lease ran out\n")
+    with unit_of_work(api.runtime.sessions) as s:
+        execution_states.log(s, eid, "a reaped worker wrote once more")
+    lines = api.v1_task(tid, pid)["lastJob"]["process"]["message"].splitlines()
+    assert lines[-2].endswith("[ERROR] the lease ran out")
+    assert lines[-1].endswith("a reaped worker wrote once more")

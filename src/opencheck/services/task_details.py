@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import Connection, Text, bindparam, cast, exists, func, literal, select
 from sqlalchemy.orm import aliased
 
-from opencheck.services import execution_counts, execution_states
+from opencheck.services import execution_counts, log_cache
 from opencheck.services.permissions import Action, allows
 from opencheck.store.models import (
     ConfigTemplate,
@@ -85,6 +85,7 @@ _PARTS = {
 _SLICES = _slices(_PARTS)
 
 _TASK_ID = _SLICES["task"][0].index("id")
+_LAST_ID = _SLICES["last"][1].start + _SLICES["last"][0].index("id")
 
 _FOLLOWED = exists().where(
     TaskFollower.task_id == Task.id, TaskFollower.user_id == bindparam("viewer")
@@ -109,6 +110,7 @@ PAGE_DETAILS = (
         User.name,
         _FOLLOWED,
         _RULE_SETS,
+        *log_cache.version_columns(_LAST.id),  # the latest execution's log lines
     )
     .join(ConfigTemplate, ConfigTemplate.id == Task.template_id)
     .join(Project, Project.id == Task.project_id)
@@ -160,9 +162,8 @@ def task_views(
     views = [_view(row, roles) for row in ordered]
     executions = {e.id for v in views for e in (v.last_execution, v.result_execution) if e}
     triaged = execution_counts.triaged(conn, executions)
-    logs = execution_states.log_texts(
-        conn, (v.last_execution.id for v in views if v.last_execution)
-    )
+    versions = {row[_LAST_ID]: (row[-2], row[-1]) for row in ordered if row[_LAST_ID]}
+    logs = log_cache.LOG_TEXTS.texts(conn, versions)
     for view in views:
         view.triaged = triaged
         if view.last_execution is not None:
@@ -172,7 +173,7 @@ def task_views(
 
 def _view(row: Sequence[Any], roles: dict[str, str] | None) -> TaskView:
     task = _part(row, "task")
-    project_name, owner, followed, rule_sets = row[-4:]
+    project_name, owner, followed, rule_sets = row[-6:-2]
     role = None if roles is None else roles.get(task.project_id)
     return TaskView(
         task=task,

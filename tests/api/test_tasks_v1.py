@@ -343,3 +343,4 @@ def test_a_line_logged_after_the_end_shows_in_the_next_list(api: Api) -> None:
     lines = api.v1_task(tid, pid)["lastJob"]["process"]["message"].splitlines()
     assert lines[-2].endswith("[ERROR] the lease ran out")
     assert lines[-1].endswith("a reaped worker wrote once more")
+

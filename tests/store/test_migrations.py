@@ -181,6 +181,25 @@ def test_task_names_are_folded_for_search(db_url: str, tmp_path: Path) -> None:
         engine.dispose()
 
 
+def test_every_task_name_is_cut_into_pieces_for_search(db_url: str, tmp_path: Path) -> None:
+
+    from opencheck.services.task_search import grams
+    from opencheck.store.models import TaskNameGram
+
+    engine = make_engine(db_url)
+    try:
+        with engine.begin() as conn:
+            _upgrade_to(conn, db_url, "0024")
+            task = _old_task(conn)
+            conn.execute(sa.text("UPDATE tasks SET name_folded = :n"), {"n": "überprüfung æon"})
+        migrate.upgrade(engine, tmp_path)
+        with Session(engine) as s:
+            stored = s.scalars(select(TaskNameGram.gram).where(TaskNameGram.task_id == task))
+            assert set(stored) == grams("überprüfung æon") and "prü" in grams("überprüfung æon")
+    finally:
+        engine.dispose()
+
+
 def test_the_task_list_counts_start_from_the_tasks(db_url: str, tmp_path: Path) -> None:
 
     from opencheck.services import task_counts

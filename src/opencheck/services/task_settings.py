@@ -11,7 +11,7 @@ from opencheck.domain import gate
 from opencheck.domain.gate import GateItem
 from opencheck.engine.inventory import clean_relative
 from opencheck.errors import InvalidParameter
-from opencheck.services import execution_counts, new_code
+from opencheck.services import execution_counts, new_code, task_search
 from opencheck.services.auth import Principal
 from opencheck.services.permissions import Action
 from opencheck.services.projects import get_project_or_raise
@@ -60,6 +60,7 @@ def update(
         if not name or len(name) > 512:
             raise InvalidParameter("taskName must be 1-512 characters")
         task.name = name
+        task_search.renamed(session, task)
     for field in ("include_paths", "exclude", "test_paths"):
         value = getattr(change, field)
         if value is not None:

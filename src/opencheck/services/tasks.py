@@ -24,7 +24,7 @@ from opencheck.engine.repo_urls import (
     validate_repo_url,
 )
 from opencheck.errors import InvalidParameter, NotFound, TaskRunning
-from opencheck.services import incremental, rulesets, task_counts
+from opencheck.services import incremental, rulesets, task_counts, task_search
 from opencheck.services.auth import Principal
 from opencheck.services.branches import validate_branch
 from opencheck.services.permissions import Action
@@ -184,6 +184,7 @@ def create_task(
     session.add(task)
     session.flush()
     task_counts.record(session, [], [task_counts.listed(task)])
+    task_search.add_names(session, [task])
     return task
 
 

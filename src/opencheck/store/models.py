@@ -304,6 +304,18 @@ class Task(Base):
         return name
 
 
+class TaskNameGram(Base):
+    """Each three-character piece of a task's folded name (services.task_search): a substring
+    search reads the tasks of its rarest piece instead of testing every name."""
+
+    __tablename__ = "task_name_grams"
+    __table_args__ = (Index("ix_task_name_grams_task_id", "task_id"),)
+    gram: Mapped[str] = mapped_column(String(16), primary_key=True)
+    task_id: Mapped[str] = mapped_column(
+        ForeignKey("tasks.id", ondelete="CASCADE"), primary_key=True
+    )
+
+
 class TaskCount(Base):
     """A change to how many tasks of a project a list filter matches (services.task_counts):
     written in the transaction that changes the tasks, summed when the list is read, and

@@ -344,3 +344,21 @@ def test_a_line_logged_after_the_end_shows_in_the_next_list(api: Api) -> None:
     assert lines[-2].endswith("[ERROR] the lease ran out")
     assert lines[-1].endswith("a reaped worker wrote once more")
 
+
+def test_a_search_of_several_characters_finds_every_name_holding_it(api: Api) -> None:
+    # Such a search reads the tasks of its rarest three-character piece (services.task_search).
+    pid = api.project()
+    names = ["svc-alpha-main", "svc-alpha-dev", "svc-beta-main", "Überprüfung", "100%_done", "ab"]
+    ids = {name: api.create_task(pid, task_name=name) for name in names}
+    renamed = ids["svc-beta-main"]
+    body = {"task_advanced_settings": [{"key": "taskName", "value": "svc-gamma-main"}]}
+    r = api.http.post(f"/v2/{pid}/tasks/{renamed}/settings", json=body, headers=api.admin.headers)
+    assert r.status_code == 200, r.text
+    names[2] = "svc-gamma-main"
+    for search in ("alpha", "ALPHA-m", "svc-", "beta", "gamma", "PRÜF", "0%_", "%_d", "ab", "zzz"):
+        expected = {ids.get(n, renamed) for n in names if search.lower() in n.lower()}
+        r = api.http.get("/v1/tasks", params={"project_id": pid, "search": search},
+                         headers=api.admin.headers)  # fmt: skip
+        result = r.json()["result"]
+        assert {i["id"] for i in result["info"]} == expected, search
+        assert result["total"] == len(expected), search

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from opencheck.domain.executions import ACTIVE_STATUSES
 from opencheck.engine.repo_urls import normalize_repo_url
 from opencheck.errors import InvalidParameter
-from opencheck.services import task_counts
+from opencheck.services import task_counts, task_search
 from opencheck.services.auth import Principal, get_user_by_name
 from opencheck.services.permissions import Action, allows
 from opencheck.services.projects import get_project_or_raise, member_project_ids, require
@@ -109,6 +109,9 @@ def query_tasks(
     # `page` has no upper bound: past the end is an empty page, never a 64-bit overflow.
     offset = min((query.page - 1) * query.page_size, MAX_OFFSET)
     if query.search:
+        narrowed = task_search.narrowing(conn, query.search.lower())
+        if narrowed is not None:
+            matching = matching.where(narrowed)
         found, total = _searched(conn, matching, query, offset)
     else:
         found, total = _paged(conn, matching, query, offset, visible)

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from opencheck.engine.fetch import bare_clone_path
+from opencheck.engine.clone_paths import bare_clone_path
 from opencheck.store.db import unit_of_work
 from opencheck.store.models import DefectTriage, Execution, Task, TaskDefect
 from tests.api.test_executions import BAD_PY, CLEAN_PY

@@ -7,7 +7,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from opencheck.engine.fetch import bare_clone_path
+from opencheck.engine.clone_paths import bare_clone_path
 from opencheck.store.db import unit_of_work
 from opencheck.store.models import Execution, Task
 from tests.conftest import Api

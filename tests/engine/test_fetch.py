@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from opencheck.engine import fetch
+from opencheck.engine import runner
 from opencheck.engine.errors import FetchError, ScanCancelled
 from opencheck.engine.fetch import RepoCache, RepoCredentials, redact
 from opencheck.engine.languages import unread
@@ -138,13 +138,13 @@ def test_credentials_go_to_the_environment_never_argv(
 ) -> None:
     calls: list[tuple[list[str], dict[str, str]]] = []
 
-    def fake_run(argv: list[str], **kwargs: object) -> fetch.runner.RunResult:
+    def fake_run(argv: list[str], **kwargs: object) -> runner.RunResult:
         calls.append((list(argv), dict(kwargs.get("env") or {})))  # type: ignore[call-overload]
         if "fetch" in argv:
-            return fetch.runner.RunResult(128, b"", b"fatal: Authentication failed", 0.0, False)
-        return fetch.runner.RunResult(0, b"main\n", b"", 0.0, False)
+            return runner.RunResult(128, b"", b"fatal: Authentication failed", 0.0, False)
+        return runner.RunResult(0, b"main\n", b"", 0.0, False)
 
-    monkeypatch.setattr(fetch.runner, "run", fake_run)
+    monkeypatch.setattr(runner, "run", fake_run)
     creds = RepoCredentials("alice", "tok-123")
     with (
         pytest.raises(FetchError, match="authentication failed"),

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from opencheck.domain.roles import Role
-from opencheck.engine.roles import FileFacts, Verdict, classify, classify_by_path
+from opencheck.engine.role_facts import FileFacts, Verdict
+from opencheck.engine.roles import classify, classify_by_path
 
 LANGUAGE_OF = {
     ".py": "Python",

@@ -19,7 +19,8 @@ from opencheck.engine.gitattributes import GENERATED as GENERATED_ATTR
 from opencheck.engine.gitattributes import VENDORED as VENDORED_ATTR
 from opencheck.engine.gitattributes import GitAttributes
 from opencheck.engine.languages import language_of_name, language_of_shebang, needs_shebang
-from opencheck.engine.roles import FileFacts, Verdict, classify, classify_by_path, folders_of
+from opencheck.engine.role_facts import FileFacts, Verdict, folders_of
+from opencheck.engine.roles import classify, classify_by_path
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 HEAD_BYTES = 8192

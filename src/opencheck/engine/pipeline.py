@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
 
 from opencheck.domain.defects import RULE_TYPES, RuleType
 from opencheck.domain.findings import Finding
@@ -26,8 +25,9 @@ from opencheck.engine.analyzers.base import (
 )
 from opencheck.engine.analyzers.registry import ANALYZERS
 from opencheck.engine.checkout_budget import CheckoutBudget
+from opencheck.engine.checkouts import Checkout
 from opencheck.engine.diffs import FileChange, describe, on_changed_lines
-from opencheck.engine.errors import ScanCancelled, redact
+from opencheck.engine.errors import redact
 from opencheck.engine.fetch import RepoCache, RepoCredentials
 from opencheck.engine.git_refs import Target
 from opencheck.engine.inventory import Inventory, LeftOut, build_inventory, clean_relative
@@ -40,6 +40,12 @@ from opencheck.engine.reporting import to_findings
 from opencheck.engine.result_cache import ResultCache
 from opencheck.engine.reuse import Reuse
 from opencheck.engine.scan_log import log_confinement, log_inventory, log_reuse
+from opencheck.engine.scan_observer import (
+    LogCollector,
+    Progress,
+    ScanObserver,
+    check_cancelled,
+)
 from opencheck.engine.steps import StepTimes
 from opencheck.engine.suppressing import unused_severities
 from opencheck.engine.test_code import drop_main_only_on_tests, main_only_rules, read_text
@@ -109,34 +115,6 @@ class EngineSettings:
 REUSE_FILE = "reuse.sqlite"
 
 
-class ScanObserver(Protocol):
-    """How a scan reports to its caller; `cancelled` is polled about ten times a second."""
-
-    def log(self, message: str) -> None:
-        """One line, no timestamp (the caller adds it)."""
-        ...
-
-    def progress(self, percent: int) -> None: ...
-
-    def cancelled(self) -> bool: ...
-
-
-class LogCollector:
-    """A ScanObserver that keeps the log lines and never cancels: for scans run by tools."""
-
-    def __init__(self) -> None:
-        self.lines: list[str] = []
-
-    def log(self, message: str) -> None:
-        self.lines.append(message)
-
-    def progress(self, percent: int) -> None:
-        pass
-
-    def cancelled(self) -> bool:
-        return False
-
-
 @dataclass
 class ScanResult:
     """Everything one scan found out about one commit."""
@@ -181,21 +159,11 @@ def run_scan(
     Raises FetchError, ScanCancelled, or ValueError for a bad spec.
     """
     times = times or StepTimes()
-    if spec.rule_type not in RULE_TYPES:
-        raise ValueError(f"rule type must be one of {', '.join(RULE_TYPES)}")
-    for path in (*spec.include_paths, *spec.excludes, *spec.test_paths):
-        clean_relative(path)  # fail before fetching, not after
-    progress = _Progress(observer)
+    _validate(spec)
+    progress = Progress(observer)
     progress(5)
-    _check_cancelled(observer)
-    cache = RepoCache(
-        settings.cache_dir,
-        settings.work_dir,
-        timeout=settings.fetch_timeout,
-        cancelled=observer.cancelled,
-        local_repos=settings.local_repos,
-        budget=settings.checkout_budget,
-    )
+    check_cancelled(observer)
+    cache = _repo_cache(settings, observer)
     secrets = (spec.credentials.secret,) if spec.credentials else ()
     what = spec.target.describe() if spec.target else f"branch {spec.branch}"
     observer.log(f"Fetching {redact(spec.repo_url, secrets)} {what}")
@@ -214,10 +182,7 @@ def run_scan(
         # Only git writes into a worktree whose analysers may only read it: it can be reused.
         reuse=settings.confine_analyzers and landlock.available() is None,
     ) as checkout:
-        observer.log(f"Checked out commit {checkout.commit}")
-        if checkout.changes is not None:
-            only = "; only those are checked" if spec.incremental else ""
-            observer.log(f"Compared with {checkout.base}: {describe(checkout.changes)}{only}")
+        _log_checkout(checkout, spec, observer)
         progress(30)
         result = scan_tree(
             checkout.path,
@@ -237,6 +202,32 @@ def run_scan(
         result.findings = on_changed_lines(result.findings, checkout.changes or ())
     progress(ANALYSIS_END)
     return result
+
+
+def _validate(spec: ScanSpec) -> None:
+    """Fail before fetching, not after."""
+    if spec.rule_type not in RULE_TYPES:
+        raise ValueError(f"rule type must be one of {', '.join(RULE_TYPES)}")
+    for path in (*spec.include_paths, *spec.excludes, *spec.test_paths):
+        clean_relative(path)
+
+
+def _repo_cache(settings: EngineSettings, observer: ScanObserver) -> RepoCache:
+    return RepoCache(
+        settings.cache_dir,
+        settings.work_dir,
+        timeout=settings.fetch_timeout,
+        cancelled=observer.cancelled,
+        local_repos=settings.local_repos,
+        budget=settings.checkout_budget,
+    )
+
+
+def _log_checkout(checkout: Checkout, spec: ScanSpec, observer: ScanObserver) -> None:
+    observer.log(f"Checked out commit {checkout.commit}")
+    if checkout.changes is not None:
+        only = "; only those are checked" if spec.incremental else ""
+        observer.log(f"Compared with {checkout.base}: {describe(checkout.changes)}{only}")
 
 
 def scan_tree(
@@ -259,56 +250,18 @@ def scan_tree(
     `blobs` (path → "mode blob-id" of the tree's files, from git) lets the check reuse what
     earlier checks found in the same files, when `settings.reuse`.
     """
-    progress = progress or _Progress(observer)
+    progress = progress or Progress(observer)
     times = times or StepTimes()
-    _check_cancelled(observer)
-    with times.step("inventory"):
-        inventory = build_inventory(
-            root, spec.include_paths, spec.excludes, spec.test_paths, unread=unread
-        )
-    log_inventory(inventory, observer)
-    progress(40)
-    _check_cancelled(observer)
-    code_lines: dict[str, int] = {}
-    with times.step("line counting"):
-        languages = count_lines(inventory, code_lines)
-    progress(50)
-    _check_cancelled(observer)
-    checked = _checked_languages(languages, spec.rule_languages, observer)
-    limits = Limits(
-        settings.analyzer_timeout,
-        settings.analyzer_memory_mb,
-        observer.cancelled,
-        settings.confine_analyzers,
-        settings.file_timeout,
+    inventory, languages, code_lines = _inventory_and_lines(
+        root, spec, observer, progress, unread, times
     )
-    log_confinement(settings.confine_analyzers, observer)
+    checked = _checked_languages(languages, spec.rule_languages, observer)
     reuse = None
     if settings.reuse and blobs is not None:
         reuse = Reuse(ResultCache(settings.cache_dir / REUSE_FILE), blobs)
-    # The analysers and the metrics beside them; each also times itself in its own threads.
-    with (
-        times.step("analysis"),
-        Measuring(root, inventory, checked, limits, settings.jobs, times, reuse) as measuring,
-    ):
-        outcome = analyze(
-            root,
-            inventory,
-            checked,
-            spec.rule_type,
-            limits=limits,
-            jobs=settings.jobs,
-            analyzers=analyzers,
-            progress=lambda f: progress(ANALYSIS_START + (ANALYSIS_END - ANALYSIS_START) * f),
-            selections=spec.rule_selections,
-            times=times,
-            reuse=reuse,
-        )
-        measures = measuring.result(observer.cancelled)
-    if reuse is not None:
-        with times.step("reuse"):
-            reuse.flush()
-        log_reuse(reuse, observer)
+    outcome, measures = _analyse(
+        root, inventory, checked, spec, settings, observer, analyzers, progress, times, reuse
+    )
     with times.step("findings"):
         _keep_main_only_rules_off_tests(root, inventory, outcome, analyzers)
         findings = to_findings(
@@ -339,6 +292,77 @@ def scan_tree(
     )
 
 
+def _inventory_and_lines(
+    root: Path,
+    spec: ScanSpec,
+    observer: ScanObserver,
+    progress: Callable[[float], None],
+    unread: Sequence[str],
+    times: StepTimes,
+) -> tuple[Inventory, dict[str, LanguageStats], dict[str, int]]:
+    """Which files there are and what role each has; code lines per language and per file."""
+    check_cancelled(observer)
+    with times.step("inventory"):
+        inventory = build_inventory(
+            root, spec.include_paths, spec.excludes, spec.test_paths, unread=unread
+        )
+    log_inventory(inventory, observer)
+    progress(40)
+    check_cancelled(observer)
+    code_lines: dict[str, int] = {}
+    with times.step("line counting"):
+        languages = count_lines(inventory, code_lines)
+    progress(50)
+    check_cancelled(observer)
+    return inventory, languages, code_lines
+
+
+def _analyse(
+    root: Path,
+    inventory: Inventory,
+    checked: list[str],
+    spec: ScanSpec,
+    settings: EngineSettings,
+    observer: ScanObserver,
+    analyzers: Mapping[str, Analyzer],
+    progress: Callable[[float], None],
+    times: StepTimes,
+    reuse: Reuse | None,
+) -> tuple[AnalysisOutcome, CodeMeasures]:
+    """The analysers, and the metrics beside them; each also times itself in its own threads."""
+    limits = Limits(
+        settings.analyzer_timeout,
+        settings.analyzer_memory_mb,
+        observer.cancelled,
+        settings.confine_analyzers,
+        settings.file_timeout,
+    )
+    log_confinement(settings.confine_analyzers, observer)
+    with (
+        times.step("analysis"),
+        Measuring(root, inventory, checked, limits, settings.jobs, times, reuse) as measuring,
+    ):
+        outcome = analyze(
+            root,
+            inventory,
+            checked,
+            spec.rule_type,
+            limits=limits,
+            jobs=settings.jobs,
+            analyzers=analyzers,
+            progress=lambda f: progress(ANALYSIS_START + (ANALYSIS_END - ANALYSIS_START) * f),
+            selections=spec.rule_selections,
+            times=times,
+            reuse=reuse,
+        )
+        measures = measuring.result(observer.cancelled)
+    if reuse is not None:
+        with times.step("reuse"):
+            reuse.flush()
+        log_reuse(reuse, observer)
+    return outcome, measures
+
+
 def _leave_out(spec: ScanSpec, analyzers: Mapping[str, Analyzer]) -> Callable[[str], bool]:
     """Which files the checkout need not write: those no step of this check reads."""
     checked = set(filter(None, map(canonical_language, spec.rule_languages)))
@@ -349,25 +373,6 @@ def _leave_out(spec: ScanSpec, analyzers: Mapping[str, Analyzer]) -> Callable[[s
         for language in analyzer.languages & checked
     }
     return UnreadUnlessRead(readers) if readers else unread_without_language
-
-
-class _Progress:
-    """Forwards progress to the observer only when it grows, so it is monotonic."""
-
-    def __init__(self, observer: ScanObserver) -> None:
-        self.observer = observer
-        self.last = -1
-
-    def __call__(self, percent: float) -> None:
-        value = int(percent)
-        if value > self.last:
-            self.last = value
-            self.observer.progress(value)
-
-
-def _check_cancelled(observer: ScanObserver) -> None:
-    if observer.cancelled():
-        raise ScanCancelled("the scan was cancelled")
 
 
 def _keep_main_only_rules_off_tests(

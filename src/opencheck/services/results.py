@@ -131,6 +131,30 @@ def _left_out_rows(execution_id: str, result: ScanResult) -> list[dict[str, obje
     ]
 
 
+def _summary(
+    result: ScanResult,
+    stored: list[Finding],
+    findings: list[Finding],
+    recorded: defect_tracking.Recorded,
+    counted: dict[str, object],
+    fixed: int,
+) -> list[str]:
+    """The log lines that close a successful execution."""
+    verdict = counted["review_result"]
+    lines = [
+        f"{len(findings)} defects stored"
+        f" ({counted['new_count']} new, {fixed} fixed since the last check)",
+        f"Quality gate {'passed' if verdict == gate.GATE_PASSED else 'failed'}",
+    ]
+    lines[1:1] = recorded.changes.log_lines()
+    if len(stored) > len(findings):
+        lines.insert(1, f"{len(stored) - len(findings)} defects suppressed in the code: ignored")
+    if result.partial:
+        lines.insert(0, _partial_warning(result))
+    lines.append("all subJob finish!")
+    return lines
+
+
 def _partial_warning(result: ScanResult) -> str:
     parts = []
     if result.failed_analyzers:
@@ -172,17 +196,7 @@ def store(
     with times.step("gate"):
         counted = execution_counts.derive(session, execution)
     verdict = counted["review_result"]
-    lines = [
-        f"{len(findings)} defects stored"
-        f" ({counted['new_count']} new, {fixed} fixed since the last check)",
-        f"Quality gate {'passed' if verdict == gate.GATE_PASSED else 'failed'}",
-    ]
-    lines[1:1] = recorded.changes.log_lines()
-    if len(stored) > len(findings):
-        lines.insert(1, f"{len(stored) - len(findings)} defects suppressed in the code: ignored")
-    if result.partial:
-        lines.insert(0, _partial_warning(result))
-    lines.append("all subJob finish!")
+    lines = _summary(result, stored, findings, recorded, counted, fixed)
     moved = execution_states.move(
         session,
         execution_id,

@@ -275,7 +275,7 @@ def delete_task(session: Session, *, principal: Principal, task_id: str) -> None
         )
     template_id = task.template_id
     task_counts.record(session, task_counts.locked(session, Task.id == task.id), [])
-    # Occurrences have no foreign keys to cascade along (store/models.py, DefectOccurrence).
+    # Occurrences have no foreign keys to cascade along (store/models/defects.py, DefectOccurrence).
     executions = select(Execution.id).where(Execution.task_id == task.id)
     session.execute(delete(DefectOccurrence).where(DefectOccurrence.execution_id.in_(executions)))
     session.delete(task)

@@ -13,7 +13,8 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
-from opencheck.engine.suppressions.markers import NOSEC_KIND, Marker, read_markers
+from opencheck.engine.suppressions.marker import NOSEC_KIND, Marker
+from opencheck.engine.suppressions.markers import read_markers
 
 __all__ = ["Marker", "RuleRef", "Unused", "Verdict", "read_markers", "suppressions"]
 

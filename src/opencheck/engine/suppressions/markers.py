@@ -9,75 +9,29 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 
 from opencheck.engine.suppressions import scopes
-
-OWN_KIND = "opencheck"
-NOSEC_KIND = "nosec"
-
-
-@dataclass(frozen=True)
-class Marker:
-    """One suppression comment: the lines it covers and the rule codes it names.
-
-    No codes means every rule (for `nosec`: every security rule).
-    """
-
-    kind: str
-    line: int
-    first: int
-    last: int
-    codes: tuple[str, ...]
-    text: str
-    justification: str = ""
-
-    @property
-    def own(self) -> bool:
-        return self.kind == OWN_KIND
-
-    @property
-    def reason(self) -> str:
-        """What the stored defect says about why it is ignored."""
-        said = f": {self.justification}" if self.justification else ""
-        return f"{self.text} on line {self.line}{said}"
-
-
-# A reader gets the file's lines and the numbers of the lines holding a marker word.
-Reader = Callable[[Sequence[str], Sequence[int]], list[Marker]]
-
-# Lines without one of these words (in any case) hold no marker; the readers see only the others.
-MARKER_WORDS = (
-    "noqa", "nosec", "eslint-", "oxlint-", "shellcheck", "nolint", "suppress", "allow(", "@nowarn",
-    "checkov:skip", "tfsec:ignore", "trivy:ignore",
-    "flawfinder", "luacheck", "nosonar", "opencheck-ignore", "#pragma warning",
-)  # fmt: skip
-_CODES_SPLIT = re.compile(r"[\s,]+")
-
-
-def _codes(text: str) -> tuple[str, ...]:
-    return tuple(code for code in _CODES_SPLIT.split(text.strip()) if code)
-
-
-def _has_code_before(line: str, column: int) -> bool:
-    """Is there code before `column` (a trailing comment), not just a comment on its own line?"""
-    return bool(line[:column].strip())
-
-
-def _line_marker(
-    kind: str, number: int, codes: tuple[str, ...], text: str, why: str = ""
-) -> Marker:
-    return Marker(kind, number, number, number, codes, text.strip(), why.strip())
-
-
-def _matches(
-    lines: Sequence[str], hits: Sequence[int], pattern: re.Pattern[str]
-) -> list[tuple[int, re.Match[str]]]:
-    return [
-        (number, match) for number in hits for match in [pattern.search(lines[number - 1])] if match
-    ]
-
+from opencheck.engine.suppressions.annotation_markers import (
+    annotation_markers,
+    csharp_markers,
+    lua_markers,
+    rust_markers,
+    scala_markers,
+    sql_markers,
+    terraform_markers,
+)
+from opencheck.engine.suppressions.marker import (
+    MARKER_WORDS,
+    NOSEC_KIND,
+    OWN_KIND,
+    Marker,
+    Reader,
+    codes_of,
+    has_code_before,
+    line_marker,
+    matching_lines,
+)
 
 # --- Python: ruff's noqa (line and file) and bandit's nosec -----------------------------------
 
@@ -89,15 +43,17 @@ _NOSEC = re.compile(r"#\s*nosec\b(?P<codes>(?:[\s,]+[BS][0-9]+)*)", re.I)
 def python_markers(lines: Sequence[str], hits: Sequence[int]) -> list[Marker]:
     """`# noqa[: codes]` on its line, `# ruff: noqa[: codes]` for the file, `# nosec [Bnnn]`."""
     found: list[Marker] = []
-    for number, match in _matches(lines, hits, _FILE_NOQA):
-        found.append(Marker("noqa", number, 1, len(lines), _codes(match["codes"] or ""), match[0]))
-    for number, match in _matches(lines, hits, _NOQA):
+    for number, match in matching_lines(lines, hits, _FILE_NOQA):
+        found.append(
+            Marker("noqa", number, 1, len(lines), codes_of(match["codes"] or ""), match[0])
+        )
+    for number, match in matching_lines(lines, hits, _NOQA):
         if not _FILE_NOQA.search(lines[number - 1]):
-            found.append(_line_marker("noqa", number, _codes(match["codes"] or ""), match[0]))
-    for number, match in _matches(lines, hits, _NOSEC):
+            found.append(line_marker("noqa", number, codes_of(match["codes"] or ""), match[0]))
+    for number, match in matching_lines(lines, hits, _NOSEC):
         # bandit's B602 is ruff's S602: ruff's flake8-bandit rules keep bandit's numbers.
-        codes = tuple("S" + code[1:] for code in _codes(match["codes"].upper()))
-        found.append(_line_marker(NOSEC_KIND, number, codes, match[0]))
+        codes = tuple("S" + code[1:] for code in codes_of(match["codes"].upper()))
+        found.append(line_marker(NOSEC_KIND, number, codes, match[0]))
     return found
 
 
@@ -111,7 +67,7 @@ _ESLINT = re.compile(
 
 def _eslint_rules(rest: str) -> tuple[tuple[str, ...], str]:
     rules, _, why = rest.partition("--")
-    return _codes(rules.replace(",", " ")), why
+    return codes_of(rules.replace(",", " ")), why
 
 
 def eslint_markers(lines: Sequence[str], hits: Sequence[int]) -> list[Marker]:
@@ -119,11 +75,11 @@ def eslint_markers(lines: Sequence[str], hits: Sequence[int]) -> list[Marker]:
     found: list[Marker] = []
     blocks: list[tuple[int, tuple[str, ...], str, str]] = []
     enables: list[tuple[int, tuple[str, ...]]] = []
-    for number, match in _matches(lines, hits, _ESLINT):
+    for number, match in matching_lines(lines, hits, _ESLINT):
         codes, why = _eslint_rules(match["rest"])
         text = f"{match['tool']}-{match['verb']} {' '.join(codes)}".strip()
         if match["verb"] == "disable-line":
-            found.append(_line_marker("eslint", number, codes, text, why))
+            found.append(line_marker("eslint", number, codes, text, why))
         elif match["verb"] == "disable-next-line":
             found.append(Marker("eslint", number, number + 1, number + 1, codes, text, why.strip()))
         elif match["verb"] == "disable":
@@ -144,9 +100,9 @@ _SHELLCHECK = re.compile(r"^\s*#\s*shellcheck\s+(?:\w+=\S+\s+)*disable=(?P<codes
 def shell_markers(lines: Sequence[str], hits: Sequence[int]) -> list[Marker]:
     """`# shellcheck disable=...` before the first command covers the file, else the next one."""
     found: list[Marker] = []
-    for number, match in _matches(lines, hits, _SHELLCHECK):
+    for number, match in matching_lines(lines, hits, _SHELLCHECK):
         first, last = scopes.shell_command_after(lines, number)
-        found.append(Marker("shellcheck", number, first, last, _codes(match["codes"]), match[0]))
+        found.append(Marker("shellcheck", number, first, last, codes_of(match["codes"]), match[0]))
     return found
 
 
@@ -162,8 +118,8 @@ def cpp_markers(lines: Sequence[str], hits: Sequence[int]) -> list[Marker]:
     found: list[Marker] = []
     begins: list[tuple[int, tuple[str, ...], str]] = []
     ends: list[tuple[int, tuple[str, ...]]] = []
-    for number, match in _matches(lines, hits, _NOLINT):
-        codes, verb = _codes((match["codes"] or "").replace(",", " ")), match["verb"]
+    for number, match in matching_lines(lines, hits, _NOLINT):
+        codes, verb = codes_of((match["codes"] or "").replace(",", " ")), match["verb"]
         if verb == "BEGIN":
             begins.append((number, codes, match[0]))
         elif verb == "END":
@@ -174,12 +130,12 @@ def cpp_markers(lines: Sequence[str], hits: Sequence[int]) -> list[Marker]:
     for number, codes, text in begins:
         end = scopes.block_end(number, codes, ends, len(lines))
         found.append(Marker("NOLINT", number, number, end, codes, text))
-    for number, match in _matches(lines, hits, _CPPCHECK):
-        codes = _codes((match["list"] or match["id"] or "").replace(",", " "))
+    for number, match in matching_lines(lines, hits, _CPPCHECK):
+        codes = codes_of((match["list"] or match["id"] or "").replace(",", " "))
         # On its own line it covers the next line; after code, its own line.
-        target = number if _has_code_before(lines[number - 1], match.start()) else number + 1
+        target = number if has_code_before(lines[number - 1], match.start()) else number + 1
         found.append(Marker("cppcheck-suppress", number, target, target, codes, match[0]))
-    for number, match in _matches(lines, hits, _FLAWFINDER):
+    for number, match in matching_lines(lines, hits, _FLAWFINDER):
         found.append(Marker("flawfinder", number, number, number + 1, (), match[0]))
     return found
 
@@ -192,11 +148,11 @@ _NOLINT_GO = re.compile(r"//\s*nolint(?::(?P<codes>[\w,-]+))?(?:\s*//\s*(?P<why>
 def go_markers(lines: Sequence[str], hits: Sequence[int]) -> list[Marker]:
     """`//nolint[:a,b]` on a line covers it; on a func line or alone above one, the function."""
     found: list[Marker] = []
-    for number, match in _matches(lines, hits, _NOLINT_GO):
+    for number, match in matching_lines(lines, hits, _NOLINT_GO):
         line = lines[number - 1]
-        target = number if _has_code_before(line, match.start()) else number + 1
+        target = number if has_code_before(line, match.start()) else number + 1
         last = scopes.go_declaration_end(lines, target)
-        codes = _codes((match["codes"] or "").replace(",", " "))
+        codes = codes_of((match["codes"] or "").replace(",", " "))
         text = match[0].split("//", 2)[1].strip()
         why = (match["why"] or "").strip()
         found.append(Marker("nolint", number, target, last, codes, text, why))
@@ -204,153 +160,6 @@ def go_markers(lines: Sequence[str], hits: Sequence[int]) -> list[Marker]:
 
 
 # --- Java, Kotlin, Scala, Rust: annotations and attributes on a declaration -------------------
-
-_SUPPRESS = re.compile(r"@(?P<file>file:)?Suppress(?:Warnings)?\s*\((?P<args>[^)]*)\)?")
-_ALLOW = re.compile(r"#(?P<inner>!)?\[allow\((?P<args>[^)\]]*)\)\]")
-_QUOTED = re.compile(r'"([^"]*)"')
-
-
-def annotation_markers(lines: Sequence[str], hits: Sequence[int]) -> list[Marker]:
-    """`@Suppress`/`@SuppressWarnings` (Kotlin's `@file:Suppress` for the file)."""
-    found: list[Marker] = []
-    for number, match in _matches(lines, hits, _SUPPRESS):
-        codes = tuple(_QUOTED.findall(match["args"] or ""))
-        if match["file"]:
-            first, last = 1, len(lines)
-        else:
-            first, last = number, scopes.declaration_end(lines, number, match.end())
-        found.append(Marker("suppress", number, first, last, codes, match[0]))
-    return found
-
-
-_NOWARN = re.compile(r"@nowarn\b(?:\s*\([^)]*\))?")
-
-
-def scala_markers(lines: Sequence[str], hits: Sequence[int]) -> list[Marker]:
-    """Scala's `@nowarn` (any filter) silences every rule on the declaration it annotates."""
-    found: list[Marker] = []
-    for number, match in _matches(lines, hits, _NOWARN):
-        last = scopes.declaration_end(lines, number, match.end())
-        found.append(Marker("nowarn", number, number, last, (), match[0]))
-    return found
-
-
-def rust_markers(lines: Sequence[str], hits: Sequence[int]) -> list[Marker]:
-    """`#[allow(...)]` covers the item after it; `#![allow(...)]` the whole file."""
-    found: list[Marker] = []
-    for number, match in _matches(lines, hits, _ALLOW):
-        codes = _codes(match["args"].replace(",", " "))
-        if match["inner"]:
-            first, last = 1, len(lines)
-        else:
-            first, last = number, scopes.declaration_end(lines, number, match.end())
-        found.append(Marker("allow", number, first, last, codes, match[0]))
-    return found
-
-
-# --- C#: #pragma warning disable/restore and [SuppressMessage] ------------------------------
-
-_PRAGMA = re.compile(r"^\s*#pragma\s+warning\s+(?P<verb>disable|restore)\b(?P<codes>[^/\n]*)")
-_SUPPRESS_MESSAGE = re.compile(
-    r"\[\s*(?:[\w.]+\.)?SuppressMessage(?:Attribute)?\s*\(\s*\"[^\"]*\"\s*,\s*\"(?P<id>[^\":]*)"
-    r"[^\"]*\"(?:[^)]*Justification\s*=\s*\"(?P<why>[^\"]*)\")?[^\]]*\]"
-)
-
-
-def csharp_markers(lines: Sequence[str], hits: Sequence[int]) -> list[Marker]:
-    """`#pragma warning disable` up to its `restore` (no codes: every rule), and
-    `[SuppressMessage("Category", "Id: title", Justification = "...")]` on a declaration."""
-    found: list[Marker] = []
-    disables: list[tuple[int, tuple[str, ...], str]] = []
-    restores: list[tuple[int, tuple[str, ...]]] = []
-    for number, match in _matches(lines, hits, _PRAGMA):
-        codes = _codes(match["codes"].replace(",", " "))
-        if match["verb"] == "disable":
-            disables.append((number, codes, match[0]))
-        else:
-            restores.append((number, codes))
-    for number, codes, text in disables:
-        end = scopes.block_end(number, codes, restores, len(lines))
-        found.append(Marker("pragma", number, number, end, codes, text))
-    for number, match in _matches(lines, hits, _SUPPRESS_MESSAGE):
-        last = scopes.declaration_end(lines, number, match.end())
-        codes = _codes(match["id"])
-        found.append(
-            Marker("SuppressMessage", number, number, last, codes, match[0], match["why"] or "")
-        )
-    return found
-
-
-# --- Terraform: checkov and tfsec/trivy skips -------------------------------------------------
-
-_IAC_SKIP = re.compile(
-    r"#\s*(?P<tool>checkov:skip|tfsec:ignore|trivy:ignore)[=:]\s*(?P<check>[\w.-]+)"
-    r"(?:\s*[:\s]\s*(?P<why>.*))?",
-    re.I,
-)
-_HCL_BLOCK = re.compile(r"^[A-Za-z_][\w-]*(\s+(\"[^\"]*\"|[\w-]+))*\s*\{\s*$")
-
-
-def terraform_markers(lines: Sequence[str], hits: Sequence[int]) -> list[Marker]:
-    """`#checkov:skip=CKV_…` in a block, or `#tfsec:ignore:…` / `#trivy:ignore:…` above one.
-
-    Their check ids name other tools' checks, so a skip covers every rule on the resource the
-    team reviewed: checkov's the block it sits in, tfsec's the line after it (with its block).
-    """
-    found: list[Marker] = []
-    for number, match in _matches(lines, hits, _IAC_SKIP):
-        if match["tool"].lower().startswith("checkov"):
-            first = _enclosing_block(lines, number)
-            last = scopes.declaration_end(lines, first, 0) if first < number else number
-        else:
-            first = number
-            last = scopes.declaration_end(lines, number + 1, 0) if number < len(lines) else number
-        text = f"{match['tool']}:{match['check']}"
-        found.append(
-            Marker("iac-skip", number, first, max(last, number), (), text, match["why"] or "")
-        )
-    return found
-
-
-def _enclosing_block(lines: Sequence[str], number: int) -> int:
-    """The first line of the top-level block holding line `number` (itself if there is none)."""
-    for line in range(number, 0, -1):
-        if _HCL_BLOCK.match(lines[line - 1]):
-            return line
-    return number
-
-
-# --- Lua and SQL: luacheck and sqlfluff ------------------------------------------------------
-
-_LUACHECK = re.compile(r"--\s*luacheck:\s*ignore\b(?P<codes>[^\n]*)")
-_SQL_NOQA = re.compile(r"--\s*noqa(?::\s*(?P<codes>[\w,\s]+))?", re.I)
-
-
-def lua_markers(lines: Sequence[str], hits: Sequence[int]) -> list[Marker]:
-    """`-- luacheck: ignore` after code covers its line; alone before any code, the file."""
-    found: list[Marker] = []
-    for number, match in _matches(lines, hits, _LUACHECK):
-        codes = _codes(match["codes"].replace(",", " "))
-        if _has_code_before(lines[number - 1], match.start()):
-            first = last = number
-        elif scopes.before_any_code(lines, number, ("--",)):
-            first, last = 1, len(lines)
-        else:
-            first = last = number + 1
-        found.append(Marker("luacheck", number, first, last, codes, match[0]))
-    return found
-
-
-def sql_markers(lines: Sequence[str], hits: Sequence[int]) -> list[Marker]:
-    """sqlfluff's `-- noqa[: codes]` on its line."""
-    return [
-        _line_marker("noqa", number, _codes((match["codes"] or "").replace(",", " ")), match[0])
-        for number, match in _matches(lines, hits, _SQL_NOQA)
-        if "disable=" not in (match["codes"] or "") and "enable=" not in (match["codes"] or "")
-    ]
-
-
-# --- Every language: NOSONAR and OpenCheck's own markers --------------------------------------
 
 _NOSONAR = re.compile(r"\bNOSONAR\b")
 _OWN = re.compile(
@@ -362,11 +171,11 @@ _OWN = re.compile(
 def common_markers(lines: Sequence[str], hits: Sequence[int]) -> list[Marker]:
     """`NOSONAR` on a line (any rule) and `opencheck-ignore[-next-line][ids]: reason`."""
     found: list[Marker] = []
-    for number, match in _matches(lines, hits, _NOSONAR):
-        found.append(_line_marker("NOSONAR", number, (), match[0]))
-    for number, match in _matches(lines, hits, _OWN):
+    for number, match in matching_lines(lines, hits, _NOSONAR):
+        found.append(line_marker("NOSONAR", number, (), match[0]))
+    for number, match in matching_lines(lines, hits, _OWN):
         target = number + 1 if match["next"] else number
-        codes = _codes(match["ids"].replace(",", " "))
+        codes = codes_of(match["ids"].replace(",", " "))
         text = f"opencheck-ignore{match['next'] or ''}[{match['ids'].strip()}]"
         why = (match["why"] or "").strip()
         found.append(Marker(OWN_KIND, number, target, target, codes, text, why))

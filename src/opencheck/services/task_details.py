@@ -103,6 +103,8 @@ _RULE_SETS = (
     .where(TemplateRuleSet.template_id == Task.template_id)
     .scalar_subquery()
 )
+# After the parts' columns come six, read by position: project name, owner, followed, rule sets
+# (`_view`), and the latest execution's log version (`task_views`).
 PAGE_DETAILS = (
     select(
         *(column for _, columns in _PARTS.values() for column in columns),

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import functools
-import operator
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from operator import add
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Select, func, or_, select
@@ -172,7 +172,7 @@ def _total(query: TaskQuery, visible: list[str] | None) -> ColumnElement[int]:
     counts = [
         _counting(_matching(replace(query, job_statuses=(status,)), visible)) for status in statuses
     ]
-    return functools.reduce(operator.add, counts)
+    return functools.reduce(add, counts)  # one expression: the counts added in SQL
 
 
 def _counted_facets(q: TaskQuery) -> list[str] | None:

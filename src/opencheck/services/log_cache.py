@@ -35,7 +35,8 @@ class LogTexts:
     """A bounded, thread-safe cache of rendered log texts by execution and `LogVersion`."""
 
     def __init__(self, size: int = CACHED_TEXTS) -> None:
-        self._texts: OrderedDict[tuple[str, int, int], str] = OrderedDict()
+        # One entry per execution: a newer version replaces the older, which no row names again.
+        self._texts: OrderedDict[str, tuple[LogVersion, str]] = OrderedDict()
         self._size = size
         self._lock = threading.Lock()
 
@@ -43,18 +44,18 @@ class LogTexts:
         """Each execution's log text; only the executions not cached at their version are read."""
         found: dict[str, str] = {}
         with self._lock:
-            for execution_id, (lines, last) in versions.items():
-                key = (execution_id, lines, last)
-                text = self._texts.get(key)
-                if text is not None:
-                    self._texts.move_to_end(key)
-                    found[execution_id] = text
+            for execution_id, version in versions.items():
+                kept = self._texts.get(execution_id)
+                if kept is not None and kept[0] == version:
+                    self._texts.move_to_end(execution_id)
+                    found[execution_id] = kept[1]
         missing = [e for e in versions if e not in found]
         if missing:
             read = execution_states.log_texts(db, missing)
             with self._lock:
                 for execution_id in missing:
-                    self._texts[(execution_id, *versions[execution_id])] = read[execution_id]
+                    self._texts[execution_id] = (versions[execution_id], read[execution_id])
+                    self._texts.move_to_end(execution_id)
                 while len(self._texts) > self._size:
                     self._texts.popitem(last=False)
             found.update(read)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import partial
-from typing import Annotated
 
 import anyio
-from fastapi import APIRouter, Depends, Header, Request
+from fastapi import APIRouter, Request
 
-from opencheck.api.deps import RuntimeDep, authenticate, raw_body
+from opencheck.api.deps import authenticate, get_runtime, raw_body
 from opencheck.api.params import bool_param, choice_param, int_param, parse_list, str_param
 from opencheck.api.schemas.v1_tasks import envelope
 from opencheck.errors import InvalidParameter
@@ -56,37 +55,22 @@ class ListParameters:
     branch: str | None
 
 
-@router.get("/v1/tasks")
-async def list_tasks(
-    request: Request,
-    runtime: RuntimeDep,
-    body: Annotated[bytes, Depends(raw_body)],
-    operator: Annotated[str | None, Header()] = None,
-    page: str | None = None,
-    page_size: str | None = None,
-    search: str | None = None,
-    project_id: str | None = None,
-    review_result_types: str | None = None,
-    job_status_types: str | None = None,
-    order_by_execute_time: str | None = None,
-    task_classification_id: str | None = None,
-    repo_url: str | None = None,
-    repo_url_full_match: str | None = None,
-    branch: str | None = None,
-) -> dict[str, object]:
-    params = ListParameters(
-        page=page,
-        page_size=page_size,
-        search=search,
-        project_id=project_id,
-        review_result_types=review_result_types,
-        job_status_types=job_status_types,
-        order_by_execute_time=order_by_execute_time,
-        task_classification_id=task_classification_id,
-        repo_url=repo_url,
-        repo_url_full_match=repo_url_full_match,
-        branch=branch,
-    )
+_QUERY_NAMES = tuple(f.name for f in fields(ListParameters))
+# The parameters are read from the query string by hand: FastAPI's per-parameter machinery
+# cost a third of the list's time outside its worker thread. The document still shows them.
+_DOCUMENTED = [
+    {"name": name, "in": "query", "required": False, "schema": {"type": "string"}}
+    for name in _QUERY_NAMES
+] + [{"name": "operator", "in": "header", "required": False, "schema": {"type": "string"}}]
+
+
+@router.get("/v1/tasks", openapi_extra={"parameters": _DOCUMENTED})
+async def list_tasks(request: Request) -> dict[str, object]:
+    query = request.query_params
+    params = ListParameters(*(query.get(name) for name in _QUERY_NAMES))
+    operator = request.headers.get("operator")
+    body = await raw_body(request)
+    runtime = await get_runtime(request)
     work = partial(_list, request, runtime, body, params, operator)
     return await anyio.to_thread.run_sync(work, limiter=_one_at_a_time(request))
 

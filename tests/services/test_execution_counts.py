@@ -5,6 +5,7 @@ status of the task's defect deciding."""
 from __future__ import annotations
 
 from collections import Counter
+from datetime import UTC, datetime
 
 from sqlalchemy import update
 
@@ -57,3 +58,33 @@ def test_severity_counts_of_many_executions_agree_with_derive(runtime: Runtime) 
                 derived["info_count"],
             ) == tuple(found[level] for level in Severity)
         assert execution_counts.severity_counts(s, []) == {}
+
+
+def test_derive_counts_ignored_and_deferred_defects_as_the_live_count_does(
+    runtime: Runtime,
+) -> None:
+    with unit_of_work(runtime.sessions) as s:
+        task = make_task(s, runtime)
+        execution = _execution(s, task.id)
+        defect_tracking.record(s, execution, [
+            _finding("ruff:F821", Severity.CRITICAL, "a"),
+            _finding("ruff:F401", Severity.MINOR, "b"),
+            _finding("ruff:F841", Severity.MINOR, "c"),
+            _finding("ruff:E501", Severity.INFO, "d"),
+        ])  # fmt: skip
+        s.execute(
+            update(TaskDefect)
+            .where(TaskDefect.fingerprint.in_(["a", "b"]))
+            .values(status=DefectStatus.IGNORED.value)
+        )
+        s.execute(
+            update(TaskDefect)
+            .where(TaskDefect.fingerprint == "c")
+            .values(delayed_until=datetime(2030, 1, 1, tzinfo=UTC))
+        )
+        derived = execution_counts.derive(s, execution)
+        live = execution_counts.triaged(s, [execution.id])[execution.id]
+        assert (derived["dismissed_count"], derived["delayed_count"]) == (2, 1)
+        assert (live.dismissed, live.delayed) == (2, 1)
+        # Deferred defects stay among the unresolved ones; ignored ones leave them.
+        assert derived["defect_count"] == 2

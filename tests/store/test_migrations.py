@@ -234,6 +234,42 @@ def test_the_task_list_counts_start_from_the_tasks(db_url: str, tmp_path: Path) 
         engine.dispose()
 
 
+def test_executions_count_their_ignored_and_deferred_defects(db_url: str, tmp_path: Path) -> None:
+
+    from opencheck.store.models import Execution
+
+    engine = make_engine(db_url)
+    try:
+        with engine.begin() as conn:
+            _upgrade_to(conn, db_url, "0025")
+            task = _old_task(conn)
+            counted, empty = (
+                _insert(conn, "executions", task_id=task, job_type="full", status="success",
+                        executor="x", git_url="https://h/r.git", git_branch="main")
+                for _ in range(2)
+            )  # fmt: skip
+            later = datetime(2030, 1, 1, tzinfo=UTC)
+            # (status, deferred until, suppression): ignored twice, deferred once, open once.
+            for n, (status, until, suppression) in enumerate(
+                [(2, None, None), (0, None, "noqa"), (0, later, None), (0, None, None)]
+            ):
+                _insert(conn, "task_defects", task_id=task, fingerprint=f"fp{n}", rule_id="r",
+                        language="Python", detection="new", status=status,
+                        delayed_until=until)  # fmt: skip
+                defect = conn.execute(
+                    sa.text("SELECT id FROM task_defects WHERE fingerprint = :f"), {"f": f"fp{n}"}
+                ).scalar_one()
+                _insert(conn, "defect_occurrences", execution_id=counted, defect_id=defect,
+                        severity=2, file_path="a.py", line=n + 1,
+                        suppression=suppression)  # fmt: skip
+        migrate.upgrade(engine, tmp_path)
+        with Session(engine) as s:
+            got = {e.id: (e.dismissed_count, e.delayed_count) for e in s.scalars(select(Execution))}
+        assert got == {counted: (2, 1), empty: (0, 0)}
+    finally:
+        engine.dispose()
+
+
 def test_foreign_keys_are_on_again_after_an_sqlite_upgrade(tmp_path: Path) -> None:
     """Migrations run with them off (batch mode re-creates tables); every later use has them."""
     engine = make_engine(f"sqlite:///{tmp_path / 'fk.db'}")

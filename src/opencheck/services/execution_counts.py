@@ -23,6 +23,8 @@ from opencheck.store.models import ConfigTemplate, DefectOccurrence, Execution, 
 
 # What every counter counts: occurrences whose task's defect is, in effect, unresolved.
 UNRESOLVED = DefectStatus.UNRESOLVED.value == EFFECTIVE_STATUS
+# Ignored by triage, or by a suppression marker in the code (the `dismissed` count).
+IGNORED = DefectStatus.IGNORED.value == EFFECTIVE_STATUS
 # A deferred defect counts in DELAYSTATUS_COUNT, not for the gate, until its date.
 DELAYED = TaskDefect.delayed_until.is_not(None)
 # A defect first reported, or reported again after it was fixed, is new in that execution.
@@ -34,11 +36,12 @@ def derive(session: Session, execution: Execution) -> dict[str, object]:
 
     Hotspots and deferred defects are counted but not judged by the gate, nor, when the task
     gates new code only, the defects on old code; ignored and resolved defects neither.
-    `new_count` counts the unresolved defects new or reopened in this execution.
+    `new_count` counts the unresolved defects new or reopened in this execution,
+    `dismissed_count` the ignored ones and `delayed_count` the deferred unresolved ones.
     """
     counts: Counter[Severity] = Counter()
     gated: Counter[Severity] = Counter()
-    security = new = 0
+    security = new = delayed_count = 0
     task = session.get(Task, execution.task_id)
     new_code_only = new_code.on_new_code(session, task)
     judged = literal(True) if new_code_only is None else case((new_code_only, True), else_=False)
@@ -71,6 +74,8 @@ def derive(session: Session, execution: Execution) -> dict[str, object]:
             security += number
         if detection in NEW_IN_EXECUTION:
             new += number
+        if delayed:
+            delayed_count += number
     return {
         "review_result": gate.evaluate(gate_of(session, execution), gated),
         "critical_count": counts[Severity.CRITICAL],
@@ -81,7 +86,21 @@ def derive(session: Session, execution: Execution) -> dict[str, object]:
         "security_count": security,
         "defect_count": sum(counts.values()),
         "new_count": new,
+        "dismissed_count": _dismissed(session, execution.id),
+        "delayed_count": delayed_count,
     }
+
+
+def _dismissed(session: Session, execution_id: str) -> int:
+    return int(
+        session.scalar(
+            select(func.count())
+            .select_from(DefectOccurrence)
+            .join(TaskDefect, TaskDefect.id == DefectOccurrence.defect_id)
+            .where(DefectOccurrence.execution_id == execution_id, IGNORED)
+        )
+        or 0
+    )
 
 
 def severity_counts(session: Session, execution_ids: Iterable[str]) -> dict[str, Counter[Severity]]:

@@ -60,6 +60,9 @@ class Execution(Base):
     defect_count: Mapped[int] = mapped_column(Integer, default=0)
     new_count: Mapped[int] = mapped_column(Integer, default=0)
     fixed_count: Mapped[int] = mapped_column(Integer, default=0)
+    # Defects ignored (by triage or a marker in the code), and unresolved ones deferred.
+    dismissed_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    delayed_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

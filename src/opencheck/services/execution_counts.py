@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from typing import NamedTuple
 
-from sqlalchemy import Connection, and_, bindparam, case, func, literal, select, update
+from sqlalchemy import case, func, literal, select, update
 from sqlalchemy.orm import Session
 
 from opencheck.domain import gate
@@ -120,33 +119,6 @@ def severity_counts(session: Session, execution_ids: Iterable[str]) -> dict[str,
     for execution_id, severity, number in rows:
         counts[execution_id][Severity(severity)] += int(number)
     return counts
-
-
-class Triaged(NamedTuple):
-    dismissed: int = 0  # ignored, by triage or a suppression in the code
-    delayed: int = 0  # unresolved, deferred to a date (DELAYSTATUS_COUNT)
-
-
-_TRIAGED = (
-    select(
-        DefectOccurrence.execution_id,
-        func.sum(case((DefectStatus.IGNORED.value == EFFECTIVE_STATUS, 1), else_=0)),
-        func.sum(case((and_(UNRESOLVED, DELAYED), 1), else_=0)),
-    )
-    .select_from(DefectOccurrence)
-    .join(TaskDefect, TaskDefect.id == DefectOccurrence.defect_id)
-    .where(DefectOccurrence.execution_id.in_(bindparam("ids", expanding=True)))
-    .group_by(DefectOccurrence.execution_id)
-)
-
-
-def triaged(db: Session | Connection, execution_ids: Iterable[str]) -> dict[str, Triaged]:
-    """How many defects of each execution are ignored and how many deferred, in one query."""
-    ids = list(set(execution_ids))
-    if not ids:
-        return {}
-    rows = db.execute(_TRIAGED, {"ids": ids}).all()
-    return {eid: Triaged(int(i or 0), int(d or 0)) for eid, i, d in rows}
 
 
 def refresh_latest(session: Session, task: Task) -> None:

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import Connection, Text, bindparam, cast, exists, func, literal, select
 from sqlalchemy.orm import aliased
 
-from opencheck.services import execution_counts, log_cache
+from opencheck.services import log_cache
 from opencheck.services.permissions import Action, allows
 from opencheck.store.models import (
     ConfigTemplate,
@@ -62,7 +62,7 @@ def _slices(parts: dict[str, tuple[list[str], list[Any]]]) -> dict[str, tuple[li
 _EXECUTION = (
     "id task_id status progress executor job_type started_at finished_at review_result"
     " critical_count major_count minor_count suggestion_count info_count security_count"
-    " defect_count new_count fixed_count code_lines file_total"
+    " defect_count new_count fixed_count dismissed_count delayed_count code_lines file_total"
 )
 _PARTS = {
     "task": _columns(
@@ -138,8 +138,6 @@ class TaskView:
     result_execution: Record | None
     permissions: Mapping[Action, bool] = field(default_factory=dict)
     followed: bool = False
-    # Ignored and deferred defects per execution.
-    triaged: dict[str, execution_counts.Triaged] = field(default_factory=dict)
 
 
 def _part(row: Sequence[Any], name: str) -> Record:
@@ -162,12 +160,9 @@ def task_views(
     by_id = {row[_TASK_ID]: row for row in rows}
     ordered = [by_id[i] for i in ids if i in by_id]
     views = [_view(row, roles) for row in ordered]
-    executions = {e.id for v in views for e in (v.last_execution, v.result_execution) if e}
-    triaged = execution_counts.triaged(conn, executions)
     versions = {row[_LAST_ID]: (row[-2], row[-1]) for row in ordered if row[_LAST_ID]}
     logs = log_cache.LOG_TEXTS.texts(conn, versions)
     for view in views:
-        view.triaged = triaged
         if view.last_execution is not None:
             view.last_log = logs.get(view.last_execution.id, "")
     return views

@@ -9,7 +9,6 @@ from functools import lru_cache
 from opencheck.api.schemas.common import wire_time
 from opencheck.domain import gate
 from opencheck.domain.executions import ExecutionStatus
-from opencheck.services.execution_counts import Triaged
 from opencheck.services.permissions import Action
 from opencheck.services.task_details import TaskView
 from opencheck.store.models import ConfigTemplate, Execution, utcnow
@@ -62,21 +61,20 @@ def _gate_wire(stored: str) -> tuple[list[dict[str, object]], str]:
     return review_data(items), _review_json(items)
 
 
-def job_result(execution: Execution | None, triaged: Triaged | None = None) -> dict[str, object]:
+def job_result(execution: Execution | None) -> dict[str, object]:
     """JobResultInfo; zeros when the task has no successful execution yet."""
     e = execution
-    triaged = triaged or Triaged()
     unsolved = e.defect_count if e else 0
     return {
         "CRITICAL": e.major_count if e else 0,
-        "DELAYSTATUS_COUNT": triaged.delayed,
+        "DELAYSTATUS_COUNT": e.delayed_count if e else 0,
         "FATAL": e.critical_count if e else 0,
         "GENERAL": e.minor_count if e else 0,
         "INFO": e.info_count if e else 0,
         "PROMPT": e.suggestion_count if e else 0,
         "codeLine": e.code_lines if e else 0,
         "defectCount": e.defect_count if e else 0,
-        "dismissed": triaged.dismissed,
+        "dismissed": e.dismissed_count if e else 0,
         "fileTotal": e.file_total if e else 0,
         "fixed": e.fixed_count if e else 0,
         "id": e.id if e else "",
@@ -115,7 +113,7 @@ def last_job(view: TaskView) -> dict[str, object] | None:
         "executor": e.executor,
         "finishTime": wire_time(e.finished_at),
         "id": e.id,
-        "jobResult": job_result(own_result, view.triaged.get(e.id)),
+        "jobResult": job_result(own_result),
         "jobType": e.job_type,
         "process": _process(e, view.last_log),
         "ruleSets": [],
@@ -172,10 +170,7 @@ def task_basic_info(view: TaskView, region: str) -> dict[str, object]:
         "createTime": wire_time(task.created_at),
         "id": task.id,
         "isFollowed": view.followed,
-        "jobResult": job_result(
-            view.result_execution,
-            view.triaged.get(view.result_execution.id) if view.result_execution else None,
-        ),
+        "jobResult": job_result(view.result_execution),
         "lastJob": last_job(view),
         # OpenCheck's: what the gate judges (full, or new code since newCodeSince).
         "gateScope": task.gate_scope,

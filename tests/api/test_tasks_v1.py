@@ -228,6 +228,25 @@ def test_unknown_project_and_operator_header(api: Api) -> None:
     assert r.status_code == 400
 
 
+def test_a_project_filter_tells_unknown_from_forbidden_and_empty(api: Api) -> None:
+    member, outsider = api.user(), api.user()
+    empty = api.project({"owner": member})
+    full = api.project({"owner": member})
+    api.create_task(full, member)
+    unknown = "b" * 32
+    for caller in (member, outsider, api.admin):  # an unknown project is a 404 for anyone
+        r = api.http.get("/v1/tasks", params={"project_id": unknown}, headers=caller.headers)
+        assert (r.status_code, r.json()["error_code"]) == (404, "CC.00050013")
+    for caller in (member, api.admin):  # known and listable: an empty page, a page past the end
+        for params in ({"project_id": empty}, {"project_id": full, "page": 5}):
+            r = api.http.get("/v1/tasks", params=params, headers=caller.headers)
+            assert r.status_code == 200
+            assert r.json()["result"] == {"info": [], "total": 0 if "page" not in params else 1}
+    for pid in (empty, full):
+        r = api.http.get("/v1/tasks", params={"project_id": pid}, headers=outsider.headers)
+        assert r.status_code == 403
+
+
 def test_visibility_and_permissions_for_operator(api: Api) -> None:
     owner, viewer, outsider = api.user(), api.user(), api.user()
     pid = api.project({"owner": owner, "viewer": viewer})

@@ -13,11 +13,11 @@ from sqlalchemy.orm import Session
 
 from opencheck.domain.executions import ACTIVE_STATUSES
 from opencheck.engine.repo_urls import normalize_repo_url
-from opencheck.errors import InvalidParameter
+from opencheck.errors import InvalidParameter, PermissionDenied
 from opencheck.services import task_counts, task_search
 from opencheck.services.auth import Principal, get_user_by_name
 from opencheck.services.permissions import Action, allows
-from opencheck.services.projects import get_project_or_raise, member_project_ids, require
+from opencheck.services.projects import get_project_or_raise
 from opencheck.services.task_details import TaskView, task_views
 from opencheck.store.models import ProjectMember, Task
 
@@ -96,14 +96,12 @@ def query_tasks(
     session: Session, *, principal: Principal, query: TaskQuery, operator: str | None
 ) -> tuple[list[TaskView], int]:
     """One page of the tasks the caller may list, with their details."""
-    if query.project_id:
-        get_project_or_raise(session, project_id=query.project_id)
-        require(session, principal=principal, project_id=query.project_id, action=Action.LIST)
-    visible = member_project_ids(session, principal=principal)
-    roles: dict[str, str] | None = None  # the caller's, read once for the filter and the page
-    if visible is not None:
-        roles = _roles(session, principal.user_id)
-        visible = [p for p in visible if allows(roles.get(p), Action.LIST)]
+    # The caller's roles, read once for the filter and the page (None: an administrator).
+    roles = None if principal.is_admin else _roles(session, principal.user_id)
+    visible = None if roles is None else [p for p, r in roles.items() if allows(r, Action.LIST)]
+    if query.project_id and visible is not None and query.project_id not in visible:
+        get_project_or_raise(session, project_id=query.project_id)  # 404 before 403
+        raise PermissionDenied(f"current user does not have permission {Action.LIST.value}")
     conn = session.connection()
     matching = _matching(query, visible)
     # `page` has no upper bound: past the end is an empty page, never a 64-bit overflow.
@@ -115,6 +113,8 @@ def query_tasks(
         found, total = _searched(conn, matching, query, offset)
     else:
         found, total = _paged(conn, matching, query, offset, visible)
+    if query.project_id and not found:  # a task of the page shows that its project exists
+        get_project_or_raise(session, project_id=query.project_id)
     viewer = _viewer(session, principal, operator)
     viewer_roles = None
     if not viewer.is_admin:

@@ -96,13 +96,13 @@ def query_tasks(
     session: Session, *, principal: Principal, query: TaskQuery, operator: str | None
 ) -> tuple[list[TaskView], int]:
     """One page of the tasks the caller may list, with their details."""
+    conn = session.connection()
     # The caller's roles, read once for the filter and the page (None: an administrator).
-    roles = None if principal.is_admin else _roles(session, principal.user_id)
+    roles = None if principal.is_admin else _roles(conn, principal.user_id)
     visible = None if roles is None else [p for p, r in roles.items() if allows(r, Action.LIST)]
     if query.project_id and visible is not None and query.project_id not in visible:
         get_project_or_raise(session, project_id=query.project_id)  # 404 before 403
         raise PermissionDenied(f"current user does not have permission {Action.LIST.value}")
-    conn = session.connection()
     matching = _matching(query, visible)
     # `page` has no upper bound: past the end is an empty page, never a 64-bit overflow.
     offset = min((query.page - 1) * query.page_size, MAX_OFFSET)
@@ -119,7 +119,7 @@ def query_tasks(
     viewer_roles = None
     if not viewer.is_admin:
         same = viewer.user_id == principal.user_id and roles is not None
-        viewer_roles = roles if same else _roles(session, viewer.user_id)
+        viewer_roles = roles if same else _roles(conn, viewer.user_id)
     ids = [row[0] for row in found]
     return task_views(conn, ids, viewer_id=viewer.user_id, roles=viewer_roles), total
 
@@ -210,8 +210,8 @@ def repo_url_key(value: str) -> str:
     raise InvalidParameter("repo_url is not a repository URL")
 
 
-def _roles(session: Session, user_id: str) -> dict[str, str]:
-    rows = session.execute(
+def _roles(conn: Connection, user_id: str) -> dict[str, str]:
+    rows = conn.execute(
         select(ProjectMember.project_id, ProjectMember.role).where(ProjectMember.user_id == user_id)
     ).all()
     return {pid: role for pid, role in rows}

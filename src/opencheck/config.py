@@ -17,6 +17,8 @@ from opencheck.logs import FORMATS, TEXT
 DEFAULT_METRICS_ADDRESSES = ("127.0.0.0/8", "::1")
 
 DEFAULT_DATA_DIR = Path("./opencheck-data")
+# The smallest address space a scan worker starts in (OPENCHECK_WORKER_MEMORY_MB).
+MIN_WORKER_MEMORY_MB = 1024
 
 
 @dataclass(frozen=True)
@@ -105,24 +107,24 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
         data_dir=Path(env.get("OPENCHECK_DATA_DIR", str(base.data_dir))),
         database_url=env.get("OPENCHECK_DATABASE_URL", ""),
         host=env.get("OPENCHECK_HOST", base.host),
-        port=int(env.get("OPENCHECK_PORT", base.port)),
-        workers=int(env.get("OPENCHECK_WORKERS", base.workers)),
+        port=_int(env, "OPENCHECK_PORT", base.port),
+        workers=_int(env, "OPENCHECK_WORKERS", base.workers),
         queue_backend=env.get("OPENCHECK_QUEUE", base.queue_backend),
         broker_url=env.get("OPENCHECK_BROKER_URL", base.broker_url),
-        token_ttl_seconds=int(env.get("OPENCHECK_TOKEN_TTL", base.token_ttl_seconds)),
-        token_max_ttl_seconds=int(env.get("OPENCHECK_TOKEN_MAX_TTL", base.token_max_ttl_seconds)),
+        token_ttl_seconds=_int(env, "OPENCHECK_TOKEN_TTL", base.token_ttl_seconds),
+        token_max_ttl_seconds=_int(env, "OPENCHECK_TOKEN_MAX_TTL", base.token_max_ttl_seconds),
         region=env.get("OPENCHECK_REGION", base.region),
-        fetch_timeout=float(env.get("OPENCHECK_FETCH_TIMEOUT", base.fetch_timeout)),
-        analyzer_timeout=float(env.get("OPENCHECK_ANALYZER_TIMEOUT", base.analyzer_timeout)),
-        analyzer_memory_mb=int(env.get("OPENCHECK_ANALYZER_MEMORY_MB", base.analyzer_memory_mb)),
-        file_timeout=float(env.get("OPENCHECK_FILE_TIMEOUT", base.file_timeout)),
+        fetch_timeout=_float(env, "OPENCHECK_FETCH_TIMEOUT", base.fetch_timeout),
+        analyzer_timeout=_float(env, "OPENCHECK_ANALYZER_TIMEOUT", base.analyzer_timeout),
+        analyzer_memory_mb=_int(env, "OPENCHECK_ANALYZER_MEMORY_MB", base.analyzer_memory_mb),
+        file_timeout=_float(env, "OPENCHECK_FILE_TIMEOUT", base.file_timeout),
         confine_analyzers=_on(env.get("OPENCHECK_CONFINE_ANALYZERS", "1")),
         secret_key=env.get("OPENCHECK_SECRET_KEY", ""),
-        max_body_bytes=int(env.get("OPENCHECK_MAX_BODY_BYTES", base.max_body_bytes)),
+        max_body_bytes=_int(env, "OPENCHECK_MAX_BODY_BYTES", base.max_body_bytes),
         checkout_budget=CheckoutBudget(
-            max_bytes=int(env.get("OPENCHECK_MAX_CHECKOUT_BYTES", base.checkout_budget.max_bytes)),
-            max_files=int(env.get("OPENCHECK_MAX_CHECKOUT_FILES", base.checkout_budget.max_files)),
-            max_depth=int(env.get("OPENCHECK_MAX_CHECKOUT_DEPTH", base.checkout_budget.max_depth)),
+            max_bytes=_int(env, "OPENCHECK_MAX_CHECKOUT_BYTES", base.checkout_budget.max_bytes),
+            max_files=_int(env, "OPENCHECK_MAX_CHECKOUT_FILES", base.checkout_budget.max_files),
+            max_depth=_int(env, "OPENCHECK_MAX_CHECKOUT_DEPTH", base.checkout_budget.max_depth),
         ),
         local_repo_roots=parse_roots(env.get(LOCAL_ROOTS_SETTING, "")),
         webhook_allowed_hosts=tuple(
@@ -134,17 +136,51 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
         ),
         log_format=_log_format(env.get("OPENCHECK_LOG_FORMAT", TEXT)),
         run_workers=_on(env.get("OPENCHECK_RUN_WORKERS", "1")),
-        api_processes=int(env.get("OPENCHECK_API_PROCESSES", base.api_processes)),
-        api_hang_seconds=float(env.get("OPENCHECK_API_HANG_SECONDS", base.api_hang_seconds)),
+        api_processes=_int(env, "OPENCHECK_API_PROCESSES", base.api_processes),
+        api_hang_seconds=_float(env, "OPENCHECK_API_HANG_SECONDS", base.api_hang_seconds),
         queue_prefix=env.get("OPENCHECK_QUEUE_PREFIX", base.queue_prefix),
         pool=env.get("OPENCHECK_POOL", base.pool).strip() or base.pool,
         worker_name=env.get("OPENCHECK_WORKER_NAME", ""),
-        lease_seconds=float(env.get("OPENCHECK_LEASE_SECONDS", base.lease_seconds)),
-        max_attempts=int(env.get("OPENCHECK_MAX_ATTEMPTS", base.max_attempts)),
+        lease_seconds=_float(env, "OPENCHECK_LEASE_SECONDS", base.lease_seconds),
+        max_attempts=_int(env, "OPENCHECK_MAX_ATTEMPTS", base.max_attempts),
         pool_limits=parse_pool_limits(env.get("OPENCHECK_POOL_LIMITS", "")),
-        check_jobs=int(env.get("OPENCHECK_CHECK_JOBS", base.check_jobs)),
-        worker_memory_mb=int(env.get("OPENCHECK_WORKER_MEMORY_MB", base.worker_memory_mb)),
+        check_jobs=_int(env, "OPENCHECK_CHECK_JOBS", base.check_jobs),
+        worker_memory_mb=_worker_memory(_int(env, "OPENCHECK_WORKER_MEMORY_MB", 0)),
     )
+
+
+class SettingError(ValueError):
+    """A setting that cannot be used; the message names its variable and the value given."""
+
+
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None:
+        return default
+    try:
+        return int(raw.strip())
+    except ValueError:
+        raise SettingError(f"{name} must be a whole number, got {raw!r}") from None
+
+
+def _float(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw is None:
+        return default
+    try:
+        return float(raw.strip())
+    except ValueError:
+        raise SettingError(f"{name} must be a number, got {raw!r}") from None
+
+
+def _worker_memory(megabytes: int) -> int:
+    # Below this a worker cannot even import its modules: it would die of MemoryError at start.
+    if megabytes != 0 and megabytes < MIN_WORKER_MEMORY_MB:
+        raise SettingError(
+            f"OPENCHECK_WORKER_MEMORY_MB must be 0 (no cap) or at least {MIN_WORKER_MEMORY_MB}, "
+            f"got {megabytes}"
+        )
+    return megabytes
 
 
 def _on(value: str) -> bool:
@@ -156,13 +192,15 @@ def parse_networks(value: str) -> tuple[IPv4Network | IPv6Network, ...]:
     try:
         return tuple(ip_network(part, strict=False) for part in value.replace(",", " ").split())
     except ValueError as exc:
-        raise ValueError(f"OPENCHECK_METRICS_ALLOWED_ADDRESSES: {exc}") from None
+        raise SettingError(f"OPENCHECK_METRICS_ALLOWED_ADDRESSES: {exc}") from None
 
 
 def _log_format(value: str) -> str:
     fmt = value.strip().lower()
     if fmt not in FORMATS:
-        raise ValueError(f"OPENCHECK_LOG_FORMAT must be one of {', '.join(FORMATS)}, not {value!r}")
+        raise SettingError(
+            f"OPENCHECK_LOG_FORMAT must be one of {', '.join(FORMATS)}, not {value!r}"
+        )
     return fmt
 
 
@@ -174,6 +212,6 @@ def parse_pool_limits(value: str) -> tuple[tuple[str, int], ...]:
             continue
         pool, sep, count = item.partition("=")
         if not sep or not pool.strip() or not count.strip().isdigit() or int(count) < 1:
-            raise ValueError(f"OPENCHECK_POOL_LIMITS: expected pool=N, got {item.strip()!r}")
+            raise SettingError(f"OPENCHECK_POOL_LIMITS: expected pool=N, got {item.strip()!r}")
         limits.append((pool.strip(), int(count)))
     return tuple(limits)

@@ -134,3 +134,26 @@ def test_serve_and_worker_take_the_local_repository_roots(tmp_path: Path) -> Non
         assert settings.local_repo_roots == (tmp_path, Path("/srv/git"))
         assert settings.local_repos.check(str(tmp_path / "r")) is not None
     assert settings_from(build_parser().parse_args(["serve"])).local_repos.roots == ()
+
+
+@pytest.mark.parametrize(
+    ("command", "setting", "value", "message"),
+    [
+        ("serve", "OPENCHECK_PORT", "http", "OPENCHECK_PORT must be a whole number, got 'http'"),
+        ("serve", "OPENCHECK_LEASE_SECONDS", "1m", "OPENCHECK_LEASE_SECONDS must be a number"),
+        ("worker", "OPENCHECK_WORKER_MEMORY_MB", "64",
+         "OPENCHECK_WORKER_MEMORY_MB must be 0 (no cap) or at least 1024, got 64"),
+        ("db", "OPENCHECK_LOG_FORMAT", "xml", "OPENCHECK_LOG_FORMAT must be one of text, json"),
+    ],
+)  # fmt: skip
+def test_a_setting_that_cannot_be_used_is_named_without_a_traceback(
+    tmp_path: Path, command: str, setting: str, value: str, message: str
+) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OPENCHECK_")}
+    args = [*OPENCHECK, command, "upgrade"] if command == "db" else [*OPENCHECK, command]
+    r = subprocess.run(
+        [*args, "--data-dir", str(tmp_path)],
+        capture_output=True, text=True, env={**env, setting: value}, timeout=120,
+    )  # fmt: skip
+    assert r.returncode == 2, r.stderr
+    assert message in r.stderr and "Traceback" not in r.stderr

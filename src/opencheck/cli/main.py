@@ -10,7 +10,7 @@ from pathlib import Path
 
 from opencheck import __version__, logs
 from opencheck.cli import admin, remote, scan, serve
-from opencheck.config import Settings, from_env
+from opencheck.config import SettingError, Settings, from_env
 from opencheck.engine.errors import EngineError
 from opencheck.engine.local_repos import parse_roots
 from opencheck.errors import OpenCheckError
@@ -77,6 +77,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return admin.run(args, settings)
     except OpenCheckError as exc:
         print(f"opencheck: {exc.message}", file=sys.stderr)
+        return 2
+    except SettingError as exc:
+        print(f"opencheck: {exc}", file=sys.stderr)
         return 2
     except EngineError as exc:
         print(f"opencheck: {exc}", file=sys.stderr)

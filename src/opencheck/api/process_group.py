@@ -70,12 +70,14 @@ class ServerSpec:
     log_level: str = "warning"
 
 
-def _serve(spec: ServerSpec, beat: Any) -> None:
+def _serve(spec: ServerSpec, beat: Any, counts: Any, slot: int) -> None:
     import uvicorn
+
+    from opencheck.api import connection_share
 
     class BeatingServer(uvicorn.Server):
         async def serve(self, sockets: list[socket.socket] | None = None) -> None:
-            beating = asyncio.create_task(_beat(beat))
+            beating = asyncio.create_task(_beat(beat, share))
             try:
                 await super().serve(sockets)
             finally:
@@ -83,13 +85,20 @@ def _serve(spec: ServerSpec, beat: Any) -> None:
 
     sock = port_socket(spec.host, spec.port)
     config = uvicorn.Config(spec.app, factory=True, log_level=spec.log_level, access_log=False)
-    BeatingServer(config).run(sockets=[sock])
+    server = BeatingServer(config)
+    share = connection_share.ConnectionShare(
+        counts, slot, lambda: len(server.server_state.connections)
+    )
+    connection_share.install(share)  # before uvicorn builds the app, which reads it
+    server.run(sockets=[sock])
 
 
-async def _beat(beat: Any) -> None:
-    """Write the time (CLOCK_MONOTONIC, the same in every process) while the loop turns."""
+async def _beat(beat: Any, share: Any) -> None:
+    """Write the time (CLOCK_MONOTONIC, the same in every process) while the loop turns, and
+    this process's connection count, which answers publish too."""
     while True:
         beat.value = time.monotonic()
+        share.publish()
         await asyncio.sleep(BEAT_SECONDS)
 
 
@@ -114,6 +123,8 @@ class ProcessGroup:
         self._hang_seconds = hang_seconds
         self._context = multiprocessing.get_context("spawn")
         self._processes: list[_Member] = []
+        # Each process's open connections, by slot (api/connection_share.py).
+        self._connections = self._context.Array("i", processes, lock=False)
         self._stop = threading.Event()
         self._quick_exits = 0
 
@@ -130,7 +141,7 @@ class ProcessGroup:
             sig: signal.signal(sig, self._on_signal) for sig in (signal.SIGTERM, signal.SIGINT)
         }
         try:
-            self._processes = [self._start() for _ in range(self._count)]
+            self._processes = [self._start(n) for n in range(self._count)]
             while not self._stop.wait(CHECK_SECONDS):
                 self._replace_hung()
                 if not self._replace_dead():
@@ -145,10 +156,11 @@ class ProcessGroup:
     def _on_signal(self, _signum: int, _frame: Any) -> None:
         self._stop.set()
 
-    def _start(self) -> _Member:
+    def _start(self, slot: int) -> _Member:
         beat = self._context.Value("d", 0.0, lock=False)
+        self._connections[slot] = 0  # a process replaced holds none of its predecessor's
         process = self._context.Process(
-            target=_serve, args=(self._spec, beat), name="opencheck-api"
+            target=_serve, args=(self._spec, beat, self._connections, slot), name="opencheck-api"
         )
         process.start()
         return _Member(process, time.monotonic(), beat)
@@ -164,7 +176,7 @@ class ProcessGroup:
                 )
                 member.process.kill()
                 member.process.join()
-                self._processes[n] = self._start()
+                self._processes[n] = self._start(n)
 
     def _replace_dead(self) -> bool:
         for n, member in enumerate(self._processes):
@@ -181,7 +193,7 @@ class ProcessGroup:
             log.warning(
                 "API process %s exited (code %s); starting another", process.pid, process.exitcode
             )
-            self._processes[n] = self._start()
+            self._processes[n] = self._start(n)
         return True
 
     def _stop_all(self) -> None:

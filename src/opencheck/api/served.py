@@ -16,7 +16,9 @@ from dataclasses import replace
 from fastapi import FastAPI
 
 from opencheck import logs
+from opencheck.api import connection_share
 from opencheck.api.app import create_app
+from opencheck.api.connection_share import ConnectionShareMiddleware
 from opencheck.config import Settings, from_env
 from opencheck.runtime import Runtime
 
@@ -42,4 +44,8 @@ def app() -> FastAPI:
     logs.configure(settings.log_format, logging.INFO)
     if settings.run_workers and not holds_scan_workers(settings):
         settings = replace(settings, run_workers=False)
-    return create_app(Runtime.build(settings, upgrade=False))
+    app = create_app(Runtime.build(settings, upgrade=False))
+    share = connection_share.installed()
+    if share is not None:  # one of a group of processes on one port (api/process_group.py)
+        app.add_middleware(ConnectionShareMiddleware, share=share)
+    return app

@@ -97,23 +97,27 @@ async def _connection(
     result: LoadResult,
 ) -> None:
     reader, writer = await asyncio.open_connection(host, port)
+    connected = True
     try:
         while (n := next(todo)) < limit and time.perf_counter() < deadline:
             request = requests[n % len(requests)]
             start = time.perf_counter()
+            if not connected:  # as a client's pool does: the new connection is the request's
+                reader, writer = await asyncio.open_connection(host, port)
+                connected = True
             writer.write(_encode(request, f"{host}:{port}", headers))
             try:
                 status, _, keep = await _read_answer(reader)
             except (asyncio.IncompleteReadError, ConnectionError):
                 result.errors += 1
                 writer.close()
-                reader, writer = await asyncio.open_connection(host, port)
+                connected = False
                 continue
             result.latencies.append(time.perf_counter() - start)
             result.statuses[status] += 1
-            if not keep:
+            if not keep:  # the server closes it after this answer
                 writer.close()
-                reader, writer = await asyncio.open_connection(host, port)
+                connected = False
     finally:
         writer.close()
 

@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 from opencheck.config import Settings
 from opencheck.runtime import Runtime
 from opencheck.services import auth, projects, task_counts, task_list_columns, tasks
-from opencheck.services.task_queries import TaskQuery, _counted_facets, _matching
+from opencheck.services import task_list_statements as statements
+from opencheck.services.task_queries import TaskQuery, _shape, _values
 from opencheck.services.tasks import NewTask
 from opencheck.store.db import unit_of_work
 from opencheck.store.models import Execution, TaskCount
@@ -84,7 +85,7 @@ class Fleet:
         with unit_of_work(self.runtime.sessions) as s:
             conn = s.connection()
             for query in FILTERS:
-                facets = _counted_facets(query)
+                facets = _shape(query, None, None).facets(query.branch)
                 assert facets is not None, query
                 for scope in ([self.projects[0]], self.projects, [], None):  # None: all projects
                     counted = _count(s, query, scope)
@@ -92,16 +93,17 @@ class Fleet:
 
 
 def _count(s: Session, query: TaskQuery, scope: list[str] | None) -> int:
+    """Counted as the list counts what the kept counts do not cover, one status at a time."""
     statuses = tuple(dict.fromkeys(query.job_statuses)) or (None,)
-    return sum(
-        s.scalar(
-            _matching(TaskQuery(**{**vars(query), "job_statuses": (st,) if st else ()}), scope)
-            .with_only_columns(func.count(), maintain_column_froms=True)
-            .order_by(None)
+    counted = 0
+    for status in statuses:
+        one = TaskQuery(**{**vars(query), "job_statuses": (status,) if status else ()})
+        shape = _shape(one, scope, None)
+        stmt = statements.matching(shape).with_only_columns(
+            func.count(), maintain_column_froms=True
         )
-        or 0
-        for st in statuses
-    )
+        counted += s.scalar(stmt.order_by(None), _values(one, shape, scope, None, 0)) or 0
+    return counted
 
 
 def test_counts_follow_creation_runs_verdicts_and_deletion(runtime: Runtime) -> None:

@@ -64,12 +64,11 @@ def test_a_narrowed_search_finds_what_testing_every_name_finds(
         for search in SEARCHES:
             folded = search.lower()
             expected = {t.id for t in s.scalars(select(Task)) if folded in t.name.lower()}
-            narrowed = task_search.narrowing(conn, folded)
-            found = (
-                set(s.scalars(select(Task.id).where(narrowed))) if narrowed is not None else None
-            )
+            piece = task_search.rarest_piece(conn, folded)
+            holding = select(Task.id).where(task_search.HOLDING_PIECE)
+            found = set(s.scalars(holding, {"piece": piece})) if piece is not None else None
             assert found is None or expected <= found, search
             if len(folded) < task_search.GRAM:
-                assert narrowed is None, search
+                assert piece is None, search
             if enough == 1:  # only a piece no task holds narrows: to nothing
                 assert found is None or found == expected == set(), search

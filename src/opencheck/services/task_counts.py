@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from sqlalchemy import (
     ColumnElement,
     Connection,
+    bindparam,
     delete,
     func,
     insert,
@@ -114,6 +115,19 @@ def total_of(facets: list[str], project_ids: list[str] | None) -> ColumnElement[
     counted = select(func.coalesce(func.sum(TaskCount.delta), 0)).where(TaskCount.facet.in_(facets))
     if project_ids is not None:
         counted = counted.where(TaskCount.project_id.in_(project_ids))
+    return counted.scalar_subquery()
+
+
+def bound_total(*, by_project: bool) -> ColumnElement[int]:
+    """`total_of` as an expression built once: the facets are the parameter `facets` and, when
+    `by_project`, the projects `count_projects` (lists)."""
+    counted = select(func.coalesce(func.sum(TaskCount.delta), 0)).where(
+        TaskCount.facet.in_(bindparam("facets", expanding=True))
+    )
+    if by_project:
+        counted = counted.where(
+            TaskCount.project_id.in_(bindparam("count_projects", expanding=True))
+        )
     return counted.scalar_subquery()
 
 

@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
-from operator import add
-from typing import Any
+from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Connection, Select, func, or_, select
+from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
-from opencheck.domain.executions import ACTIVE_STATUSES
 from opencheck.engine.repo_urls import normalize_repo_url
 from opencheck.errors import InvalidParameter, PermissionDenied
-from opencheck.services import task_counts, task_search
+from opencheck.services import task_list_statements as statements
+from opencheck.services import task_search
 from opencheck.services.auth import Principal, get_user_by_name
 from opencheck.services.permissions import Action, allows
 from opencheck.services.projects import get_project_or_raise
 from opencheck.services.task_details import TaskView, task_views
-from opencheck.store.models import ProjectMember, Task
+from opencheck.store.models import ProjectMember
 
 JOB_STATUS_FILTERS = ("success", "failed", "aborted", "executing", "never_execute")
 REVIEW_RESULTS = ("success", "error")
@@ -44,54 +40,6 @@ class TaskQuery:
     branch: str | None = None
 
 
-def _matching(q: TaskQuery, visible: list[str] | None) -> Select[tuple[str]]:
-    # Only columns of `tasks` (with their indexes): no join, so counting a broad filter over
-    # tens of thousands of tasks stays an index scan (services.task_list_columns).
-    stmt = select(Task.id)
-    if visible is not None:
-        stmt = stmt.where(Task.project_id.in_(visible))
-    if q.project_id:
-        stmt = stmt.where(Task.project_id == q.project_id)
-    if q.search:
-        pattern = "%" + q.search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        stmt = stmt.where(Task.name_folded.like(pattern.lower(), escape="\\"))
-    if q.group_id:
-        stmt = stmt.where(Task.group_id == q.group_id)
-    if q.branch:
-        stmt = stmt.where(Task.git_branch == q.branch)
-    if q.repo_url:
-        if q.repo_url_full_match:
-            stmt = stmt.where(Task.git_url == q.repo_url)
-        else:
-            stmt = stmt.where(Task.git_url_key == repo_url_key(q.repo_url))
-    if q.review_results:
-        stmt = stmt.where(Task.result_review.in_(q.review_results))
-    if q.job_statuses:
-        stmt = stmt.where(or_(*_status_conditions(q.job_statuses)))
-    return stmt
-
-
-def _order(q: TaskQuery, created: Any, executed: Any, ident: Any) -> tuple[Any, ...]:
-    """The list's order over these columns (of `tasks`, or of a set of matches)."""
-    if q.order_by_execute_time == "up":
-        return executed.asc().nulls_last(), ident
-    if q.order_by_execute_time == "down":
-        return executed.desc().nulls_last(), ident
-    return created.desc(), ident
-
-
-def _status_conditions(statuses: tuple[str, ...]) -> list[ColumnElement[bool]]:
-    conditions: list[ColumnElement[bool]] = []
-    for status in statuses:
-        if status == "executing":
-            conditions.append(Task.last_status.in_(ACTIVE_STATUSES))
-        elif status == "never_execute":
-            conditions.append(Task.last_status.is_(None))
-        else:
-            conditions.append(Task.last_status == status)
-    return conditions
-
-
 def query_tasks(
     session: Session, *, principal: Principal, query: TaskQuery, operator: str | None
 ) -> tuple[list[TaskView], int]:
@@ -103,16 +51,15 @@ def query_tasks(
     if query.project_id and visible is not None and query.project_id not in visible:
         get_project_or_raise(session, project_id=query.project_id)  # 404 before 403
         raise PermissionDenied(f"current user does not have permission {Action.LIST.value}")
-    matching = _matching(query, visible)
     # `page` has no upper bound: past the end is an empty page, never a 64-bit overflow.
     offset = min((query.page - 1) * query.page_size, MAX_OFFSET)
-    if query.search:
-        narrowed = task_search.narrowing(conn, query.search.lower())
-        if narrowed is not None:
-            matching = matching.where(narrowed)
-        found, total = _searched(conn, matching, query, offset)
-    else:
-        found, total = _paged(conn, matching, query, offset, visible)
+    piece = task_search.rarest_piece(conn, query.search.lower()) if query.search else None
+    shape = _shape(query, visible, piece)
+    values = _values(query, shape, visible, piece, offset)
+    found = conn.execute(statements.page(shape), values).all()
+    total = int(found[0][1]) if found else 0
+    if not found and offset:  # past the end: the total has no row to ride on
+        total = int(conn.scalar(statements.total_alone(shape), values) or 0)
     if query.project_id and not found:  # a task of the page shows that its project exists
         get_project_or_raise(session, project_id=query.project_id)
     viewer = _viewer(session, principal, operator)
@@ -124,80 +71,53 @@ def query_tasks(
     return task_views(conn, ids, viewer_id=viewer.user_id, roles=viewer_roles), total
 
 
-def _searched(
-    conn: Connection, matching: Select[tuple[str]], query: TaskQuery, offset: int
-) -> tuple[Sequence[Any], int]:
-    """A page of a substring search and how many match. Every name is read anyway, so the
-    matches are found once, counted and then ordered: given the chance, a prepared statement's
-    generic plan walks an order's index and tests each name in heap order, three times slower."""
-    matches = (
-        matching.add_columns(Task.created_at, Task.last_executed_at)
-        .cte("matches")
-        .prefix_with("MATERIALIZED", dialect="postgresql")  # SQLite plans no generic plans
+def _shape(query: TaskQuery, visible: list[str] | None, piece: str | None) -> statements.Shape:
+    """Which filters the query sets; equal filters in any order are one shape."""
+    url = statements.FULL_URL if query.repo_url_full_match else statements.URL_KEY
+    return statements.Shape(
+        visible=visible is not None,
+        project=bool(query.project_id),
+        search=bool(query.search),
+        narrowed=piece is not None,
+        group=bool(query.group_id),
+        branch=bool(query.branch),
+        repo_url=url if query.repo_url else "",
+        review_results=tuple(sorted(set(query.review_results))),
+        job_statuses=tuple(sorted(set(query.job_statuses))),
+        order=query.order_by_execute_time,
     )
-    order = _order(query, matches.c.created_at, matches.c.last_executed_at, matches.c.id)
-    page = select(matches.c.id, func.count().over()).order_by(*order)
-    found = conn.execute(page.offset(offset).limit(query.page_size)).all()
-    total = found[0][1] if found else _count(conn, matching) if offset else 0
-    return found, total
 
 
-def _paged(
-    conn: Connection,
-    matching: Select[tuple[str]],
+def _values(
     query: TaskQuery,
-    offset: int,
+    shape: statements.Shape,
     visible: list[str] | None,
-) -> tuple[Sequence[Any], int]:
-    """A page and how many match, in one statement: the total is a column of every row (an
-    uncorrelated subquery, evaluated once); a page past the end asks for it on its own."""
-    counted = _total(query, visible)
-    order = _order(query, Task.created_at, Task.last_executed_at, Task.id)
-    page = matching.add_columns(counted).order_by(*order).offset(offset).limit(query.page_size)
-    found = conn.execute(page).all()
-    return found, int(found[0][1] if found else conn.scalar(select(counted)) or 0)
-
-
-def _total(query: TaskQuery, visible: list[str] | None) -> ColumnElement[int]:
-    """How many tasks match: from the kept counts when the filters are among those counted,
-    else counted. The job statuses are disjoint, so several are counted one by one and added
-    up: each is an index-only count, where their OR makes PostgreSQL read the table."""
-    facets = _counted_facets(query)
+    piece: str | None,
+    offset: int,
+) -> dict[str, object]:
+    """The parameters of the shape's statements."""
+    values: dict[str, object] = {"page_offset": offset, "page_limit": query.page_size}
+    if visible is not None:
+        values["visible"] = visible
+    if query.project_id:
+        values["project_id"] = query.project_id
+    if query.search:
+        escaped = query.search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        values["pattern"] = f"%{escaped}%".lower()
+    if piece is not None:
+        values["piece"] = piece
+    if query.group_id:
+        values["group_id"] = query.group_id
+    if query.branch:
+        values["branch"] = query.branch
+    if query.repo_url:
+        full = shape.repo_url == statements.FULL_URL
+        values["repo_url"] = query.repo_url if full else repo_url_key(query.repo_url)
+    facets = shape.facets(query.branch)
     if facets is not None:
-        projects = [query.project_id] if query.project_id else visible
-        return task_counts.total_of(facets, projects)
-    statuses = tuple(dict.fromkeys(query.job_statuses))
-    if len(statuses) < 2:
-        return _counting(_matching(query, visible))
-    counts = [
-        _counting(_matching(replace(query, job_statuses=(status,)), visible)) for status in statuses
-    ]
-    return functools.reduce(add, counts)  # one expression: the counts added in SQL
-
-
-def _counted_facets(q: TaskQuery) -> list[str] | None:
-    """The kept counts that add up to the filter's total, or None when none do."""
-    if q.search or q.group_id or q.repo_url:
-        return None
-    if bool(q.job_statuses) + bool(q.review_results) + bool(q.branch) > 1:
-        return None
-    if q.job_statuses:
-        return [task_counts.job_status_facet(s) for s in dict.fromkeys(q.job_statuses)]
-    if q.review_results:
-        return [task_counts.review_facet(r) for r in dict.fromkeys(q.review_results)]
-    if q.branch:
-        return [task_counts.branch_facet(q.branch)]
-    return [task_counts.ALL]
-
-
-def _counting(stmt: Select[tuple[str]]) -> ColumnElement[int]:
-    # The FROM stays `tasks` when no filter names it: count(*) alone would count one row.
-    counting = stmt.with_only_columns(func.count(), maintain_column_froms=True)
-    return counting.order_by(None).scalar_subquery()
-
-
-def _count(conn: Connection, stmt: Select[tuple[str]]) -> int:
-    return int(conn.scalar(select(_counting(stmt))) or 0)
+        values["facets"] = facets
+        values["count_projects"] = [query.project_id] if query.project_id else visible
+    return values
 
 
 def repo_url_key(value: str) -> str:

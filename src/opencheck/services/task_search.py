@@ -9,7 +9,21 @@ shorter than a piece) tests every name, as before.
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Connection, delete, func, insert, literal, select
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Connection,
+    Select,
+    bindparam,
+    delete,
+    func,
+    insert,
+    literal,
+    select,
+)
 from sqlalchemy.orm import Session
 
 from opencheck.store.models import Task, TaskNameGram
@@ -37,21 +51,33 @@ def renamed(session: Session, task: Task) -> None:
     add_names(session, [task])
 
 
-def narrowing(conn: Connection, folded: str) -> ColumnElement[bool] | None:
-    """A condition on `Task.id` that every task whose name contains `folded` meets, and few
-    others; None when no piece of `folded` is rare enough to narrow the search."""
+# The tasks holding the parameter `piece`: a superset of a search's matches when it is a piece
+# of the search (task_list_statements).
+HOLDING_PIECE = Task.id.in_(
+    select(TaskNameGram.task_id).where(TaskNameGram.gram == bindparam("piece"))
+)
+
+
+def rarest_piece(conn: Connection, folded: str) -> str | None:
+    """The piece of `folded` held by the fewest tasks, when few enough hold it to narrow the
+    search (`HOLDING_PIECE`); None when none is, or `folded` is shorter than a piece."""
     pieces = sorted(grams(folded))
     if not pieces:
         return None
     step = max(1, len(pieces) // PROBED)
     pieces = pieces[::step][:PROBED]
-    counts = conn.execute(select(*(_capped_count(g) for g in pieces))).one()
+    values = {f"piece{n}": piece for n, piece in enumerate(pieces)}
+    counts = conn.execute(_weighing(len(pieces)), values).one()
     count, rarest = min(zip(counts, pieces, strict=True))
-    if count >= ENOUGH:
-        return None
-    return Task.id.in_(select(TaskNameGram.task_id).where(TaskNameGram.gram == rarest))
+    return rarest if count < ENOUGH else None
 
 
-def _capped_count(gram: str) -> ColumnElement[int]:
+@lru_cache(maxsize=PROBED)
+def _weighing(pieces: int) -> Select[Any]:
+    """How many tasks hold each of `pieces` pieces (parameters piece0…), each count cut off."""
+    return select(*(_capped_count(bindparam(f"piece{n}")) for n in range(pieces)))
+
+
+def _capped_count(gram: BindParameter[str]) -> ColumnElement[int]:
     held = select(literal(1)).where(TaskNameGram.gram == gram).limit(ENOUGH).subquery()
     return select(func.count()).select_from(held).scalar_subquery()

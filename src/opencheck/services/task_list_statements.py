@@ -3,14 +3,14 @@
 Requests differ in their filters' values far more often than in which filters they set. The
 statement of each combination (its shape: which filters, which job statuses and verdicts, which
 order) is built once with bound parameters, so that a request pays neither for building it nor
-for SQLAlchemy's cache key of it (about 150 µs a request, measured on the load benchmark's mix).
+for SQLAlchemy's cache key of it: on the load benchmark's mix that was 0.6 of the 2.6 ms of CPU
+the API spent on a request.
 """
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import lru_cache, reduce
 from operator import add
 from typing import Any
 
@@ -150,7 +150,7 @@ def total(shape: Shape) -> ColumnElement[int]:
     counts = [
         _counting(matching(replace(shape, job_statuses=(status,)))) for status in shape.job_statuses
     ]
-    return functools.reduce(add, counts)  # one expression: the counts added in SQL
+    return reduce(add, counts)  # one expression: the counts added in SQL
 
 
 def _counting(stmt: Select[tuple[str]]) -> ColumnElement[int]:

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
+from typing import TypeVar
 
 from opencheck.engine.checkout_budget import CheckoutBudget
 from opencheck.engine.local_repos import SETTING as LOCAL_ROOTS_SETTING
@@ -107,24 +108,24 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
         data_dir=Path(env.get("OPENCHECK_DATA_DIR", str(base.data_dir))),
         database_url=env.get("OPENCHECK_DATABASE_URL", ""),
         host=env.get("OPENCHECK_HOST", base.host),
-        port=_int(env, "OPENCHECK_PORT", base.port),
-        workers=_int(env, "OPENCHECK_WORKERS", base.workers),
+        port=_number(env, "OPENCHECK_PORT", base.port),
+        workers=_number(env, "OPENCHECK_WORKERS", base.workers),
         queue_backend=env.get("OPENCHECK_QUEUE", base.queue_backend),
         broker_url=env.get("OPENCHECK_BROKER_URL", base.broker_url),
-        token_ttl_seconds=_int(env, "OPENCHECK_TOKEN_TTL", base.token_ttl_seconds),
-        token_max_ttl_seconds=_int(env, "OPENCHECK_TOKEN_MAX_TTL", base.token_max_ttl_seconds),
+        token_ttl_seconds=_number(env, "OPENCHECK_TOKEN_TTL", base.token_ttl_seconds),
+        token_max_ttl_seconds=_number(env, "OPENCHECK_TOKEN_MAX_TTL", base.token_max_ttl_seconds),
         region=env.get("OPENCHECK_REGION", base.region),
-        fetch_timeout=_float(env, "OPENCHECK_FETCH_TIMEOUT", base.fetch_timeout),
-        analyzer_timeout=_float(env, "OPENCHECK_ANALYZER_TIMEOUT", base.analyzer_timeout),
-        analyzer_memory_mb=_int(env, "OPENCHECK_ANALYZER_MEMORY_MB", base.analyzer_memory_mb),
-        file_timeout=_float(env, "OPENCHECK_FILE_TIMEOUT", base.file_timeout),
+        fetch_timeout=_number(env, "OPENCHECK_FETCH_TIMEOUT", base.fetch_timeout),
+        analyzer_timeout=_number(env, "OPENCHECK_ANALYZER_TIMEOUT", base.analyzer_timeout),
+        analyzer_memory_mb=_number(env, "OPENCHECK_ANALYZER_MEMORY_MB", base.analyzer_memory_mb),
+        file_timeout=_number(env, "OPENCHECK_FILE_TIMEOUT", base.file_timeout),
         confine_analyzers=_on(env.get("OPENCHECK_CONFINE_ANALYZERS", "1")),
         secret_key=env.get("OPENCHECK_SECRET_KEY", ""),
-        max_body_bytes=_int(env, "OPENCHECK_MAX_BODY_BYTES", base.max_body_bytes),
+        max_body_bytes=_number(env, "OPENCHECK_MAX_BODY_BYTES", base.max_body_bytes),
         checkout_budget=CheckoutBudget(
-            max_bytes=_int(env, "OPENCHECK_MAX_CHECKOUT_BYTES", base.checkout_budget.max_bytes),
-            max_files=_int(env, "OPENCHECK_MAX_CHECKOUT_FILES", base.checkout_budget.max_files),
-            max_depth=_int(env, "OPENCHECK_MAX_CHECKOUT_DEPTH", base.checkout_budget.max_depth),
+            max_bytes=_number(env, "OPENCHECK_MAX_CHECKOUT_BYTES", base.checkout_budget.max_bytes),
+            max_files=_number(env, "OPENCHECK_MAX_CHECKOUT_FILES", base.checkout_budget.max_files),
+            max_depth=_number(env, "OPENCHECK_MAX_CHECKOUT_DEPTH", base.checkout_budget.max_depth),
         ),
         local_repo_roots=parse_roots(env.get(LOCAL_ROOTS_SETTING, "")),
         webhook_allowed_hosts=tuple(
@@ -136,16 +137,16 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
         ),
         log_format=_log_format(env.get("OPENCHECK_LOG_FORMAT", TEXT)),
         run_workers=_on(env.get("OPENCHECK_RUN_WORKERS", "1")),
-        api_processes=_int(env, "OPENCHECK_API_PROCESSES", base.api_processes),
-        api_hang_seconds=_float(env, "OPENCHECK_API_HANG_SECONDS", base.api_hang_seconds),
+        api_processes=_number(env, "OPENCHECK_API_PROCESSES", base.api_processes),
+        api_hang_seconds=_number(env, "OPENCHECK_API_HANG_SECONDS", base.api_hang_seconds),
         queue_prefix=env.get("OPENCHECK_QUEUE_PREFIX", base.queue_prefix),
         pool=env.get("OPENCHECK_POOL", base.pool).strip() or base.pool,
         worker_name=env.get("OPENCHECK_WORKER_NAME", ""),
-        lease_seconds=_float(env, "OPENCHECK_LEASE_SECONDS", base.lease_seconds),
-        max_attempts=_int(env, "OPENCHECK_MAX_ATTEMPTS", base.max_attempts),
+        lease_seconds=_number(env, "OPENCHECK_LEASE_SECONDS", base.lease_seconds),
+        max_attempts=_number(env, "OPENCHECK_MAX_ATTEMPTS", base.max_attempts),
         pool_limits=parse_pool_limits(env.get("OPENCHECK_POOL_LIMITS", "")),
-        check_jobs=_int(env, "OPENCHECK_CHECK_JOBS", base.check_jobs),
-        worker_memory_mb=_worker_memory(_int(env, "OPENCHECK_WORKER_MEMORY_MB", 0)),
+        check_jobs=_number(env, "OPENCHECK_CHECK_JOBS", base.check_jobs),
+        worker_memory_mb=_worker_memory(_number(env, "OPENCHECK_WORKER_MEMORY_MB", 0)),
     )
 
 
@@ -153,24 +154,20 @@ class SettingError(ValueError):
     """A setting that cannot be used; the message names its variable and the value given."""
 
 
-def _int(env: Mapping[str, str], name: str, default: int) -> int:
+_NUMBER = TypeVar("_NUMBER", int, float)
+_KINDS = {int: "a whole number", float: "a number"}
+
+
+def _number(env: Mapping[str, str], name: str, default: _NUMBER) -> _NUMBER:
+    """The variable read as the default's type; SettingError names it when it is not one."""
     raw = env.get(name)
     if raw is None:
         return default
+    kind = type(default)
     try:
-        return int(raw.strip())
+        return kind(raw.strip())
     except ValueError:
-        raise SettingError(f"{name} must be a whole number, got {raw!r}") from None
-
-
-def _float(env: Mapping[str, str], name: str, default: float) -> float:
-    raw = env.get(name)
-    if raw is None:
-        return default
-    try:
-        return float(raw.strip())
-    except ValueError:
-        raise SettingError(f"{name} must be a number, got {raw!r}") from None
+        raise SettingError(f"{name} must be {_KINDS[kind]}, got {raw!r}") from None
 
 
 def _worker_memory(megabytes: int) -> int:

@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from multiprocessing.process import BaseProcess
 from typing import Any
 
+from opencheck.api.connection_share import ConnectionShare, install
+
 log = logging.getLogger("opencheck")
 
 CHECK_SECONDS = 0.5
@@ -73,8 +75,6 @@ class ServerSpec:
 def _serve(spec: ServerSpec, beat: Any, counts: Any, slot: int) -> None:
     import uvicorn
 
-    from opencheck.api import connection_share
-
     class BeatingServer(uvicorn.Server):
         async def serve(self, sockets: list[socket.socket] | None = None) -> None:
             beating = asyncio.create_task(_beat(beat, share))
@@ -86,16 +86,14 @@ def _serve(spec: ServerSpec, beat: Any, counts: Any, slot: int) -> None:
     sock = port_socket(spec.host, spec.port)
     config = uvicorn.Config(spec.app, factory=True, log_level=spec.log_level, access_log=False)
     server = BeatingServer(config)
-    share = connection_share.ConnectionShare(
-        counts, slot, lambda: len(server.server_state.connections)
-    )
-    connection_share.install(share)  # before uvicorn builds the app, which reads it
+    share = ConnectionShare(counts, slot, lambda: len(server.server_state.connections))
+    install(share)  # before uvicorn builds the app, which reads it
     server.run(sockets=[sock])
 
 
-async def _beat(beat: Any, share: Any) -> None:
+async def _beat(beat: Any, share: ConnectionShare) -> None:
     """Write the time (CLOCK_MONOTONIC, the same in every process) while the loop turns, and
-    this process's connection count, which answers publish too."""
+    this process's connection count (each answer publishes it as well)."""
     while True:
         beat.value = time.monotonic()
         share.publish()

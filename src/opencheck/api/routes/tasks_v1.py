@@ -57,7 +57,7 @@ class ListParameters:
 
 _QUERY_NAMES = tuple(f.name for f in fields(ListParameters))
 # The parameters are read from the query string by hand: FastAPI's per-parameter machinery
-# cost a third of the list's time outside its worker thread. The document still shows them.
+# cost a fifth of the list's time outside its worker thread. The document still shows them.
 _DOCUMENTED = [
     {"name": name, "in": "query", "required": False, "schema": {"type": "string"}}
     for name in _QUERY_NAMES

@@ -268,6 +268,19 @@ def test_a_process_whose_event_loop_stopped_is_replaced(tmp_path: Path) -> None:
             assert httpx.get(base + "/health", timeout=10).status_code == 200
 
 
+@pytest.mark.skipif(not process_group.supported(), reason="uvicorn's group elsewhere")
+def test_processes_that_hang_before_their_loop_turns_stop_the_group(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # Replaced forever otherwise: a hang is not an exit, so it never counted as a failed start.
+    spec = process_group.ServerSpec("tests.cli.hanging_app:app", "127.0.0.1", free_port())
+    group = process_group.ProcessGroup(spec, processes=1, hang_seconds=1.0)
+    with caplog.at_level("WARNING", logger="opencheck"):
+        assert group.run() == 1
+    assert "API processes keep hanging before their event loop first turned" in caplog.text
+    assert caplog.text.count("has not turned its event loop") == process_group.QUICK_EXITS_TOLERATED
+
+
 def test_a_port_another_program_holds_is_a_clear_error(tmp_path: Path) -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))

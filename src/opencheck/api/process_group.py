@@ -31,7 +31,7 @@ log = logging.getLogger("opencheck")
 
 CHECK_SECONDS = 0.5
 QUICK_EXIT_SECONDS = 10.0  # a process that dies this soon after its start did not start
-QUICK_EXITS_TOLERATED = 3  # in a row, before the group gives up (a broken config, a taken port)
+QUICK_EXITS_TOLERATED = 3  # failed starts in a row before the group gives up (a broken config)
 STOP_SECONDS = 30.0  # for a process's graceful stop before it is killed
 BEAT_SECONDS = 1.0  # how often a process's event loop says it still turns
 HANG_SECONDS = 30.0  # default: a process whose loop has not turned for this long is replaced
@@ -124,7 +124,7 @@ class ProcessGroup:
         # Each process's open connections, by slot (api/connection_share.py).
         self._connections = self._context.Array("i", processes, lock=False)
         self._stop = threading.Event()
-        self._quick_exits = 0
+        self._failed_starts = 0  # in a row: exited quickly, or hung before turning
 
     def run(self) -> int:
         """Serve until stopped; 1 when the processes keep failing to start."""
@@ -141,8 +141,7 @@ class ProcessGroup:
         try:
             self._processes = [self._start(n) for n in range(self._count)]
             while not self._stop.wait(CHECK_SECONDS):
-                self._replace_hung()
-                if not self._replace_dead():
+                if not (self._replace_hung() and self._replace_dead()):
                     return 1
             return 0
         finally:
@@ -163,18 +162,25 @@ class ProcessGroup:
         process.start()
         return _Member(process, time.monotonic(), beat)
 
-    def _replace_hung(self) -> None:
+    def _replace_hung(self) -> bool:
+        """Replace each process whose event loop stopped turning; False when processes keep
+        hanging before their loop's first turn (they never start: a broken configuration)."""
         for n, member in enumerate(self._processes):
             silent = member.silent_for()
-            if member.process.is_alive() and silent > self._hang_seconds:
-                log.warning(
-                    "API process %s has not turned its event loop for %.0f s; replacing it",
-                    member.process.pid,
-                    silent,
-                )
-                member.process.kill()
-                member.process.join()
-                self._processes[n] = self._start(n)
+            if not member.process.is_alive() or silent <= self._hang_seconds:
+                continue
+            log.warning(
+                "API process %s has not turned its event loop for %.0f s; replacing it",
+                member.process.pid,
+                silent,
+            )
+            member.process.kill()
+            member.process.join()
+            never_turned = member.beat.value < member.started
+            if not self._went_on(never_turned, "hanging before their event loop first turned"):
+                return False
+            self._processes[n] = self._start(n)
+        return True
 
     def _replace_dead(self) -> bool:
         for n, member in enumerate(self._processes):
@@ -182,16 +188,21 @@ class ProcessGroup:
             if process.is_alive() or self._stop.is_set():
                 continue
             quick = time.monotonic() - started < QUICK_EXIT_SECONDS
-            self._quick_exits = self._quick_exits + 1 if quick else 0
-            if self._quick_exits >= QUICK_EXITS_TOLERATED:
-                log.error(
-                    "API processes keep exiting at start (exit code %s); stopping", process.exitcode
-                )
+            if not self._went_on(quick, f"exiting at start (exit code {process.exitcode})"):
                 return False
             log.warning(
                 "API process %s exited (code %s); starting another", process.pid, process.exitcode
             )
             self._processes[n] = self._start(n)
+        return True
+
+    def _went_on(self, failed_start: bool, failing: str) -> bool:
+        """Count a process that failed to start (in a row); False, and an error, once
+        `QUICK_EXITS_TOLERATED` did."""
+        self._failed_starts = self._failed_starts + 1 if failed_start else 0
+        if self._failed_starts >= QUICK_EXITS_TOLERATED:
+            log.error("API processes keep %s; stopping", failing)
+            return False
         return True
 
     def _stop_all(self) -> None:

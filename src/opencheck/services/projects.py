@@ -77,7 +77,12 @@ def require(session: Session, *, principal: Principal, project_id: str, action: 
         return
     role = role_of(session, project_id=project_id, user_id=principal.user_id)
     if not allows(role, action):
-        raise PermissionDenied(f"current user does not have permission {action.value}")
+        raise denied(action)
+
+
+def denied(action: Action) -> PermissionDenied:
+    """The refusal of `action` to the current user."""
+    return PermissionDenied(f"current user does not have permission {action.value}")
 
 
 def create_group(session: Session, *, project_id: str, name: str) -> TaskGroup:

@@ -20,7 +20,6 @@ from sqlalchemy import (
     delete,
     func,
     insert,
-    literal,
     select,
     tuple_,
     update,
@@ -107,20 +106,10 @@ def update_tasks(session: Session, condition: ColumnElement[bool], **values: obj
     record(session, before, [replace(task, **counted) for task in before])  # type: ignore[arg-type]
 
 
-def total_of(facets: list[str], project_ids: list[str] | None) -> ColumnElement[int]:
-    """How many tasks (of `project_ids`, None: of all projects) fall under any of `facets`,
-    which must be disjoint (statuses, verdicts), as an expression: a column of another query."""
-    if project_ids is not None and not project_ids:
-        return literal(0)
-    counted = select(func.coalesce(func.sum(TaskCount.delta), 0)).where(TaskCount.facet.in_(facets))
-    if project_ids is not None:
-        counted = counted.where(TaskCount.project_id.in_(project_ids))
-    return counted.scalar_subquery()
-
-
 def bound_total(*, by_project: bool) -> ColumnElement[int]:
-    """`total_of` as an expression built once: the facets are the parameter `facets` and, when
-    `by_project`, the projects `count_projects` (lists)."""
+    """How many tasks fall under any of the facets of the parameter `facets` (a list; they
+    must be disjoint: statuses, verdicts), of the projects `count_projects` when `by_project`,
+    as an expression: a column of another query, built once for every request."""
     counted = select(func.coalesce(func.sum(TaskCount.delta), 0)).where(
         TaskCount.facet.in_(bindparam("facets", expanding=True))
     )
@@ -132,8 +121,9 @@ def bound_total(*, by_project: bool) -> ColumnElement[int]:
 
 
 def total(conn: Connection, facets: list[str], project_ids: list[str] | None) -> int:
-    """`total_of` read on its own."""
-    return int(conn.scalar(select(total_of(facets, project_ids))) or 0)
+    """`bound_total` read on its own, of `project_ids` (None: of all projects)."""
+    values = {"facets": facets, "count_projects": project_ids}
+    return int(conn.scalar(select(bound_total(by_project=project_ids is not None)), values) or 0)
 
 
 def merge(session: Session, max_rows: int = MERGE_ROWS) -> int:

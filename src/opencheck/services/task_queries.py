@@ -8,12 +8,12 @@ from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from opencheck.engine.repo_urls import normalize_repo_url
-from opencheck.errors import InvalidParameter, PermissionDenied
+from opencheck.errors import InvalidParameter
 from opencheck.services import task_list_statements as statements
 from opencheck.services import task_search
 from opencheck.services.auth import Principal, get_user_by_name
 from opencheck.services.permissions import Action, allows
-from opencheck.services.projects import get_project_or_raise
+from opencheck.services.projects import denied, get_project_or_raise
 from opencheck.services.task_details import TaskView, task_views
 from opencheck.store.models import ProjectMember
 
@@ -50,7 +50,7 @@ def query_tasks(
     visible = None if roles is None else [p for p, r in roles.items() if allows(r, Action.LIST)]
     if query.project_id and visible is not None and query.project_id not in visible:
         get_project_or_raise(session, project_id=query.project_id)  # 404 before 403
-        raise PermissionDenied(f"current user does not have permission {Action.LIST.value}")
+        raise denied(Action.LIST)
     # `page` has no upper bound: past the end is an empty page, never a 64-bit overflow.
     offset = min((query.page - 1) * query.page_size, MAX_OFFSET)
     piece = task_search.rarest_piece(conn, query.search.lower()) if query.search else None

@@ -4,6 +4,8 @@ A scan must not die because the database is briefly unreachable (a restart, a fa
 network blip): the scan itself needs no database. So the observer keeps log lines it could not
 write and writes them with the next one, or with the result in the result's transaction; a
 progress figure is skipped (the next one supersedes it); a stop request is read next time.
+A write that failed may still have committed (the connection dropped before the answer), so
+the lines it held are written again only where they are not stored.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 
 from sqlalchemy import select, update
@@ -40,25 +44,32 @@ class ExecutionObserver:
         self._checked_at = 0.0
         self._last_progress = -1
         self._pending: list[tuple[datetime, str]] = []  # log lines not written yet
+        self._unsure = False  # whether a failed commit may have stored some of them
 
     def log(self, message: str) -> None:
         self._pending.append((utcnow(), message))
         try:
-            with unit_of_work(self._sessions) as s:
-                self.write_pending(s)
+            with self.writing():
+                pass
         except UNREACHABLE:
             log.warning("database unreachable; %d log line(s) kept for later", len(self._pending))
-            return
-        self.written()
 
-    def write_pending(self, session: Session) -> None:
-        """Add the log lines not written yet to `session`'s transaction (see `written`)."""
-        for at, message in self._pending:
-            execution_states.log(session, self._id, message, at=at)
-
-    def written(self) -> None:
-        """The transaction `write_pending` added to committed."""
+    @contextmanager
+    def writing(self) -> Iterator[Session]:
+        """One transaction that also writes the log lines not written yet."""
+        try:
+            with unit_of_work(self._sessions) as session:
+                if self._unsure:
+                    execution_states.log_unless_stored(session, self._id, self._pending)
+                else:
+                    for at, message in self._pending:
+                        execution_states.log(session, self._id, message, at=at)
+                yield session
+        except UNREACHABLE:
+            self._unsure = True  # its commit may have landed all the same
+            raise
         self._pending.clear()
+        self._unsure = False
 
     def progress(self, percent: int) -> None:
         percent = max(0, min(99, int(percent)))

@@ -148,7 +148,7 @@ def carry_out(
             held = _Held(worker, attempt)
             status, reason = _scan_and_store(ctx, execution_id, held, observer)
             if status is not ExecutionStatus.SUCCESS:
-                _patiently(ctx, lambda: _finish(ctx, execution_id, status, reason, held, observer))
+                _patiently(ctx, lambda: _finish(execution_id, status, reason, held, observer))
         except UNREACHABLE:
             # Its lease runs out and a reaper queues it again: another attempt, not a failure.
             log.error(
@@ -181,7 +181,7 @@ def _scan_and_store(
         result = run_scan(spec, ctx.engine, observer, execution_id, times=times)
         if observer.cancelled():
             raise ScanCancelled("stopped")
-        _patiently(ctx, lambda: _store(ctx, execution_id, result, held, observer))
+        _patiently(ctx, lambda: _store(execution_id, result, held, observer))
     except UNREACHABLE:
         raise
     except ScanCancelled:
@@ -205,7 +205,6 @@ def _read_spec(ctx: CheckContext, execution_id: str) -> tuple[ScanSpec, float | 
 
 
 def _store(
-    ctx: CheckContext,
     execution_id: str,
     result: ScanResult,
     held: _Held,
@@ -213,26 +212,33 @@ def _store(
 ) -> None:
     # One transaction: the log lines the observer still holds, every result row and the move
     # to success land together or not at all, so a retry never stores anything twice.
-    with unit_of_work(ctx.sessions) as s:
-        observer.write_pending(s)
-        results.store(s, execution_id=execution_id, result=result, holder=held.worker.name,
-                      attempt=held.attempt)  # fmt: skip
-    observer.written()
+    with observer.writing() as s:
+        if not _stored_by(s, execution_id, held):  # else a lost answer hid a commit that landed
+            results.store(s, execution_id=execution_id, result=result, holder=held.worker.name,
+                          attempt=held.attempt)  # fmt: skip
+
+
+def _stored_by(session: Session, execution_id: str, held: _Held) -> bool:
+    """Whether this claim's results are stored already (the execution moved to success)."""
+    execution = session.get(Execution, execution_id)
+    return (
+        execution is not None
+        and execution.status == ExecutionStatus.SUCCESS.value
+        and execution.worker == held.worker.name
+        and (held.attempt is None or execution.attempts == held.attempt)
+    )
 
 
 def _finish(
-    ctx: CheckContext,
     execution_id: str,
     status: ExecutionStatus,
     reason: str,
     held: _Held,
     observer: ExecutionObserver,
 ) -> None:
-    with unit_of_work(ctx.sessions) as s:
-        observer.write_pending(s)
+    with observer.writing() as s:
         execution_states.move(s, execution_id, status, reason, holder=held.worker.name,
                               attempt=held.attempt)  # fmt: skip
-    observer.written()
 
 
 _T = TypeVar("_T")

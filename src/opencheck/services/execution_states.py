@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
@@ -77,16 +78,38 @@ def log(session: Session, execution_id: str, *messages: str, at: datetime | None
     """One log row per message; a leading `[ERROR]` or `[WARNING]` is its level."""
     when = at or utcnow()
     for message in messages:
-        level = _LEVEL.match(message)
-        session.add(
-            ExecutionLog(
-                execution_id=execution_id,
-                at=when,
-                level=level.group(1) if level else "INFO",
-                text=message[level.end() :] if level else message,
-            )
-        )
+        level, text = _split(message)
+        session.add(ExecutionLog(execution_id=execution_id, at=when, level=level, text=text))
     session.flush()
+
+
+def log_unless_stored(
+    session: Session, execution_id: str, lines: Sequence[tuple[datetime, str]]
+) -> None:
+    """Log each (time, message) line that is not stored yet: a commit whose answer was lost
+    (the connection dropped) may have stored them, and a retry must not store them twice."""
+    if not lines:
+        return
+    stored = Counter(
+        session.execute(
+            select(ExecutionLog.at, ExecutionLog.level, ExecutionLog.text).where(
+                ExecutionLog.execution_id == execution_id,
+                ExecutionLog.at >= min(at for at, _ in lines),
+            )
+        ).all()
+    )
+    for at, message in lines:
+        key = (at, *_split(message))
+        if stored[key]:
+            stored[key] -= 1
+        else:
+            log(session, execution_id, message, at=at)
+
+
+def _split(message: str) -> tuple[str, str]:
+    """A message's level and text."""
+    level = _LEVEL.match(message)
+    return (level.group(1), message[level.end() :]) if level else ("INFO", message)
 
 
 def log_line(row: ExecutionLog | Row[tuple[str, datetime, str, str]]) -> str:

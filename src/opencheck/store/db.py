@@ -12,7 +12,9 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session, sessionmaker
 
 # The database is down, restarting, unreachable or out of connections (or, rarely, a deadlock
-# or a serialization failure): nothing was written, and the same work may simply be tried again.
+# or a serialization failure): the same work may be tried again. Nothing was written, except
+# when the connection dropped during COMMIT: then the commit may have landed, and a retry must
+# find out (services.check_observer, checks._stored_by).
 UNREACHABLE: tuple[type[Exception], ...] = (
     sa_exc.OperationalError,
     sa_exc.InterfaceError,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,7 @@ from opencheck.services.leases import Claim, WorkerId
 from opencheck.services.tasks import NewTask
 from opencheck.store.db import unit_of_work
 from opencheck.store.models import DefectOccurrence, Execution
-from tests.support import make_repo
+from tests.support import make_repo, postgres_database
 
 
 class _AnswerLost(Session):
@@ -76,8 +77,19 @@ def _log(runtime: Runtime, execution_id: str) -> list[str]:
         return [r.text for r in execution_states.log_rows(s, execution_id)]
 
 
-def test_log_lines_whose_commit_answer_was_lost_are_stored_once(tmp_path: Path) -> None:
-    runtime = Runtime.build(Settings(data_dir=tmp_path / "data"))
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield ""  # the data directory's
+        return
+    with postgres_database() as url:
+        yield url
+
+
+def test_log_lines_whose_commit_answer_was_lost_are_stored_once(
+    tmp_path: Path, database_url: str
+) -> None:
+    runtime = Runtime.build(Settings(data_dir=tmp_path / "data", database_url=database_url))
     try:
         eid = _queued(runtime, "https://example.com/a/b.git")
         observer = ExecutionObserver(_lossy(runtime), eid, threading.Event(), 0.0)

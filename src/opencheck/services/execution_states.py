@@ -90,14 +90,13 @@ def log_unless_stored(
     (the connection dropped) may have stored them, and a retry must not store them twice."""
     if not lines:
         return
-    stored = Counter(
-        session.execute(
-            select(ExecutionLog.at, ExecutionLog.level, ExecutionLog.text).where(
-                ExecutionLog.execution_id == execution_id,
-                ExecutionLog.at >= min(at for at, _ in lines),
-            )
-        ).all()
+    rows = session.execute(
+        select(ExecutionLog.at, ExecutionLog.level, ExecutionLog.text).where(
+            ExecutionLog.execution_id == execution_id,
+            ExecutionLog.at >= min(at for at, _ in lines),
+        )
     )
+    stored = Counter(tuple(row) for row in rows)
     for at, message in lines:
         key = (at, *_split(message))
         if stored[key]:

@@ -1,5 +1,6 @@
-"""A commit whose answer is lost (the connection dropped after the database committed): the
-check's writes are retried, and a retry stores nothing twice."""
+"""A commit whose answer is lost (the connection dropped after the database committed): a
+claim, the log and the results are tried again, and the retry finds what landed instead of
+storing it twice or leaving the execution to its lease."""
 
 from __future__ import annotations
 
@@ -129,5 +130,47 @@ def test_a_check_whose_commit_answers_are_lost_ends_success_stored_once(
         lines = _log(runtime, eid)
         assert len(lines) == len(set(lines)), lines  # each line once; none says aborted
         assert sum("defects stored" in line for line in lines) == 1, lines
+    finally:
+        runtime.close()
+
+
+def test_a_claim_whose_answer_was_lost_is_found_not_left_to_its_lease(tmp_path: Path) -> None:
+    runtime = Runtime.build(Settings(data_dir=tmp_path / "data"))
+    try:
+        eid = _queued(runtime, "https://example.com/a/b.git")
+        ctx = dataclasses.replace(runtime.check_context, sessions=_lossy(runtime))
+        worker = WorkerId.of("default", "w1")
+        assert checks.claim(ctx, eid, worker) == (Claim.CLAIMED, 1)  # landed, answer lost
+        with unit_of_work(runtime.sessions) as s:
+            execution = s.get(Execution, eid)
+            assert execution is not None
+            assert (execution.status, execution.worker, execution.attempts) == ("running", "w1", 1)
+    finally:
+        runtime.close()
+
+
+def test_a_claim_that_did_not_land_never_takes_a_later_claim_of_the_same_worker(
+    tmp_path: Path,
+) -> None:
+    """Two threads of one worker: the first one's claim fails at COMMIT and is rolled back;
+    the second one claims the execution; the first one's retry must not take it as its own."""
+    runtime = Runtime.build(Settings(data_dir=tmp_path / "data"))
+    worker = WorkerId.of("default", "w1")
+    try:
+        eid = _queued(runtime, "https://example.com/a/b.git")
+        other: list[tuple[Claim, int]] = []
+
+        class NotLanded(Session):
+            def commit(self) -> None:
+                if other:
+                    return super().commit()
+                self.rollback()
+                other.append(checks.claim(runtime.check_context, eid, worker))
+                raise sa_exc.OperationalError("COMMIT", {}, ConnectionResetError("dropped"))
+
+        failing = sessionmaker(runtime.db, class_=NotLanded, expire_on_commit=False)
+        ctx = dataclasses.replace(runtime.check_context, sessions=failing)
+        assert checks.claim(ctx, eid, worker) == (Claim.GONE, 0)
+        assert other == [(Claim.CLAIMED, 1)]
     finally:
         runtime.close()

@@ -8,6 +8,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TypeVar
 
 from sqlalchemy import select
@@ -43,6 +44,7 @@ from opencheck.store.models import (
     RuleSet,
     Task,
     TemplateRuleSet,
+    utcnow,
 )
 
 log = logging.getLogger("opencheck.checks")
@@ -67,15 +69,45 @@ class CheckContext:
 
 def claim(ctx: CheckContext, execution_id: str, worker: WorkerId) -> tuple[Claim, int]:
     """Lease a queued execution to `worker`, within its pool's limit; with the claim, the
-    attempt it starts (the worker's writes hold for that attempt only)."""
-    with unit_of_work(ctx.sessions) as s:
-        pool = s.scalar(select(Execution.pool).where(Execution.id == execution_id))
-        limit = ctx.pool_limits.get(pool) if pool is not None else None
-        claimed = leases.claim(s, execution_id, worker, ctx.lease_seconds, limit)
-        if claimed is not Claim.CLAIMED:
-            return claimed, 0
-        attempt = s.scalar(select(Execution.attempts).where(Execution.id == execution_id))
-        return claimed, int(attempt or 0)
+    attempt it starts (the worker's writes hold for that attempt only). Raises what the
+    database raises when it is unreachable: nothing was claimed, or a claim whose answer was
+    lost stayed unconfirmed for `ctx.database_patience` seconds and is left to its lease."""
+    tried: list[datetime] = []  # the starts of the claims tried, each of which may have landed
+    committing = False
+
+    def one_try() -> tuple[Claim, int]:
+        nonlocal committing
+        with unit_of_work(ctx.sessions) as s:
+            committing = False
+            outcome = _claim_once(ctx, s, execution_id, worker, tried)
+            committing = outcome[0] is Claim.CLAIMED
+        return outcome
+
+    try:
+        return one_try()
+    except UNREACHABLE:
+        if not committing:
+            raise
+    # The claim's COMMIT failed, and may have landed all the same (the connection dropped
+    # before the answer): left alone, the execution would wait for its lease to run out.
+    return _patiently(ctx, one_try)
+
+
+def _claim_once(
+    ctx: CheckContext, s: Session, execution_id: str, worker: WorkerId, tried: list[datetime]
+) -> tuple[Claim, int]:
+    if tried:
+        found = leases.find_claim(s, execution_id, worker, tried, ctx.lease_seconds)
+        if found is not None:
+            return Claim.CLAIMED, found
+    tried.append(utcnow())
+    pool = s.scalar(select(Execution.pool).where(Execution.id == execution_id))
+    limit = ctx.pool_limits.get(pool) if pool is not None else None
+    claimed = leases.claim(s, execution_id, worker, ctx.lease_seconds, limit, tried[-1])
+    if claimed is not Claim.CLAIMED:
+        return claimed, 0
+    attempt = s.scalar(select(Execution.attempts).where(Execution.id == execution_id))
+    return claimed, int(attempt or 0)
 
 
 def _spec(ctx: CheckContext, s: Session, execution: Execution) -> ScanSpec:

@@ -91,8 +91,10 @@ def claim(
     worker: WorkerId,
     lease_seconds: float,
     pool_limit: int | None = None,
+    at: datetime | None = None,
 ) -> Claim:
-    """Move a queued execution of the worker's pool to running, leased to the worker."""
+    """Move a queued execution of the worker's pool to running, leased to the worker; `at`
+    (now by default) is its start, which tells this claim from others (`find_claim`)."""
     pool = session.scalar(
         select(Execution.pool).where(Execution.id == execution_id, Execution.status == Q.value)
     )
@@ -111,7 +113,7 @@ def claim(
         )
         if (running or 0) >= pool_limit:
             return Claim.POOL_FULL
-    now = utcnow()
+    now = at or utcnow()
     moved = execution_states.move(
         session,
         execution_id,
@@ -125,6 +127,30 @@ def claim(
         attempts=Execution.attempts + 1,
     )
     return Claim.CLAIMED if moved else Claim.GONE
+
+
+def find_claim(
+    session: Session,
+    execution_id: str,
+    worker: WorkerId,
+    started: list[datetime],
+    lease_seconds: float,
+) -> int | None:
+    """The attempt of the worker's claim started at one of `started` (`claim`'s `at`) when it
+    landed and the execution still runs in it, with its lease renewed; else None."""
+    found = session.execute(
+        update(Execution)
+        .where(
+            Execution.id == execution_id,
+            Execution.status == R.value,
+            Execution.worker == worker.name,
+            Execution.started_at.in_(started),
+        )
+        .values(lease_until=utcnow() + timedelta(seconds=lease_seconds))
+    )
+    if found.rowcount != 1:  # type: ignore[attr-defined]
+        return None
+    return session.scalar(select(Execution.attempts).where(Execution.id == execution_id))
 
 
 def renew(

@@ -22,11 +22,11 @@ def runtime(tmp_path: Path) -> Iterator[Runtime]:
     built.close()
 
 
-def make_task(s: Session, runtime: Runtime) -> Task:
+def make_task(s: Session, runtime: Runtime, git_url: str = "https://example.com/a/b.git") -> Task:
     """A Python task of a fresh project, created by a fresh administrator."""
     user = auth.create_user(s, name="root", password="pw", is_admin=True)
     principal = auth.Principal(user.id, user.name, True)
     pid = projects.create_project(s, name="p").id
-    new = NewTask(git_url="https://example.com/a/b.git", git_branch="main", languages=["python"])
+    new = NewTask(git_url=git_url, git_branch="main", languages=["python"])
     return tasks.create_task(s, principal=principal, project_id=pid, new=new,
                              cipher=runtime.cipher, local_repos=runtime.settings.local_repos)  # fmt: skip

@@ -18,12 +18,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from opencheck.config import Settings
 from opencheck.runtime import Runtime
-from opencheck.services import auth, checks, execution_states, projects, results, tasks
+from opencheck.services import checks, execution_states, results
 from opencheck.services.check_observer import ExecutionObserver
 from opencheck.services.leases import Claim, WorkerId
-from opencheck.services.tasks import NewTask
 from opencheck.store.db import unit_of_work
 from opencheck.store.models import DefectOccurrence, Execution
+from tests.services.conftest import make_task
 from tests.support import make_repo, postgres_database
 
 
@@ -62,12 +62,7 @@ def _tag_results(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def _queued(runtime: Runtime, git_url: str) -> str:
     with unit_of_work(runtime.sessions) as s:
-        user = auth.create_user(s, name="root", password="pw", is_admin=True)
-        principal = auth.Principal(user.id, user.name, True)
-        pid = projects.create_project(s, name="p").id
-        new = NewTask(git_url=git_url, git_branch="main", languages=["python"])
-        task = tasks.create_task(s, principal=principal, project_id=pid, new=new,
-                                 cipher=runtime.cipher, local_repos=runtime.settings.local_repos)  # fmt: skip
+        task = make_task(s, runtime, git_url)
         execution = Execution(task_id=task.id, job_type="FULL", executor="root",
                               git_url=task.git_url, git_branch="main")  # fmt: skip
         return execution_states.queue(s, execution, "queued").id

@@ -38,7 +38,14 @@ def _children(pid: int) -> list[int]:
 
 def _api_processes(pid: int) -> list[int]:
     """The spawned API processes (not multiprocessing's resource tracker)."""
-    return [c for c in _children(pid) if b"spawn_main" in Path(f"/proc/{c}/cmdline").read_bytes()]
+    return [c for c in _children(pid) if b"spawn_main" in _cmdline(c)]
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:  # it ended (a killed process reaped) since it was listed
+        return b""
 
 
 def test_two_api_processes_share_the_port_and_one_runs_the_workers(tmp_path: Path) -> None:

@@ -91,3 +91,5 @@ def configure(fmt: str = TEXT, level: int = logging.INFO) -> None:
     handler.setFormatter(formatter(fmt))
     handler.addFilter(ContextFilter())
     logging.basicConfig(level=level, handlers=[handler], force=True)
+    # Alembic 1.17+ announces each of its plugins at INFO on every start: noise, not news.
+    logging.getLogger("alembic.runtime.plugins").setLevel(max(level, logging.WARNING))

@@ -59,7 +59,8 @@ def _roots(value: str | None) -> tuple[Path, ...] | None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the process exit code."""
     args = build_parser().parse_args(argv)
-    level = logging.WARNING if args.command == "scan" else logging.INFO
+    # `scan` and `admin` print their result; only a server's progress is worth INFO lines.
+    level = logging.INFO if args.command in ("serve", "worker", "db") else logging.WARNING
     logs.configure(logs.TEXT, level)
     try:
         if args.command == "scan":  # no settings, no database: a working copy on disk

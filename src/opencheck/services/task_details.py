@@ -18,6 +18,7 @@ from sqlalchemy.orm import aliased
 
 from opencheck.services import log_cache
 from opencheck.services.permissions import Action, allows
+from opencheck.store import driver
 from opencheck.store.models import (
     ConfigTemplate,
     Execution,
@@ -156,7 +157,7 @@ def task_views(
     """The tasks `ids` in that order; `roles` (None for an administrator) sets permissions."""
     if not ids:
         return []
-    rows = conn.execute(PAGE_DETAILS, {"ids": ids, "viewer": viewer_id}).all()
+    rows = driver.rows(conn, PAGE_DETAILS, {"ids": ids, "viewer": viewer_id})
     by_id = {row[_TASK_ID]: row for row in rows}
     ordered = [by_id[i] for i in ids if i in by_id]
     views = [_view(row, roles) for row in ordered]

@@ -15,6 +15,7 @@ from opencheck.services.auth import Principal, get_user_by_name
 from opencheck.services.permissions import Action, allows
 from opencheck.services.projects import denied, get_project_or_raise
 from opencheck.services.task_details import TaskView, task_views
+from opencheck.store import driver
 from opencheck.store.models import ProjectMember
 
 JOB_STATUS_FILTERS = ("success", "failed", "aborted", "executing", "never_execute")
@@ -56,7 +57,7 @@ def query_tasks(
     piece = task_search.rarest_piece(conn, query.search.lower()) if query.search else None
     shape = _shape(query, visible, piece)
     values = _values(query, shape, visible, piece, offset)
-    found = conn.execute(statements.page(shape), values).all()
+    found = driver.rows(conn, statements.page(shape), values)
     total = int(found[0][1]) if found else 0
     if not found and offset:  # past the end: the total has no row to ride on
         total = int(conn.scalar(statements.total_alone(shape), values) or 0)

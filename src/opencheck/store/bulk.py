@@ -8,6 +8,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from opencheck.store.driver import driver_errors
+
 # Rows per multi-row INSERT on PostgreSQL: 500 rows of a dozen columns stay far under its
 # limit of 65,535 bound parameters.
 ROWS_PER_STATEMENT = 500
@@ -57,11 +59,14 @@ def update_rows(
     if session.get_bind().dialect.name == "sqlite":
         sets = ", ".join(f'"{column}" = ?' for column in columns)
         moved = [(*row[1:], row[0]) for row in values]
-        cursor = session.connection().connection.driver_connection.cursor()
-        try:
-            cursor.executemany(f"UPDATE {name} SET {sets} WHERE {where} = ?", moved)
-        finally:
-            cursor.close()
+        sql = f"UPDATE {name} SET {sets} WHERE {where} = ?"
+        conn = session.connection()
+        with driver_errors(conn, sql):
+            cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+            try:
+                cursor.executemany(sql, moved)
+            finally:
+                cursor.close()
         return
     sets = ", ".join(f'"{column}" = v.column{i + 2}' for i, column in enumerate(columns))
     head = f"UPDATE {name} SET {sets} FROM (VALUES "
@@ -88,17 +93,20 @@ def _send(
     on PostgreSQL in batches of multi-row VALUES lists, pipelined: psycopg converts the next
     batch's values while the server stores the last one (a quarter less time for 300,000 rows
     than waiting for each)."""
-    raw = session.connection().connection.driver_connection
+    conn = session.connection()
+    raw: Any = conn.connection.driver_connection
     if session.get_bind().dialect.name == "sqlite":
-        cursor = raw.cursor()
-        try:
-            cursor.executemany(head + _values(width, 1, "?") + tail, values)
-        finally:
-            cursor.close()
+        sql = head + _values(width, 1, "?") + tail
+        with driver_errors(conn, sql):
+            cursor = raw.cursor()
+            try:
+                cursor.executemany(sql, values)
+            finally:
+                cursor.close()
         return
     import psycopg  # only with PostgreSQL, whose driver it is
 
-    with raw.pipeline(), psycopg.RawCursor(raw) as pg:
+    with driver_errors(conn, head + "..." + tail), raw.pipeline(), psycopg.RawCursor(raw) as pg:
         for start in range(0, len(values), ROWS_PER_STATEMENT):
             batch = values[start : start + ROWS_PER_STATEMENT]
             flat = [value for row in batch for value in row]
@@ -116,12 +124,14 @@ def select_rows(
     dialect = session.get_bind().dialect
     mark = "?" if dialect.name == "sqlite" else "%s"
     sql = f'SELECT {names} FROM "{table.name}" WHERE "{table.c[where].name}" = {mark}'
-    cursor = session.connection().connection.driver_connection.cursor()
-    try:
-        cursor.execute(sql, (value,))
-        return list(cursor.fetchall())
-    finally:
-        cursor.close()
+    conn = session.connection()
+    with driver_errors(conn, sql):
+        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        try:
+            cursor.execute(sql, (value,))
+            return list(cursor.fetchall())
+        finally:
+            cursor.close()
 
 
 @lru_cache(maxsize=64)

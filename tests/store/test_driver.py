@@ -82,10 +82,9 @@ def test_statements_the_dialect_converts_go_through_sqlalchemy(engine: Engine) -
 def test_an_error_is_sqlalchemys(engine: Engine) -> None:
     with reading(engine) as session:
         conn = session.connection()
-        raw = conn.connection.driver_connection
         sql = "SELECT nothing FROM nowhere"
-        with pytest.raises(sa_exc.DBAPIError) as raised, driver.driver_errors(conn, sql):
-            raw.cursor().execute(sql)  # type: ignore[union-attr]
+        with pytest.raises(sa_exc.DBAPIError) as raised, driver.cursor(conn, sql) as driven:
+            driven.execute(sql)
         assert isinstance(raised.value.orig, engine.dialect.loaded_dbapi.Error)
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from opencheck.store.driver import driver_errors
+from opencheck.store.driver import cursor, driver_errors
 
 # Rows per multi-row INSERT on PostgreSQL: 500 rows of a dozen columns stay far under its
 # limit of 65,535 bound parameters.
@@ -60,13 +60,8 @@ def update_rows(
         sets = ", ".join(f'"{column}" = ?' for column in columns)
         moved = [(*row[1:], row[0]) for row in values]
         sql = f"UPDATE {name} SET {sets} WHERE {where} = ?"
-        conn = session.connection()
-        with driver_errors(conn, sql):
-            cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-            try:
-                cursor.executemany(sql, moved)
-            finally:
-                cursor.close()
+        with cursor(session.connection(), sql) as driven:
+            driven.executemany(sql, moved)
         return
     sets = ", ".join(f'"{column}" = v.column{i + 2}' for i, column in enumerate(columns))
     head = f"UPDATE {name} SET {sets} FROM (VALUES "
@@ -94,18 +89,14 @@ def _send(
     batch's values while the server stores the last one (a quarter less time for 300,000 rows
     than waiting for each)."""
     conn = session.connection()
-    raw: Any = conn.connection.driver_connection
     if session.get_bind().dialect.name == "sqlite":
         sql = head + _values(width, 1, "?") + tail
-        with driver_errors(conn, sql):
-            cursor = raw.cursor()
-            try:
-                cursor.executemany(sql, values)
-            finally:
-                cursor.close()
+        with cursor(conn, sql) as driven:
+            driven.executemany(sql, values)
         return
     import psycopg  # only with PostgreSQL, whose driver it is
 
+    raw: Any = conn.connection.driver_connection
     with driver_errors(conn, head + "..." + tail), raw.pipeline(), psycopg.RawCursor(raw) as pg:
         for start in range(0, len(values), ROWS_PER_STATEMENT):
             batch = values[start : start + ROWS_PER_STATEMENT]
@@ -124,14 +115,9 @@ def select_rows(
     dialect = session.get_bind().dialect
     mark = "?" if dialect.name == "sqlite" else "%s"
     sql = f'SELECT {names} FROM "{table.name}" WHERE "{table.c[where].name}" = {mark}'
-    conn = session.connection()
-    with driver_errors(conn, sql):
-        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        try:
-            cursor.execute(sql, (value,))
-            return list(cursor.fetchall())
-        finally:
-            cursor.close()
+    with cursor(session.connection(), sql) as driven:
+        driven.execute(sql, (value,))
+        return list(driven.fetchall())
 
 
 @lru_cache(maxsize=64)

@@ -28,9 +28,11 @@ def driver_errors(conn: Connection, statement: str) -> Iterator[None]:
     try:
         yield
     except dbapi_error as error:
-        raw = conn.connection.dbapi_connection
-        invalidated = conn.dialect.is_disconnect(error, raw, None)
-        if invalidated and not conn.invalidated:
+        was_invalid = conn.invalidated
+        invalidated = was_invalid or conn.dialect.is_disconnect(
+            error, conn.connection.dbapi_connection, None
+        )
+        if invalidated and not was_invalid:
             conn.invalidate(error)
         raise sa_exc.DBAPIError.instance(
             statement,
@@ -41,6 +43,18 @@ def driver_errors(conn: Connection, statement: str) -> Iterator[None]:
             connection_invalidated=invalidated,
             dialect=conn.dialect,
         ) from error
+
+
+@contextmanager
+def cursor(conn: Connection, statement: str) -> Iterator[Any]:
+    """A driver cursor on `conn`'s connection, closed after the block; its errors are raised
+    as SQLAlchemy's (`driver_errors`)."""
+    with driver_errors(conn, statement):
+        raw = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        try:
+            yield raw
+        finally:
+            raw.close()
 
 
 @dataclass(frozen=True)
@@ -54,21 +68,22 @@ class _Plan:
 
 
 _plans: dict[tuple[Any, ...], _Plan | None] = {}
+_UNPLANNED = object()
 
 
 def rows(conn: Connection, statement: Select[Any], values: Mapping[str, Any]) -> Sequence[Any]:
     """The rows of `statement` with `values`, as `conn.execute(...).all()` gives them (tuples
     here). Statements whose values or columns the dialect converts go through SQLAlchemy."""
-    lengths = tuple(len(v) for v in values.values() if isinstance(v, list | tuple))
-    key = (statement, conn.dialect.name, lengths)
-    plan = _plans.get(key, _plans)
-    if plan is _plans:
+    # The names given, and each list's length: a plan holds the SQL text for those.
+    given = tuple((k, len(v) if isinstance(v, list | tuple) else -1) for k, v in values.items())
+    key = (statement, conn.dialect.name, given)
+    plan = _plans.get(key, _UNPLANNED)
+    if plan is _UNPLANNED:
         if len(_plans) >= PLANS_KEPT:
             _plans.clear()
         plan = _plans[key] = _plan(statement, conn.dialect, values)
-    if plan is None:
+    if not isinstance(plan, _Plan):
         return conn.execute(statement, values).all()
-    assert isinstance(plan, _Plan)
     parameters = dict(plan.own_values)
     for name, value in values.items():
         names = plan.expansion.get(name)
@@ -77,13 +92,9 @@ def rows(conn: Connection, statement: Select[Any], values: Mapping[str, Any]) ->
         else:
             parameters.update(zip(names, value, strict=True))
     sent: Any = parameters if plan.order is None else [parameters[n] for n in plan.order]
-    with driver_errors(conn, plan.sql):
-        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        try:
-            cursor.execute(plan.sql, sent)
-            return cursor.fetchall()
-        finally:
-            cursor.close()
+    with cursor(conn, plan.sql) as driven:
+        driven.execute(plan.sql, sent)
+        return driven.fetchall()
 
 
 def _plan(statement: Select[Any], dialect: Dialect, values: Mapping[str, Any]) -> _Plan | None:

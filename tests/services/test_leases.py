@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import timedelta
 
 from sqlalchemy import update
@@ -96,3 +97,15 @@ def _expire(s: Session, eid: str) -> None:
         .where(Execution.id == eid)
         .values(lease_until=utcnow() - timedelta(seconds=1))
     )
+
+
+def test_a_check_claim_holds_to_the_worker_pools_configured_limit(runtime: Runtime) -> None:
+    worker, other = WorkerId.of("gpu", "g1"), WorkerId.of("gpu", "g2")
+    with unit_of_work(runtime.sessions) as s:
+        ids = _queued(s, runtime, 2, pool="gpu")
+        for w in (worker, other):
+            leases.register(s, w, 1)
+    ctx = dataclasses.replace(runtime.check_context, pool_limits={"gpu": 1})
+    assert checks.claim(ctx, ids[0], worker) == (Claim.CLAIMED, 1)
+    assert checks.claim(ctx, ids[1], other) == (Claim.POOL_FULL, 0)
+    assert checks.claim(ctx, ids[1], WorkerId.of("default", "d")) == (Claim.GONE, 0)

@@ -101,8 +101,9 @@ def _claim_once(
         if found is not None:
             return Claim.CLAIMED, found
     tried.append(utcnow())
-    pool = s.scalar(select(Execution.pool).where(Execution.id == execution_id))
-    limit = ctx.pool_limits.get(pool) if pool is not None else None
+    # The worker's pool is the only one it may claim from (`leases.claim` gives GONE for any
+    # other), so its limit is the one that applies: no need to read the execution's pool first.
+    limit = ctx.pool_limits.get(worker.pool)
     claimed = leases.claim(s, execution_id, worker, ctx.lease_seconds, limit, tried[-1])
     if claimed is not Claim.CLAIMED:
         return claimed, 0
